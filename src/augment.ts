@@ -1,0 +1,25 @@
+/**
+ * Every `declare module 'vitest'` augmentation of vitest-rubric: the matchers (read from `Matchers<T>` by
+ * Vitest 5 and from the global `jest.Matchers` by Vitest 4), the records in `task.meta`, and the options
+ * the plugin provides to workers.
+ */
+import type { ProvidedRubricOptions } from './matchers/provided.ts'
+import type { RubricMatchers } from './matchers/types.ts'
+import type { RubricRecord } from './types.ts'
+
+declare module 'vitest' {
+  interface Matchers<T = any> extends RubricMatchers<T> {}
+  interface TaskMeta {
+    /** Scores recorded by vitest-rubric matchers in this test, one per dimension and attempt. */
+    rubric?: RubricRecord[]
+  }
+  interface ProvidedContext {
+    'vitest-rubric': ProvidedRubricOptions
+  }
+}
+
+declare global {
+  namespace jest {
+    interface Matchers<R, T = {}> extends RubricMatchers<R> {}
+  }
+}

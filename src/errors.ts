@@ -1,0 +1,58 @@
+/**
+ * Errors of vitest-rubric. Each has a stable `code` and a message that ends with the fix.
+ */
+export class RubricError extends Error {
+  readonly code: string
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'RubricError'
+    this.code = code
+  }
+}
+
+/** A dimension that the rubric does not define. */
+export class UnknownDimensionError extends RubricError {
+  constructor(dimension: string, known: readonly string[], rubricName: string) {
+    super(
+      'RUBRIC_UNKNOWN_DIMENSION',
+      `unknown dimension "${dimension}" in rubric "${rubricName}". Known dimensions: ${known.join(', ')}. ` +
+        'Use one of them, or add the dimension to the rubric with defineRubric().',
+    )
+    this.name = 'UnknownDimensionError'
+  }
+}
+
+/** A bad argument to a public function or matcher. */
+export class RubricArgumentError extends RubricError {
+  constructor(message: string) {
+    super('RUBRIC_INVALID_ARGUMENT', message)
+    this.name = 'RubricArgumentError'
+  }
+}
+
+/** An LLM judge was configured but no API key can be found. */
+export class MissingJudgeKeyError extends RubricError {
+  constructor(model: string) {
+    super(
+      'RUBRIC_MISSING_JUDGE_KEY',
+      `the LLM judge "${model}" has no API key. Either:\n` +
+        '  1. set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI),\n' +
+        "  2. point the judge at a local OpenAI-compatible server: evals({ judge: { model, baseURL: 'http://localhost:11434/v1', apiKey: 'local' } }),\n" +
+        "  3. or use the offline heuristic judge: evals({ judge: 'heuristic' }).",
+    )
+    this.name = 'MissingJudgeKeyError'
+  }
+}
+
+/** A matcher returned a promise the test did not await. */
+export class NotAwaitedError extends RubricError {
+  constructor(matcher: string) {
+    super(
+      'RUBRIC_NOT_AWAITED',
+      `${matcher}() must be awaited: the judgment was still pending when the test ended, so it could not pass or ` +
+        `fail the test. Write \`await expect(output).${matcher}(...)\`.`,
+    )
+    this.name = 'NotAwaitedError'
+  }
+}

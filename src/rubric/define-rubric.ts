@@ -1,0 +1,68 @@
+import { RubricArgumentError } from '../errors.ts'
+import type { Dimension, Rubric, RubricScale, RubricSpec } from '../types.ts'
+import { contentHash } from '../util/hash.ts'
+import { dimensions as builtin } from './builtin.ts'
+
+const DEFAULT_FLOOR = 0.5
+
+/**
+ * Defines a rubric: a named set of dimensions. The id is a hash of the rubric's content (name, scale,
+ * descriptions, anchors, floors), so editing any of it makes a new rubric whose stored judgments do not apply.
+ */
+export function defineRubric(spec: RubricSpec): Rubric {
+  if (!spec || typeof spec.name !== 'string' || spec.name.trim() === '') {
+    throw new RubricArgumentError('defineRubric() needs a `name`: defineRubric({ name: "support", dimensions: { ... } }).')
+  }
+  const names = Object.keys(spec.dimensions ?? {})
+  if (names.length === 0) {
+    throw new RubricArgumentError(
+      `rubric "${spec.name}" has no dimensions. Add at least one, for example \`dimensions: { faithfulness: dimensions.faithfulness }\`.`,
+    )
+  }
+  const scale: RubricScale = { min: spec.scale?.min ?? 1, max: spec.scale?.max ?? 5 }
+  if (!Number.isInteger(scale.min) || !Number.isInteger(scale.max) || scale.max <= scale.min) {
+    throw new RubricArgumentError(
+      `rubric "${spec.name}" has scale ${scale.min} to ${scale.max}; a scale needs integer min < max, for example { min: 1, max: 5 }.`,
+    )
+  }
+  const resolved: Record<string, Dimension> = {}
+  for (const name of names.sort()) {
+    const dimension = spec.dimensions[name]!
+    if (typeof dimension?.description !== 'string' || dimension.description.trim() === '') {
+      throw new RubricArgumentError(
+        `dimension "${name}" of rubric "${spec.name}" needs a \`description\` that tells the judge what to score.`,
+      )
+    }
+    const floor = dimension.floor ?? DEFAULT_FLOOR
+    assertFloor(floor, `the floor of dimension "${name}" in rubric "${spec.name}"`)
+    for (const key of Object.keys(dimension.anchors ?? {})) {
+      const point = Number(key)
+      if (!Number.isInteger(point) || point < scale.min || point > scale.max) {
+        throw new RubricArgumentError(
+          `dimension "${name}" of rubric "${spec.name}" has an anchor for ${key}, outside the scale ${scale.min} to ${scale.max}.`,
+        )
+      }
+    }
+    resolved[name] = { ...dimension, name, floor }
+  }
+  const id = contentHash({ name: spec.name, scale, dimensions: resolved }, 12)
+  return Object.freeze({ id, name: spec.name, scale, dimensions: Object.freeze(resolved) })
+}
+
+/** Throws unless `floor` is a number in [0, 1]. */
+export function assertFloor(floor: unknown, what: string): asserts floor is number {
+  if (typeof floor !== 'number' || Number.isNaN(floor) || floor < 0 || floor > 1) {
+    throw new RubricArgumentError(
+      `${what} is ${String(floor)}; a floor is a normalised score between 0 and 1 (for example 0.8 for 4 on a 1 to 5 scale).`,
+    )
+  }
+}
+
+/** The rubric of the seven built-in dimensions, used when a matcher names no rubric. */
+export const defaultRubric: Rubric = defineRubric({ name: 'vitest-rubric default', dimensions: builtin })
+
+/** Normalises a score on the rubric's scale to [0, 1]. */
+export function normalizeScore(raw: number, scale: RubricScale): number {
+  const clamped = Math.min(scale.max, Math.max(scale.min, raw))
+  return (clamped - scale.min) / (scale.max - scale.min)
+}

@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto'
+
+/** A JSON serialisation with object keys sorted, so equal values give equal text whatever their key order. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(sortKeys(value))
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {}
+    for (const key of Object.keys(value).sort()) {
+      const item = (value as Record<string, unknown>)[key]
+      if (item !== undefined) sorted[key] = sortKeys(item)
+    }
+    return sorted
+  }
+  return value
+}
+
+/** A short content hash (hex, 16 characters by default) of any JSON value. */
+export function contentHash(value: unknown, length = 16): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, length)
+}
