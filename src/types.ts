@@ -172,6 +172,9 @@ export interface LlmJudgeOptions {
   responseFormat?: 'auto' | 'json_schema' | 'json_object' | 'text'
 }
 
+/** How the judgment store is used; see `EvalsOptions.store`. */
+export type StoreMode = 'auto' | 'replay' | 'record' | 'off'
+
 /** `'heuristic'` for the embedded offline judge, or the options of an LLM judge. */
 export type JudgeOption = 'heuristic' | LlmJudgeOptions
 
@@ -199,8 +202,24 @@ export interface EvalsOptions {
    * @default 120_000
    */
   testTimeout?: number
+  /**
+   * How judgments are kept in `__judgments__/<eval file>.json` beside each eval file:
+   * - `auto`: read stored judgments, judge the misses, write them;
+   * - `replay`: read only; an output with no stored judgment fails its assertion;
+   * - `record`: judge everything again and overwrite;
+   * - `off`: neither read nor write.
+   * @default process.env.VITEST_RUBRIC_STORE, else `replay` in CI (`CI` set) when the judge has no API key,
+   * else `auto`
+   */
+  store?: StoreMode
   /** Options of the reporter that aggregates scores per dimension. */
   reporter?: RubricReporterOptions | false
+  /**
+   * Run the tests of an eval file concurrently (evals wait on a judge, not the CPU). Concurrent tests must use
+   * the test context's `expect` (`test('...', async ({ expect }) => ...)`) so that scores land on their own test.
+   * @default true
+   */
+  concurrent?: boolean
   /** More setup files, run after vitest-rubric's own. */
   setupFiles?: string[]
 }
@@ -223,6 +242,11 @@ export interface RubricReporterOptions {
 export interface RubricRecord {
   /** The matcher that made it, for example `toScoreAtLeast`. */
   assertion: string
+  /**
+   * Identifies the judgment the record comes from: one judge call scores several dimensions, and each
+   * dimension is a record of its own.
+   */
+  callId: string
   dimension: string
   /** Normalised score in [0, 1], or `null` when the judgment is an error. */
   score: number | null
@@ -242,6 +266,14 @@ export interface RubricRecord {
   error?: JudgmentError
   /** The retry attempt of the test that made it (0 for the first run); only the last attempt counts. */
   retry: number
+  /** Where the judgment is kept, when the store is on. */
+  store?: {
+    /** The store file, relative to the Vitest root. */
+    file: string
+    key: string
+    /** `true` when this run judged it live and wrote it to the store. */
+    written: boolean
+  }
   /** The judged output and its input, shortened, for reports. */
   output: string
   input?: string

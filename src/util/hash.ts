@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 
 /** A JSON serialisation with object keys sorted, so equal values give equal text whatever their key order. */
-export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value))
+export function stableStringify(value: unknown, space?: number): string {
+  return JSON.stringify(sortKeys(value), null, space)
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,0 +1,121 @@
+import type { MatcherState, SyncExpectationResult } from 'vitest'
+import { RubricArgumentError, RubricError, UnknownDimensionError } from '../errors.ts'
+import { assertFloor, defaultRubric } from '../rubric/define-rubric.ts'
+import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
+import { guardAwaited } from './await-guard.ts'
+import { diffValues, rubricMessage, scoreMessage } from './format.ts'
+import { outputToText, optionToText } from './judged-text.ts'
+import { judgeOutput, type ServedJudgment } from './judge-service.ts'
+import { recordJudgment } from './record.ts'
+import type { RubricMatchOptions, ScoreMatchOptions } from './types.ts'
+
+/** `await expect(output).toScoreAtLeast(dimension, floor, options)` */
+export async function toScoreAtLeast(
+  this: MatcherState,
+  received: unknown,
+  dimension: string,
+  floor: number,
+  options: ScoreMatchOptions = {},
+): Promise<SyncExpectationResult> {
+  const name = 'toScoreAtLeast'
+  const rubric = options.rubric ?? defaultRubric
+  assertRubric(rubric, name)
+  if (typeof dimension !== 'string' || !Object.hasOwn(rubric.dimensions, dimension)) {
+    throw new UnknownDimensionError(String(dimension), Object.keys(rubric.dimensions), rubric.name)
+  }
+  assertFloor(floor, `${name}('${dimension}', ${String(floor)}): the floor`)
+  const floors = { [dimension]: floor }
+  const judgment = await judgeAndRecord(this, name, buildRequest(received, rubric, [dimension], options, name), floors)
+  const scored = judgment.scores[dimension]!
+  const { actual, expected } = diffValues(floors, judgment, this.isNot)
+  return {
+    pass: scored.score >= floor,
+    message: () => scoreMessage(dimension, floor, scored, judgment, this.isNot),
+    actual,
+    expected,
+  }
+}
+
+/** `await expect(output).toSatisfyRubric(rubric, options)` */
+export async function toSatisfyRubric(
+  this: MatcherState,
+  received: unknown,
+  rubric: Rubric,
+  options: RubricMatchOptions = {},
+): Promise<SyncExpectationResult> {
+  const name = 'toSatisfyRubric'
+  assertRubric(rubric, name)
+  const dimensions = Object.keys(rubric.dimensions)
+  const floors = Object.fromEntries(dimensions.map((dimension) => [dimension, rubric.dimensions[dimension]!.floor]))
+  const judgment = await judgeAndRecord(this, name, buildRequest(received, rubric, dimensions, options, name), floors)
+  const { actual, expected } = diffValues(floors, judgment, this.isNot)
+  return {
+    pass: dimensions.every((dimension) => judgment.scores[dimension]!.score >= floors[dimension]!),
+    message: () => rubricMessage(rubric.name, floors, judgment, this.isNot),
+    actual,
+    expected,
+  }
+}
+
+function buildRequest(
+  received: unknown,
+  rubric: Rubric,
+  dimensions: string[],
+  options: RubricMatchOptions,
+  matcher: string,
+): JudgeRequest {
+  const input = optionToText(options.input, 'input', matcher)
+  const context = optionToText(options.context, 'context', matcher)
+  const reference = optionToText(options.reference, 'reference', matcher)
+  return {
+    output: outputToText(received, matcher),
+    rubric,
+    dimensions,
+    ...(input === undefined ? {} : { input }),
+    ...(context === undefined ? {} : { context }),
+    ...(reference === undefined ? {} : { reference }),
+  }
+}
+
+/**
+ * Judges, records the judgment on the test, and turns an error judgment into a thrown error, so that an
+ * error fails the assertion with or without `.not` and is never read as a low score.
+ */
+async function judgeAndRecord(
+  state: MatcherState,
+  matcher: string,
+  request: JudgeRequest,
+  floors: Record<string, number>,
+): Promise<Judgment> {
+  const task = state.task
+  const guard = guardAwaited(task, matcher)
+  const signal = task?.context.signal
+  let served: ServedJudgment
+  try {
+    served = await judgeOutput(signal ? { ...request, signal } : request, task?.file.filepath ?? state.testPath)
+  } finally {
+    guard.settle()
+  }
+  const { judgment } = served
+  if (guard.abandoned) return judgment
+  if (task) recordJudgment(task, matcher, request, served, floors)
+  const missing = request.dimensions.filter((dimension) => !judgment.scores[dimension])
+  if (judgment.error || missing.length > 0) {
+    const cause = judgment.error?.message ?? `no score for ${missing.join(', ')}`
+    throw new RubricError(
+      judgment.error?.code ?? 'RUBRIC_JUDGE_INCOMPLETE',
+      `${matcher}() could not be decided: the judge ${judgment.judgeName} failed to score ` +
+        `${request.dimensions.join(', ')}.\n${cause}`,
+    )
+  }
+  return judgment
+}
+
+function assertRubric(rubric: unknown, matcher: string): asserts rubric is Rubric {
+  const candidate = rubric as Partial<Rubric> | undefined
+  if (!candidate || typeof candidate.id !== 'string' || typeof candidate.dimensions !== 'object') {
+    throw new RubricArgumentError(
+      `${matcher}() needs a rubric made with defineRubric(); received ${typeof rubric === 'object' ? 'an object without an id' : String(rubric)}.`,
+    )
+  }
+}

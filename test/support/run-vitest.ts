@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import type { TestModule } from 'vitest/node'
+import { createVitest } from 'vitest/node'
+import { mergeConfig } from 'vitest/config'
+import { evals } from '../../src/config.ts'
+import type { EvalsOptions } from '../../src/types.ts'
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+export const fixture = (...parts: string[]) => resolve(repoRoot, 'fixtures', ...parts)
+
+const alias = { 'vitest-rubric': resolve(repoRoot, 'src/index.ts') }
+
+export interface EvalRun {
+  /** Everything Vitest and the rubric reporter printed, normalised: no colours, timings or absolute paths. */
+  output: string
+  /** The exit code Vitest set: 0 when every test passed. */
+  exitCode: number
+  /** report.json, parsed. */
+  report: any
+  modules: readonly TestModule[]
+}
+
+/**
+ * Runs an eval project programmatically on a fixture folder, with the reporter writing report.json to a
+ * temporary folder, and gives back the normalised output, the exit code and the report.
+ */
+export async function runEvals(root: string, options: EvalsOptions = {}, filters: string[] = []): Promise<EvalRun> {
+  const outDir = mkdtempSync(join(tmpdir(), 'vitest-rubric-e2e-'))
+  const outputFile = join(outDir, 'report.json')
+  let text = ''
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk)
+      done()
+    },
+  })
+  const project = mergeConfig(
+    evals({ ...options, reporter: { ...(options.reporter || {}), outputFile } }),
+    { resolve: { alias } },
+  )
+  const previousExitCode = process.exitCode
+  const vitest = await createVitest(
+    'test',
+    { root, config: false, watch: false, reporters: [['default', { summary: false }]], projects: [project] } as never,
+    {},
+    { stdout: sink as never, stderr: sink as never },
+  )
+  try {
+    await vitest.start(filters)
+    const exitCode = Number(process.exitCode ?? 0)
+    let report: unknown
+    try {
+      report = JSON.parse(readFileSync(outputFile, 'utf8'))
+    } catch {
+      report = undefined
+    }
+    return { output: normalize(text, root, outDir), exitCode, report, modules: vitest.state.getTestModules() }
+  } finally {
+    await vitest.close()
+    process.exitCode = previousExitCode
+    rmSync(outDir, { recursive: true, force: true })
+  }
+}
+
+/** Strips colours, durations and absolute paths so that output can be compared with a snapshot. */
+export function normalize(text: string, root: string, outDir?: string): string {
+  let result = text.replace(/\x1b\[[0-9;]*m/g, '')
+  if (outDir) result = result.split(outDir).join('<out>')
+  result = result.split(root).join('<root>')
+  return result
+    .replace(/\d+(\.\d+)?\s?m?s\b/g, '<time>')
+    .replace(/[ \t]+$/gm, '')
+}
