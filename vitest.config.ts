@@ -4,7 +4,9 @@ import { evals } from './src/config.ts'
 
 // The demo judges with an LLM when a key is set (OPENAI_API_KEY, optionally OPENAI_BASE_URL), and with the
 // offline heuristic judge otherwise.
-const judge = process.env.OPENAI_API_KEY ? { model: process.env.RUBRIC_JUDGE_MODEL ?? 'gpt-4.1-mini' } : 'heuristic'
+const judge = process.env.OPENAI_API_KEY
+  ? { model: process.env.RUBRIC_JUDGE_MODEL ?? 'gpt-4.1-mini' }
+  : 'heuristic'
 
 // Inside this repository `vitest-rubric` is the source itself.
 const alias = {
@@ -19,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          // End-to-end tests start Vitest on fixture projects.
+          testTimeout: 30_000,
         },
       },
       mergeConfig(evals({ include: ['fixtures/support-bot/**/*.eval.ts'], judge }), { resolve: { alias } }),

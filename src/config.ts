@@ -3,9 +3,10 @@
  */
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Vitest } from 'vitest/node'
-import type { TestProjectInlineConfiguration } from 'vitest/config'
 import type { Plugin } from 'vite'
+import type { TestProjectInlineConfiguration } from 'vitest/config'
+import type { Vitest } from 'vitest/node'
+import './augment.ts'
 import { RubricArgumentError } from './errors.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
 import { RubricReporter } from './reporter/rubric-reporter.ts'
@@ -17,6 +18,7 @@ export type { EvalsOptions, JudgeOption, LlmJudgeOptions, RubricReporterOptions,
 const DEFAULT_INCLUDE = ['**/*.eval.ts']
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/dist/**']
 const DEFAULT_TEST_TIMEOUT = 120_000
+const DEFAULT_MAX_CONCURRENCY = 16
 
 /**
  * A Vitest project that runs eval files: `vitest --project evals`. It runs only the files matched by
@@ -34,6 +36,7 @@ export function evals(options: EvalsOptions = {}): TestProjectInlineConfiguratio
       setupFiles: [setupFile(), ...(options.setupFiles ?? [])],
       testTimeout: options.testTimeout ?? DEFAULT_TEST_TIMEOUT,
       sequence: { concurrent: options.concurrent ?? true },
+      maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     },
   }
 }

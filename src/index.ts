@@ -3,11 +3,6 @@
  */
 import './augment.ts'
 
-export { createJudge } from './judge/create-judge.ts'
-export { createHeuristicJudge, HEURISTIC_JUDGE_NAME } from './judge/heuristic/index.ts'
-export { createLlmJudge } from './judge/llm-judge.ts'
-export { builtinDimensionNames, dimensions } from './rubric/builtin.ts'
-export { defaultRubric, defineRubric, normalizeScore } from './rubric/define-rubric.ts'
 export {
   MissingJudgeKeyError,
   NotAwaitedError,
@@ -15,5 +10,10 @@ export {
   RubricError,
   UnknownDimensionError,
 } from './errors.ts'
+export { createJudge } from './judge/create-judge.ts'
+export { createHeuristicJudge, HEURISTIC_JUDGE_NAME } from './judge/heuristic/index.ts'
+export { createLlmJudge } from './judge/llm-judge.ts'
 export type { JudgedText, RubricMatchers, RubricMatchOptions, ScoreMatchOptions } from './matchers/types.ts'
+export { builtinDimensionNames, dimensions } from './rubric/builtin.ts'
+export { defaultRubric, defineRubric, normalizeScore } from './rubric/define-rubric.ts'
 export type * from './types.ts'

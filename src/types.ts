@@ -220,6 +220,11 @@ export interface EvalsOptions {
    * @default true
    */
   concurrent?: boolean
+  /**
+   * How many concurrent tests of one file run at once (Vitest's `maxConcurrency`).
+   * @default 16
+   */
+  maxConcurrency?: number
   /** More setup files, run after vitest-rubric's own. */
   setupFiles?: string[]
 }

@@ -1,4 +1,4 @@
-import type { Test } from 'vitest'
+import type { RunnerTestCase as Test } from 'vitest'
 import { NotAwaitedError } from '../errors.ts'
 
 /**

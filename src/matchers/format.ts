@@ -58,7 +58,8 @@ export function diffValues(
     const score = judgment.scores[dimension]!.score
     const shown = Number(fixed(score))
     actual[dimension] = shown
-    expected[dimension] = score >= floor !== isNot ? shown : isNot ? `< ${fixed(floor)}` : `>= ${fixed(floor)}`
+    expected[dimension] =
+      score >= floor !== isNot ? shown : isNot ? `< ${fixed(floor)}` : `>= ${fixed(floor)}`
   }
   return { actual, expected }
 }

@@ -5,13 +5,17 @@ import { fromStored, JudgmentStore, judgmentKey } from '../store/judgment-store.
 import { storePathFor } from '../store/store-file.ts'
 import type { Judge, JudgeRequest, Judgment, RubricRecord } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
-import { type ProvidedRubricOptions, PROVIDED_KEY } from './provided.ts'
+import { PROVIDED_KEY, type ProvidedRubricOptions } from './provided.ts'
 
 // Module state lives per test file in a worker: each eval file makes its judge and reads its store once.
 let judge: Judge | undefined
 let store: JudgmentStore | undefined
 
-const DEFAULTS: ProvidedRubricOptions = { judge: 'heuristic', store: { mode: 'off', prune: false }, root: process.cwd() }
+const DEFAULTS: ProvidedRubricOptions = {
+  judge: 'heuristic',
+  store: { mode: 'off', prune: false },
+  root: process.cwd(),
+}
 
 function provided(): ProvidedRubricOptions {
   return inject(PROVIDED_KEY) ?? DEFAULTS
@@ -32,7 +36,10 @@ export interface ServedJudgment {
  * Judges one output through the judgment store of its eval file. A judge that throws gives an error judgment:
  * an error is never a score, and it is never stored.
  */
-export async function judgeOutput(request: JudgeRequest, testFile: string | undefined): Promise<ServedJudgment> {
+export async function judgeOutput(
+  request: JudgeRequest,
+  testFile: string | undefined,
+): Promise<ServedJudgment> {
   const { store: policy, root } = provided()
   const current = currentJudge()
   if (policy.mode === 'off' || testFile === undefined) return { judgment: await callJudge(current, request) }
@@ -52,7 +59,9 @@ export async function judgeOutput(request: JudgeRequest, testFile: string | unde
       `no stored judgment for this output in ${location.file}; run locally with a judge key to record it ` +
         '(or set VITEST_RUBRIC_STORE=auto where the judge can be called).',
     )
-    return { judgment: errorJudgment(current, request, Object.assign(miss, { code: 'RUBRIC_STORE_MISS' }), 0) }
+    return {
+      judgment: errorJudgment(current, request, Object.assign(miss, { code: 'RUBRIC_STORE_MISS' }), 0),
+    }
   }
   const judgment = await callJudge(current, request)
   if (judgment.error) return { judgment }

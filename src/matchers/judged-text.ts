@@ -18,7 +18,11 @@ export function outputToText(received: unknown, matcher: string): string {
 }
 
 /** The same for `input`, `context` and `reference`; arrays of passages are joined with blank lines. */
-export function optionToText(value: JudgedText | undefined, name: string, matcher: string): string | undefined {
+export function optionToText(
+  value: JudgedText | undefined,
+  name: string,
+  matcher: string,
+): string | undefined {
   if (value === undefined) return undefined
   if (typeof value === 'string') return value
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join('\n\n')

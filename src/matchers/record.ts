@@ -1,5 +1,5 @@
-import type { Test } from 'vitest'
-import type { Judgment, JudgeRequest, RubricRecord } from '../types.ts'
+import type { RunnerTestCase as Test } from 'vitest'
+import type { JudgeRequest, Judgment, RubricRecord } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
 import type { ServedJudgment } from './judge-service.ts'
 

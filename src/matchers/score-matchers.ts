@@ -1,13 +1,20 @@
-import type { MatcherState, SyncExpectationResult } from 'vitest'
+import type { MatcherState } from 'vitest'
 import { RubricArgumentError, RubricError, UnknownDimensionError } from '../errors.ts'
 import { assertFloor, defaultRubric } from '../rubric/define-rubric.ts'
 import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
 import { guardAwaited } from './await-guard.ts'
 import { diffValues, rubricMessage, scoreMessage } from './format.ts'
-import { outputToText, optionToText } from './judged-text.ts'
 import { judgeOutput, type ServedJudgment } from './judge-service.ts'
+import { optionToText, outputToText } from './judged-text.ts'
 import { recordJudgment } from './record.ts'
 import type { RubricMatchOptions, ScoreMatchOptions } from './types.ts'
+
+interface MatcherOutcome {
+  pass: boolean
+  message: () => string
+  actual: unknown
+  expected: unknown
+}
 
 /** `await expect(output).toScoreAtLeast(dimension, floor, options)` */
 export async function toScoreAtLeast(
@@ -16,8 +23,9 @@ export async function toScoreAtLeast(
   dimension: string,
   floor: number,
   options: ScoreMatchOptions = {},
-): Promise<SyncExpectationResult> {
+): Promise<MatcherOutcome> {
   const name = 'toScoreAtLeast'
+  const isNot = this.isNot === true // the flag is undefined, not false, without .not
   const rubric = options.rubric ?? defaultRubric
   assertRubric(rubric, name)
   if (typeof dimension !== 'string' || !Object.hasOwn(rubric.dimensions, dimension)) {
@@ -25,12 +33,17 @@ export async function toScoreAtLeast(
   }
   assertFloor(floor, `${name}('${dimension}', ${String(floor)}): the floor`)
   const floors = { [dimension]: floor }
-  const judgment = await judgeAndRecord(this, name, buildRequest(received, rubric, [dimension], options, name), floors)
+  const judgment = await judgeAndRecord(
+    this,
+    name,
+    buildRequest(received, rubric, [dimension], options, name),
+    floors,
+  )
   const scored = judgment.scores[dimension]!
-  const { actual, expected } = diffValues(floors, judgment, this.isNot)
+  const { actual, expected } = diffValues(floors, judgment, isNot)
   return {
     pass: scored.score >= floor,
-    message: () => scoreMessage(dimension, floor, scored, judgment, this.isNot),
+    message: () => scoreMessage(dimension, floor, scored, judgment, isNot),
     actual,
     expected,
   }
@@ -42,16 +55,24 @@ export async function toSatisfyRubric(
   received: unknown,
   rubric: Rubric,
   options: RubricMatchOptions = {},
-): Promise<SyncExpectationResult> {
+): Promise<MatcherOutcome> {
   const name = 'toSatisfyRubric'
+  const isNot = this.isNot === true
   assertRubric(rubric, name)
   const dimensions = Object.keys(rubric.dimensions)
-  const floors = Object.fromEntries(dimensions.map((dimension) => [dimension, rubric.dimensions[dimension]!.floor]))
-  const judgment = await judgeAndRecord(this, name, buildRequest(received, rubric, dimensions, options, name), floors)
-  const { actual, expected } = diffValues(floors, judgment, this.isNot)
+  const floors = Object.fromEntries(
+    dimensions.map((dimension) => [dimension, rubric.dimensions[dimension]!.floor]),
+  )
+  const judgment = await judgeAndRecord(
+    this,
+    name,
+    buildRequest(received, rubric, dimensions, options, name),
+    floors,
+  )
+  const { actual, expected } = diffValues(floors, judgment, isNot)
   return {
     pass: dimensions.every((dimension) => judgment.scores[dimension]!.score >= floors[dimension]!),
-    message: () => rubricMessage(rubric.name, floors, judgment, this.isNot),
+    message: () => rubricMessage(rubric.name, floors, judgment, isNot),
     actual,
     expected,
   }
@@ -92,7 +113,10 @@ async function judgeAndRecord(
   const signal = task?.context.signal
   let served: ServedJudgment
   try {
-    served = await judgeOutput(signal ? { ...request, signal } : request, task?.file.filepath ?? state.testPath)
+    served = await judgeOutput(
+      signal ? { ...request, signal } : request,
+      task?.file.filepath ?? state.testPath,
+    )
   } finally {
     guard.settle()
   }

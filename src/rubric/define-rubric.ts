@@ -11,7 +11,9 @@ const DEFAULT_FLOOR = 0.5
  */
 export function defineRubric(spec: RubricSpec): Rubric {
   if (!spec || typeof spec.name !== 'string' || spec.name.trim() === '') {
-    throw new RubricArgumentError('defineRubric() needs a `name`: defineRubric({ name: "support", dimensions: { ... } }).')
+    throw new RubricArgumentError(
+      'defineRubric() needs a `name`: defineRubric({ name: "support", dimensions: { ... } }).',
+    )
   }
   const names = Object.keys(spec.dimensions ?? {})
   if (names.length === 0) {

@@ -1,4 +1,4 @@
-import type { Judgment, JudgeRequest } from '../types.ts'
+import type { JudgeRequest, Judgment } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
 import { readStoreFile, type StoreDocument, type StoredJudgment, writeStoreEntries } from './store-file.ts'
 
@@ -36,7 +36,8 @@ export class JudgmentStore {
 
   /** Keeps a live judgment; resolves once it is on disk. */
   async put(key: string, request: JudgeRequest, judgment: Judgment): Promise<void> {
-    const document = await (this.document ??= readStoreFile(this.file))
+    this.document ??= readStoreFile(this.file)
+    const document = await this.document
     const entry = toStored(request, judgment)
     document.judgments[key] = entry
     this.pending[key] = entry

@@ -21,7 +21,8 @@ export function resolveStorePolicy(
   env: NodeJS.ProcessEnv = process.env,
 ): StorePolicy {
   const fromEnv = env.VITEST_RUBRIC_STORE
-  if (fromEnv !== undefined && fromEnv !== '') return { mode: checkMode(fromEnv, 'VITEST_RUBRIC_STORE'), prune: true }
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { mode: checkMode(fromEnv, 'VITEST_RUBRIC_STORE'), prune: true }
   if (option !== undefined) return { mode: checkMode(option, 'evals({ store })'), prune: true }
   if (!isCI(env)) return { mode: 'auto', prune: true }
   const canJudge = judge === 'heuristic' || Boolean(judge.apiKey ?? env.OPENAI_API_KEY)

@@ -68,15 +68,28 @@ export function parseStore(text: string, file: string): StoreDocument {
     throw new StoreCorruptError(file, describeJsonError(text, error as Error), { cause: error })
   }
   const document = data as Partial<StoreDocument> | null
-  if (!document || typeof document !== 'object' || typeof document.judgments !== 'object' || !document.judgments) {
+  if (
+    !document ||
+    typeof document !== 'object' ||
+    typeof document.judgments !== 'object' ||
+    !document.judgments
+  ) {
     throw new StoreCorruptError(file, 'line 1: expected an object with "version" and "judgments"')
   }
   if (document.version !== STORE_VERSION) {
     throw new StoreCorruptError(file, `version ${String(document.version)} is not ${STORE_VERSION}`)
   }
   for (const [key, entry] of Object.entries(document.judgments)) {
-    if (!entry || typeof entry !== 'object' || typeof entry.scores !== 'object' || typeof entry.judgeId !== 'string') {
-      throw new StoreCorruptError(file, `line ${lineOf(text, `"${key}"`)}: entry "${key}" has no "scores" or "judgeId"`)
+    if (
+      !entry ||
+      typeof entry !== 'object' ||
+      typeof entry.scores !== 'object' ||
+      typeof entry.judgeId !== 'string'
+    ) {
+      throw new StoreCorruptError(
+        file,
+        `line ${lineOf(text, `"${key}"`)}: entry "${key}" has no "scores" or "judgeId"`,
+      )
     }
   }
   return document as StoreDocument
@@ -114,7 +127,10 @@ async function withLock<T>(lockFile: string, run: () => Promise<T>): Promise<T> 
       break
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0)
+      const age = await stat(lockFile).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      )
       if (age > STALE_LOCK_MS) await rm(lockFile, { force: true })
       else await delay(Math.min(50, 2 + attempt * 2))
     }

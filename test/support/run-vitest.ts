@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
+import { mergeConfig } from 'vitest/config'
 import type { TestModule } from 'vitest/node'
 import { createVitest } from 'vitest/node'
-import { mergeConfig } from 'vitest/config'
 import { evals } from '../../src/config.ts'
+import type { RubricReport } from '../../src/reporter/report-json.ts'
 import type { EvalsOptions } from '../../src/types.ts'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -20,7 +22,7 @@ export interface EvalRun {
   /** The exit code Vitest set: 0 when every test passed. */
   exitCode: number
   /** report.json, parsed. */
-  report: any
+  report: RubricReport
   modules: readonly TestModule[]
 }
 
@@ -28,7 +30,11 @@ export interface EvalRun {
  * Runs an eval project programmatically on a fixture folder, with the reporter writing report.json to a
  * temporary folder, and gives back the normalised output, the exit code and the report.
  */
-export async function runEvals(root: string, options: EvalsOptions = {}, filters: string[] = []): Promise<EvalRun> {
+export async function runEvals(
+  root: string,
+  options: EvalsOptions = {},
+  filters: string[] = [],
+): Promise<EvalRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'vitest-rubric-e2e-'))
   const outputFile = join(outDir, 'report.json')
   let text = ''
@@ -38,25 +44,30 @@ export async function runEvals(root: string, options: EvalsOptions = {}, filters
       done()
     },
   })
-  const project = mergeConfig(
-    evals({ ...options, reporter: { ...(options.reporter || {}), outputFile } }),
-    { resolve: { alias } },
-  )
+  const project = mergeConfig(evals({ ...options, reporter: { ...(options.reporter || {}), outputFile } }), {
+    resolve: { alias },
+  })
   const previousExitCode = process.exitCode
   const vitest = await createVitest(
     'test',
-    { root, config: false, watch: false, reporters: [['default', { summary: false }]], projects: [project] } as never,
+    {
+      root,
+      config: false,
+      watch: false,
+      reporters: [['default', { summary: false }]],
+      projects: [project],
+    } as never,
     {},
     { stdout: sink as never, stderr: sink as never },
   )
   try {
     await vitest.start(filters)
     const exitCode = Number(process.exitCode ?? 0)
-    let report: unknown
+    let report: RubricReport
     try {
-      report = JSON.parse(readFileSync(outputFile, 'utf8'))
+      report = JSON.parse(readFileSync(outputFile, 'utf8')) as RubricReport
     } catch {
-      report = undefined
+      report = undefined as never
     }
     return { output: normalize(text, root, outDir), exitCode, report, modules: vitest.state.getTestModules() }
   } finally {
@@ -68,10 +79,8 @@ export async function runEvals(root: string, options: EvalsOptions = {}, filters
 
 /** Strips colours, durations and absolute paths so that output can be compared with a snapshot. */
 export function normalize(text: string, root: string, outDir?: string): string {
-  let result = text.replace(/\x1b\[[0-9;]*m/g, '')
+  let result = stripVTControlCharacters(text)
   if (outDir) result = result.split(outDir).join('<out>')
   result = result.split(root).join('<root>')
-  return result
-    .replace(/\d+(\.\d+)?\s?m?s\b/g, '<time>')
-    .replace(/[ \t]+$/gm, '')
+  return result.replace(/\d+(\.\d+)?\s?m?s\b/g, '<time>').replace(/[ \t]+$/gm, '')
 }

@@ -1,0 +1,181 @@
+/**
+ * Internal to the reporter: per-dimension statistics of located records. Pure.
+ */
+import type { LocatedRecord } from './collect.ts'
+
+/** The floors the records of a dimension were held to. */
+export interface FloorSummary {
+  /** The floor most records were held to (the higher one on a tie). */
+  common: number
+  min: number
+  max: number
+}
+
+/** The statistics of one dimension over a set of records. */
+export interface DimensionStats {
+  dimension: string
+  /** Records with a score; error records are not scores. */
+  n: number
+  /** Mean score, `null` when `n` is 0. */
+  mean: number | null
+  /** 10th percentile of the scores (see {@link percentile}), `null` when `n` is 0. */
+  p10: number | null
+  min: number | null
+  /** Scored records that reached their own floor. */
+  passed: number
+  /** `passed / n`, `null` when `n` is 0. */
+  passRate: number | null
+  /** Records whose judgment is an error (no score). */
+  errors: number
+  floor: FloorSummary
+  /** Total tokens of the records (each carries its share of its judge call). */
+  tokens: number
+  /** Records judged live in this run. */
+  live: number
+  /** Records read from the judgment store. */
+  stored: number
+}
+
+/** A judge that made at least one record. */
+export interface JudgeSummary {
+  id: string
+  name: string
+  model: string | null
+}
+
+/** Everything the reporter shows: run header data, then statistics per file and for the run. */
+export interface RubricSummary {
+  judges: JudgeSummary[]
+  /** Distinct judge calls made live in this run. */
+  liveCalls: number
+  /** Distinct judgments read from the store. */
+  storedCalls: number
+  /** Total tokens of all records. */
+  tokens: number
+  /** Number of records. */
+  records: number
+  /** Per dimension over the whole run, sorted by dimension name. */
+  run: DimensionStats[]
+  /** Per file, sorted by file, each with its dimensions sorted by name. */
+  files: { file: string; dimensions: DimensionStats[] }[]
+}
+
+/** Aggregates located records per dimension, per file and for the run. */
+export function summarize(records: readonly LocatedRecord[]): RubricSummary {
+  const judges = new Map<string, JudgeSummary>()
+  const liveCalls = new Set<string>()
+  const storedCalls = new Set<string>()
+  const byFile = new Map<string, LocatedRecord[]>()
+  let tokens = 0
+  for (const record of records) {
+    if (!judges.has(record.judgeId)) {
+      judges.set(record.judgeId, { id: record.judgeId, name: record.judgeName, model: record.model ?? null })
+    }
+    if (record.source === 'live') liveCalls.add(record.call)
+    else storedCalls.add(record.call)
+    tokens += record.tokens?.total ?? 0
+    const fileRecords = byFile.get(record.file)
+    if (fileRecords) fileRecords.push(record)
+    else byFile.set(record.file, [record])
+  }
+  return {
+    judges: [...judges.values()].sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id)),
+    liveCalls: liveCalls.size,
+    storedCalls: storedCalls.size,
+    tokens,
+    records: records.length,
+    run: aggregateDimensions(records),
+    files: [...byFile.keys()]
+      .sort(compare)
+      .map((file) => ({ file, dimensions: aggregateDimensions(byFile.get(file) ?? []) })),
+  }
+}
+
+/** Statistics per dimension, sorted by dimension name. */
+export function aggregateDimensions(records: readonly LocatedRecord[]): DimensionStats[] {
+  const byDimension = new Map<string, LocatedRecord[]>()
+  for (const record of records) {
+    const group = byDimension.get(record.dimension)
+    if (group) group.push(record)
+    else byDimension.set(record.dimension, [record])
+  }
+  return [...byDimension.keys()]
+    .sort(compare)
+    .map((dimension) => dimensionStats(dimension, byDimension.get(dimension) ?? []))
+}
+
+/** Statistics of the records of one dimension. */
+export function dimensionStats(
+  dimension: string,
+  records: readonly Pick<LocatedRecord, 'score' | 'pass' | 'floor' | 'tokens' | 'source'>[],
+): DimensionStats {
+  const scores: number[] = []
+  let passed = 0
+  let errors = 0
+  let tokens = 0
+  let live = 0
+  for (const record of records) {
+    if (record.score === null) errors += 1
+    else {
+      scores.push(record.score)
+      if (record.pass === true) passed += 1
+    }
+    tokens += record.tokens?.total ?? 0
+    if (record.source === 'live') live += 1
+  }
+  scores.sort((a, b) => a - b)
+  const n = scores.length
+  return {
+    dimension,
+    n,
+    mean: n === 0 ? null : scores.reduce((sum, score) => sum + score, 0) / n,
+    p10: percentile(scores, 0.1),
+    min: scores[0] ?? null,
+    passed,
+    passRate: n === 0 ? null : passed / n,
+    errors,
+    floor: summarizeFloors(records.map((record) => record.floor)),
+    tokens,
+    live,
+    stored: records.length - live,
+  }
+}
+
+/**
+ * The `p` quantile (0 to 1) of ascending `sorted` values, by linear interpolation between the two order
+ * statistics around rank `(n - 1) * p` (numpy's default, Hyndman and Fan type 7). One value is its own
+ * quantile; `null` for no values.
+ */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  const rank = (sorted.length - 1) * p
+  const lower = Math.floor(rank)
+  const low = sorted[lower] ?? 0
+  const high = sorted[Math.min(lower + 1, sorted.length - 1)] ?? low
+  return low + (rank - lower) * (high - low)
+}
+
+/** The common floor and the range of `floors`. */
+export function summarizeFloors(floors: readonly number[]): FloorSummary {
+  const counts = new Map<number, number>()
+  let min = Number.POSITIVE_INFINITY
+  let max = Number.NEGATIVE_INFINITY
+  for (const floor of floors) {
+    counts.set(floor, (counts.get(floor) ?? 0) + 1)
+    min = Math.min(min, floor)
+    max = Math.max(max, floor)
+  }
+  let common = Number.NaN
+  let best = 0
+  for (const [floor, count] of counts) {
+    if (count > best || (count === best && floor > common)) {
+      common = floor
+      best = count
+    }
+  }
+  return { common, min, max }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

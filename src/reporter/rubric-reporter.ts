@@ -1,0 +1,80 @@
+import { isAbsolute, relative, resolve } from 'node:path'
+import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import { RubricError } from '../errors.ts'
+import type { RubricReporterOptions } from '../types.ts'
+import { writeFileAtomic } from '../util/atomic-write.ts'
+import { summarize } from './aggregate.ts'
+import { collectRecords } from './collect.ts'
+import { renderSummary } from './render-table.ts'
+import { buildReport, stringifyReport } from './report-json.ts'
+
+const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
+
+/**
+ * Aggregates the scores that vitest-rubric matchers record, per dimension, for each file and for the run:
+ * prints a table after Vitest's summary and writes `report.json`.
+ *
+ * @example
+ * ```ts
+ * export default defineConfig({ test: { reporters: ['default', 'vitest-rubric/reporter'] } })
+ * ```
+ */
+export class RubricReporter implements Reporter {
+  private readonly options: RubricReporterOptions
+  private vitest: Vitest | undefined
+
+  constructor(options: RubricReporterOptions = {}) {
+    this.options = options
+  }
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest
+  }
+
+  /**
+   * Reads the records from the tests' meta (they survive `--merge-reports`, unlike annotations), prints the
+   * tables and writes the report. Prints nothing when no test recorded a score.
+   */
+  async onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    _unhandledErrors?: ReadonlyArray<SerializedError>,
+    _reason?: TestRunEndReason,
+  ): Promise<void> {
+    const vitest = this.vitest
+    if (!vitest) return
+    const root = vitest.config.root
+    // In watch mode only the re-run modules arrive here; the tables cover the whole suite.
+    const modules = vitest.config.watch ? vitest.state.getTestModules() : testModules
+    const records = collectRecords(modules, root)
+    if (records.length === 0) return
+
+    const summary = summarize(records)
+    const colors = useColors(vitest.logger.outputStream)
+    const perFile = this.options.perFile ?? true
+    vitest.logger.log(`\n${renderSummary(summary, { colors, perFile })}\n`)
+
+    const outputFile = this.options.outputFile ?? DEFAULT_OUTPUT_FILE
+    if (outputFile === false) return
+    const path = isAbsolute(outputFile) ? outputFile : resolve(root, outputFile)
+    const report = buildReport(records, { vitestVersion: vitest.version, summary })
+    try {
+      await writeFileAtomic(path, stringifyReport(report))
+    } catch (error) {
+      throw new RubricError(
+        'RUBRIC_REPORT_WRITE',
+        `could not write the rubric report to ${path}. Check that the directory is writable, or set the ` +
+          'reporter option `outputFile` to another path (or to false to write none).',
+        { cause: error },
+      )
+    }
+    vitest.logger.log(` report ${relative(root, path).replaceAll('\\', '/')}\n`)
+  }
+}
+
+/** Colours when Vitest's output is a terminal, unless `NO_COLOR` asks for none or `FORCE_COLOR` for some. */
+function useColors(stream: object | undefined): boolean {
+  const { NO_COLOR, FORCE_COLOR } = process.env
+  if (NO_COLOR) return false
+  if (FORCE_COLOR && FORCE_COLOR !== '0' && FORCE_COLOR !== 'false') return true
+  return Boolean(stream ? (stream as { isTTY?: boolean }).isTTY : process.stdout.isTTY)
+}

@@ -1,0 +1,152 @@
+import { describe, expect, test } from 'vitest'
+import { dimensionStats, percentile, summarize, summarizeFloors } from '../src/reporter/aggregate.ts'
+import { type LocatedRecord, lastAttempt } from '../src/reporter/collect.ts'
+
+function record(overrides: Partial<LocatedRecord> = {}): LocatedRecord {
+  const score = overrides.score === undefined ? 0.8 : overrides.score
+  const floor = overrides.floor ?? 0.5
+  return {
+    file: 'qa.eval.ts',
+    test: 'answers > refunds',
+    project: 'evals',
+    state: 'passed',
+    call: 'call-1',
+    assertion: 'toSatisfyRubric',
+    callId: 'call-1',
+    dimension: 'faithfulness',
+    score,
+    floor,
+    pass: score === null ? null : score >= floor,
+    reason: 'grounded in the context',
+    judgeId: 'judge-a',
+    judgeName: 'heuristic@1 (offline)',
+    rubricId: 'rubric-1',
+    latencyMs: 3,
+    source: 'stored',
+    retry: 0,
+    output: 'Refunds take 14 days.',
+    ...overrides,
+  }
+}
+
+const scores = (values: (number | null)[]) => values.map((score) => record({ score }))
+
+describe('percentile', () => {
+  test('interpolates linearly between order statistics, like numpy', () => {
+    // rank (5 - 1) * 0.1 = 0.4: 0.1 + 0.4 * (0.2 - 0.1)
+    expect(percentile([0.1, 0.2, 0.3, 0.4, 0.5], 0.1)).toBeCloseTo(0.14)
+    // rank (11 - 1) * 0.1 = 1: exactly the second value
+    expect(percentile([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1], 0.1)).toBeCloseTo(0.1)
+    expect(percentile([0.2, 0.6], 0.5)).toBeCloseTo(0.4)
+  })
+
+  test('one value is its own percentile, ties stay ties, no values have none', () => {
+    expect(percentile([0.7], 0.1)).toBe(0.7)
+    expect(percentile([0.5, 0.5, 0.5, 1], 0.1)).toBe(0.5)
+    expect(percentile([], 0.1)).toBeNull()
+    expect(percentile([0.25, 0.75], 0)).toBe(0.25)
+    expect(percentile([0.25, 0.75], 1)).toBe(0.75)
+  })
+})
+
+describe('dimensionStats', () => {
+  test('mean, p10, min and pass rate of the scores', () => {
+    const stats = dimensionStats('faithfulness', scores([1, 0.4, 0.6, 0.8, 0.2]))
+    expect(stats).toMatchObject({ dimension: 'faithfulness', n: 5, min: 0.2, passed: 3, errors: 0 })
+    expect(stats.mean).toBeCloseTo(0.6)
+    // sorted 0.2 0.4 0.6 0.8 1, rank 0.4: 0.2 + 0.4 * 0.2
+    expect(stats.p10).toBeCloseTo(0.28)
+    expect(stats.passRate).toBeCloseTo(0.6)
+  })
+
+  test('a single score is its own mean, p10 and min', () => {
+    const stats = dimensionStats('tone', scores([0.75]))
+    expect(stats).toMatchObject({ n: 1, mean: 0.75, p10: 0.75, min: 0.75, passed: 1, passRate: 1 })
+  })
+
+  test('errors are counted apart and never as scores', () => {
+    const stats = dimensionStats('faithfulness', scores([1, null, 0.5, null]))
+    expect(stats).toMatchObject({ n: 2, errors: 2, mean: 0.75, min: 0.5, passed: 2, passRate: 1 })
+  })
+
+  test('only errors: no score statistics', () => {
+    const stats = dimensionStats('faithfulness', scores([null]))
+    expect(stats).toMatchObject({ n: 0, errors: 1, mean: null, p10: null, min: null, passRate: null })
+  })
+
+  test('each record is held to its own floor', () => {
+    const stats = dimensionStats('faithfulness', [
+      record({ score: 0.6, floor: 0.5 }),
+      record({ score: 0.6, floor: 0.7 }),
+      record({ score: 0.9, floor: 0.7 }),
+    ])
+    expect(stats).toMatchObject({ passed: 2, floor: { common: 0.7, min: 0.5, max: 0.7 } })
+  })
+
+  test('tokens and live or stored records', () => {
+    const tokens = { prompt: 30, completion: 10, total: 40 }
+    const stats = dimensionStats('faithfulness', [
+      record({ source: 'live', tokens }),
+      record({ source: 'live', tokens }),
+      record({ source: 'stored' }),
+    ])
+    expect(stats).toMatchObject({ tokens: 80, live: 2, stored: 1 })
+  })
+})
+
+test('summarizeFloors names the most common floor, the higher one on a tie', () => {
+  expect(summarizeFloors([0.5, 0.5, 0.8])).toEqual({ common: 0.5, min: 0.5, max: 0.8 })
+  expect(summarizeFloors([0.5, 0.8])).toEqual({ common: 0.8, min: 0.5, max: 0.8 })
+})
+
+test('lastAttempt keeps only the records of the highest retry', () => {
+  const records = [
+    record({ retry: 0, score: 0.1 }),
+    record({ retry: 1, score: 0.2 }),
+    record({ retry: 2, score: 0.9 }),
+    record({ retry: 2, dimension: 'relevance', score: 0.8 }),
+  ]
+  expect(lastAttempt(records).map((r) => [r.dimension, r.score])).toEqual([
+    ['faithfulness', 0.9],
+    ['relevance', 0.8],
+  ])
+  expect(lastAttempt([])).toEqual([])
+})
+
+describe('summarize', () => {
+  const tokens = { prompt: 20, completion: 10, total: 30 }
+  const records = [
+    // one live call scoring two dimensions
+    record({ file: 'b.eval.ts', call: 'b1', source: 'live', tokens, dimension: 'relevance', score: 0.6 }),
+    record({ file: 'b.eval.ts', call: 'b1', source: 'live', tokens, dimension: 'faithfulness', score: 1 }),
+    // two stored judgments in another file
+    record({ file: 'a.eval.ts', call: 'a1', score: 0.2, judgeId: 'judge-b', judgeName: 'gpt-4.1-mini' }),
+    record({
+      file: 'a.eval.ts',
+      call: 'a2',
+      score: null,
+      error: { code: 'RUBRIC_JUDGE_HTTP', message: '500' },
+    }),
+  ]
+  const summary = summarize(records)
+
+  test('run header data: judges, distinct calls, tokens', () => {
+    expect(summary.judges.map((judge) => judge.name)).toEqual(['gpt-4.1-mini', 'heuristic@1 (offline)'])
+    expect(summary).toMatchObject({ liveCalls: 1, storedCalls: 2, tokens: 60, records: 4 })
+  })
+
+  test('files and dimensions sorted by name', () => {
+    expect(summary.files.map((file) => file.file)).toEqual(['a.eval.ts', 'b.eval.ts'])
+    expect(summary.run.map((stats) => stats.dimension)).toEqual(['faithfulness', 'relevance'])
+    expect(summary.files[1]?.dimensions.map((stats) => stats.dimension)).toEqual([
+      'faithfulness',
+      'relevance',
+    ])
+  })
+
+  test('the run aggregates every file', () => {
+    const faithfulness = summary.run[0]
+    expect(faithfulness).toMatchObject({ n: 2, errors: 1, min: 0.2, passed: 1, live: 1, stored: 2 })
+    expect(faithfulness?.mean).toBeCloseTo(0.6)
+  })
+})

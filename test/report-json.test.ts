@@ -1,0 +1,144 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import type { LocatedRecord } from '../src/reporter/collect.ts'
+import { buildReport, REPORT_SCHEMA_VERSION, stringifyReport } from '../src/reporter/report-json.ts'
+import { writeFileAtomic } from '../src/util/atomic-write.ts'
+
+function record(overrides: Partial<LocatedRecord>): LocatedRecord {
+  return {
+    file: 'qa.eval.ts',
+    test: 'answers > refunds',
+    project: 'evals',
+    state: 'passed',
+    call: 'c1',
+    callId: 'c1',
+    assertion: 'toSatisfyRubric',
+    dimension: 'faithfulness',
+    score: 0.75,
+    floor: 0.5,
+    pass: true,
+    reason: 'supported by the context',
+    judgeId: 'j1',
+    judgeName: 'gpt-4.1-mini',
+    model: 'gpt-4.1-mini',
+    rubricId: 'r1',
+    tokens: { prompt: 100, completion: 20, total: 120 },
+    latencyMs: 850,
+    source: 'live',
+    retry: 0,
+    input: 'How long do refunds take?',
+    output: 'Refunds take 14 days.',
+    ...overrides,
+  }
+}
+
+/** The record without its optional fields. */
+function bare(located: LocatedRecord): LocatedRecord {
+  const { model: _model, tokens: _tokens, input: _input, ...rest } = located
+  return rest
+}
+
+describe('buildReport', () => {
+  const records = [
+    record({ file: 'z.eval.ts', test: 'later file', call: 'c2' }),
+    record({
+      dimension: 'relevance',
+      score: null,
+      pass: null,
+      error: { code: 'RUBRIC_JUDGE_SCHEMA', message: 'bad' },
+    }),
+    bare(record({ dimension: 'faithfulness', source: 'stored' })),
+  ]
+  const report = buildReport(records, {
+    vitestVersion: '4.1.12',
+    createdAt: new Date('2025-01-02T03:04:05Z'),
+  })
+
+  test('a versioned document with the run, per file and per judgment', () => {
+    expect(report).toMatchObject({
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      createdAt: '2025-01-02T03:04:05.000Z',
+      vitestVersion: '4.1.12',
+      judges: [{ id: 'j1', name: 'gpt-4.1-mini', model: 'gpt-4.1-mini' }],
+      summary: { totals: { records: 3, liveCalls: 2, storedCalls: 1, tokens: 240 } },
+    })
+    expect(Object.keys(report.summary.run)).toEqual(['faithfulness', 'relevance'])
+    expect(Object.keys(report.summary.files)).toEqual(['qa.eval.ts', 'z.eval.ts'])
+    expect(report.summary.files['qa.eval.ts']?.relevance).toMatchObject({ n: 0, errors: 1 })
+    expect(report.summary.run.faithfulness).toMatchObject({ n: 2, mean: 0.75, passRate: 1 })
+  })
+
+  test('judgments ordered by file, absent values as null', () => {
+    expect(report.judgments.map((j) => [j.file, j.dimension])).toEqual([
+      ['qa.eval.ts', 'relevance'],
+      ['qa.eval.ts', 'faithfulness'],
+      ['z.eval.ts', 'faithfulness'],
+    ])
+    expect(report.judgments[1]).toEqual({
+      file: 'qa.eval.ts',
+      test: 'answers > refunds',
+      project: 'evals',
+      state: 'passed',
+      assertion: 'toSatisfyRubric',
+      dimension: 'faithfulness',
+      score: 0.75,
+      floor: 0.5,
+      pass: true,
+      reason: 'supported by the context',
+      judgeId: 'j1',
+      judgeName: 'gpt-4.1-mini',
+      model: null,
+      rubricId: 'r1',
+      tokens: null,
+      latencyMs: 850,
+      source: 'stored',
+      error: null,
+      retry: 0,
+      input: null,
+      output: 'Refunds take 14 days.',
+    })
+    expect(report.judgments[0]?.error).toEqual({ code: 'RUBRIC_JUDGE_SCHEMA', message: 'bad' })
+  })
+
+  test('serialises to JSON that reads back the same', () => {
+    const text = stringifyReport(report)
+    expect(text.endsWith('}\n')).toBe(true)
+    expect(JSON.parse(text)).toEqual(report)
+  })
+})
+
+describe('writeFileAtomic', () => {
+  let directory: string | undefined
+  afterEach(async () => {
+    if (directory) await rm(directory, { recursive: true, force: true })
+  })
+
+  test('creates missing directories and leaves no temporary file', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vitest-rubric-'))
+    const path = join(directory, '.vitest-rubric', 'nested', 'report.json')
+    await writeFileAtomic(path, '{"a":1}\n')
+    expect(await readFile(path, 'utf8')).toBe('{"a":1}\n')
+    expect(await readdir(join(directory, '.vitest-rubric', 'nested'))).toEqual(['report.json'])
+  })
+
+  test('replaces an existing file', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vitest-rubric-'))
+    const path = join(directory, 'report.json')
+    await writeFile(path, 'old and longer content')
+    await writeFileAtomic(path, 'new')
+    expect(await readFile(path, 'utf8')).toBe('new')
+    expect(await readdir(directory)).toEqual(['report.json'])
+  })
+
+  test('a failed write leaves no temporary file behind', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vitest-rubric-'))
+    // a directory where the file should be: the rename fails
+    await writeFile(join(directory, 'keep.txt'), '')
+    const path = join(directory, 'report.json')
+    await writeFileAtomic(join(path, 'x'), 'ok')
+    await expect(writeFileAtomic(path, 'text')).rejects.toThrow()
+    expect((await readdir(directory)).sort()).toEqual(['keep.txt', 'report.json'])
+  })
+})

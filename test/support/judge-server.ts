@@ -1,0 +1,337 @@
+import { createHash } from 'node:crypto'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** A local OpenAI-compatible server for tests: chat completions that answer verdicts, and embeddings. */
+
+export interface ChatMessage {
+  role: string
+  content: string
+}
+
+/** The parsed JSON body of a request; chat and embeddings fields are typed, the rest is kept as sent. */
+export interface RequestBody {
+  model?: string
+  temperature?: number
+  messages?: ChatMessage[]
+  response_format?: { type: string; json_schema?: { name: string; strict?: boolean; schema: JsonSchema } }
+  input?: string | string[]
+  dimensions?: number
+  encoding_format?: 'float' | 'base64'
+  [key: string]: unknown
+}
+
+interface JsonSchema {
+  properties?: Record<string, JsonSchema>
+  minimum?: number
+  maximum?: number
+  [key: string]: unknown
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  headers: IncomingHttpHeaders
+  body: RequestBody
+}
+
+type VerdictEntry = number | { reason?: unknown; score?: unknown } | unknown
+
+/** What the server does with one chat completions request. */
+export type ScriptedReply = { hold?: Promise<unknown>; usage?: Usage } & (
+  | { kind: 'verdict'; verdict?: Record<string, VerdictEntry> }
+  | { kind: 'text'; content: string }
+  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
+  | { kind: 'malformed' }
+  | { kind: 'drop' }
+  | { kind: 'truncated' }
+  | { kind: 'empty-choices' }
+  | { kind: 'refusal'; refusal: string }
+  | { kind: 'reject-format'; formats: string[] }
+)
+
+export interface Usage {
+  prompt_tokens: number
+  completion_tokens: number
+}
+
+/** Builders of scripted replies. */
+export const reply = {
+  /** A verdict: a number per dimension expands to `{ reason, score }`; objects are sent as given. No argument: the default verdict. */
+  verdict: (verdict?: Record<string, VerdictEntry>): ScriptedReply =>
+    verdict ? { kind: 'verdict', verdict } : { kind: 'verdict' },
+  /** Raw assistant content. */
+  text: (content: string): ScriptedReply => ({ kind: 'text', content }),
+  /** An HTTP error status, for example `status(429, { 'retry-after': '0' })`. */
+  status: (status: number, headers?: Record<string, string>, body?: unknown): ScriptedReply => ({
+    kind: 'status',
+    status,
+    ...(headers ? { headers } : {}),
+    ...(body === undefined ? {} : { body }),
+  }),
+  /** A 200 response whose body is not JSON. */
+  malformed: (): ScriptedReply => ({ kind: 'malformed' }),
+  /** The connection is destroyed without a response. */
+  drop: (): ScriptedReply => ({ kind: 'drop' }),
+  /** A cut-off verdict with `finish_reason: 'length'`. */
+  truncated: (): ScriptedReply => ({ kind: 'truncated' }),
+  emptyChoices: (): ScriptedReply => ({ kind: 'empty-choices' }),
+  refusal: (refusal = 'I cannot help with that.'): ScriptedReply => ({ kind: 'refusal', refusal }),
+  /** A 400 when the request's `response_format.type` is one of `formats`, else the default verdict. */
+  rejectFormat: (...formats: string[]): ScriptedReply => ({ kind: 'reject-format', formats }),
+  /** `inner`, sent only once `until` settles: an awaitable delay that needs no timers. */
+  held: (until: Promise<unknown>, inner: ScriptedReply = { kind: 'verdict' }): ScriptedReply => ({
+    ...inner,
+    hold: until,
+  }),
+}
+
+/** A promise with its resolver, for `reply.held` (Node 20 has no `Promise.withResolvers`). */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open = () => {}
+  const promise = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { promise, open }
+}
+
+export interface JudgeServer {
+  /** Ends in `/v1`, ready for the SDK's `baseURL`. */
+  baseURL: string
+  /** Every request received, in order. */
+  requests: RecordedRequest[]
+  /** Chat completions requests only. */
+  readonly chatRequests: RecordedRequest[]
+  /** Replies used once each, in order, before the handler. */
+  enqueue(...replies: ScriptedReply[]): void
+  /** The handler for requests the queue does not answer; `undefined` from it means the default verdict. */
+  respond(handler: (request: RecordedRequest) => ScriptedReply | undefined): void
+  /** Resolves once `count` requests have arrived. */
+  received(count: number): Promise<void>
+  /** Forgets recorded requests, the queue and the handler. */
+  reset(): void
+  close(): Promise<void>
+}
+
+const DEFAULT_USAGE: Usage = { prompt_tokens: 100, completion_tokens: 20 }
+
+export async function startJudgeServer(): Promise<JudgeServer> {
+  const requests: RecordedRequest[] = []
+  let queue: ScriptedReply[] = []
+  let handler: ((request: RecordedRequest) => ScriptedReply | undefined) | undefined
+  let waiters: Array<{ count: number; resolve: () => void }> = []
+  let sequence = 0
+
+  const server = createServer(async (req, res) => {
+    const text = await readBody(req)
+    let body: RequestBody = {}
+    try {
+      body = text ? (JSON.parse(text) as RequestBody) : {}
+    } catch {
+      return sendJson(res, 400, {
+        error: { message: 'request body is not JSON', type: 'invalid_request_error' },
+      })
+    }
+    const recorded: RecordedRequest = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      body,
+    }
+    requests.push(recorded)
+    for (const waiter of waiters) if (requests.length >= waiter.count) waiter.resolve()
+    waiters = waiters.filter((waiter) => requests.length < waiter.count)
+    const id = ++sequence
+    res.setHeader('x-request-id', `req_test_${id}`)
+    if (req.method === 'POST' && req.url === '/v1/embeddings') return sendJson(res, 200, embeddings(body))
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      return sendJson(res, 404, {
+        error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' },
+      })
+    }
+    const scripted = queue.shift() ?? handler?.(recorded) ?? reply.verdict()
+    if (scripted.hold) await scripted.hold.catch(() => {})
+    answer(res, req, body, scripted, id)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    get chatRequests() {
+      return requests.filter((request) => request.path === '/v1/chat/completions')
+    },
+    enqueue: (...replies) => queue.push(...replies),
+    respond: (next) => {
+      handler = next
+    },
+    received: (count) =>
+      requests.length >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ count, resolve })),
+    reset: () => {
+      requests.length = 0
+      sequence = 0
+      queue = []
+      handler = undefined
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}
+
+function answer(
+  res: ServerResponse,
+  req: IncomingMessage,
+  body: RequestBody,
+  scripted: ScriptedReply,
+  id: number,
+) {
+  const usage = scripted.usage ?? DEFAULT_USAGE
+  const completion = (choices: unknown[]) => ({
+    id: `chatcmpl-test-${id}`,
+    object: 'chat.completion',
+    created: 0,
+    model: body.model ?? 'unknown',
+    choices,
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  })
+  const choice = (content: string | null, finishReason = 'stop', refusal: string | null = null) => ({
+    index: 0,
+    message: { role: 'assistant', content, refusal },
+    finish_reason: finishReason,
+    logprobs: null,
+  })
+  switch (scripted.kind) {
+    case 'verdict':
+      return sendJson(res, 200, completion([choice(JSON.stringify(verdictFor(body, scripted.verdict)))]))
+    case 'text':
+      return sendJson(res, 200, completion([choice(scripted.content)]))
+    case 'status': {
+      for (const [name, value] of Object.entries(scripted.headers ?? {})) res.setHeader(name, value)
+      const error = {
+        message: `scripted status ${scripted.status}`,
+        type: 'server_error',
+        param: null,
+        code: null,
+      }
+      return sendJson(res, scripted.status, scripted.body ?? { error })
+    }
+    case 'malformed':
+      res.writeHead(200, { 'content-type': 'application/json' })
+      return res.end('{"id": "chatcmpl-broken", "choices": [')
+    case 'drop':
+      return req.socket.destroy()
+    case 'truncated':
+      return sendJson(res, 200, completion([choice('{"faithfulness": {"reason": "The output', 'length')]))
+    case 'empty-choices':
+      return sendJson(res, 200, completion([]))
+    case 'refusal':
+      return sendJson(res, 200, completion([choice(null, 'stop', scripted.refusal)]))
+    case 'reject-format': {
+      const type = body.response_format?.type
+      if (type === undefined || !scripted.formats.includes(type)) {
+        return sendJson(res, 200, completion([choice(JSON.stringify(verdictFor(body)))]))
+      }
+      return sendJson(res, 400, {
+        error: {
+          message: `Invalid parameter: 'response_format' of type '${type}' is not supported with this model.`,
+          type: 'invalid_request_error',
+          param: 'response_format',
+          code: null,
+        },
+      })
+    }
+  }
+}
+
+/** The dimensions and scale a chat request asks for: from its JSON schema, else from the prompt's verdict line. */
+export function requestedVerdict(body: RequestBody): { dimensions: string[]; min: number; max: number } {
+  const schema = body.response_format?.json_schema?.schema
+  if (schema?.properties) {
+    const dimensions = Object.keys(schema.properties)
+    const score = dimensions[0] ? schema.properties[dimensions[0]]?.properties?.score : undefined
+    return { dimensions, min: score?.minimum ?? 1, max: score?.maximum ?? 5 }
+  }
+  const prompt = body.messages?.find((message) => message.role === 'user')?.content ?? ''
+  // The last match: the real instruction follows the framed material, which may imitate it.
+  const keys = [...prompt.matchAll(/exactly these keys: (\[.*?\])\./g)].at(-1)?.[1]
+  const range = [...prompt.matchAll(/integer from (-?\d+) to (-?\d+)/g)].at(-1)
+  return {
+    dimensions: keys ? (JSON.parse(keys) as string[]) : [],
+    min: range ? Number(range[1]) : 1,
+    max: range ? Number(range[2]) : 5,
+  }
+}
+
+function verdictFor(body: RequestBody, given?: Record<string, VerdictEntry>): Record<string, unknown> {
+  if (given) {
+    return Object.fromEntries(
+      Object.entries(given).map(([name, entry]) => [
+        name,
+        typeof entry === 'number'
+          ? { reason: `${name} scored ${entry} by the test server.`, score: entry }
+          : entry,
+      ]),
+    )
+  }
+  const { dimensions, max } = requestedVerdict(body)
+  return Object.fromEntries(
+    dimensions.map((name) => [
+      name,
+      { reason: `Default verdict of the test server for ${name}.`, score: max },
+    ]),
+  )
+}
+
+/** Deterministic unit vectors derived from a hash of each input text. */
+function embeddings(body: RequestBody) {
+  const inputs = typeof body.input === 'string' ? [body.input] : (body.input ?? [])
+  const size = body.dimensions ?? 8
+  const data = inputs.map((text, index) => {
+    const vector = embed(String(text), size)
+    const embedding =
+      body.encoding_format === 'base64'
+        ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+        : vector
+    return { object: 'embedding', index, embedding }
+  })
+  const tokens = inputs.reduce((sum, text) => sum + Math.ceil(String(text).length / 4), 0)
+  return {
+    object: 'list',
+    data,
+    model: body.model ?? 'unknown',
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  }
+}
+
+export function embed(text: string, size = 8): number[] {
+  const values: number[] = []
+  for (let block = 0; values.length < size; block++) {
+    const digest = createHash('sha256').update(`${block}:${text}`).digest()
+    for (let i = 0; i + 1 < digest.length && values.length < size; i += 2) {
+      values.push(digest.readUInt16BE(i) / 32767.5 - 1)
+    }
+  }
+  const length = Math.hypot(...values) || 1
+  return values.map((value) => value / length)
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown) {
+  const text = JSON.stringify(value)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}

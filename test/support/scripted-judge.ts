@@ -1,0 +1,41 @@
+import {
+  gate,
+  type JudgeServer,
+  type RecordedRequest,
+  reply,
+  requestedVerdict,
+  type ScriptedReply,
+} from './judge-server.ts'
+
+/** The judged output of a chat request, read back from its frame in the prompt. */
+export function judgedOutput(request: RecordedRequest): string {
+  const prompt = request.body.messages?.find((message) => message.role === 'user')?.content ?? ''
+  return /<output_[0-9a-f]+>([\s\S]*?)<\/output_[0-9a-f]+>/.exec(prompt)?.[1]?.trim() ?? ''
+}
+
+/**
+ * Scripts the judge server the way the end-to-end fixtures expect: an output containing `quality:N` scores N on
+ * every requested dimension; `server-error` gets a 500; `hold` is answered only when `release()` is called;
+ * `row:` outputs are answered only once eight of them are in flight together.
+ */
+export function scriptQualityJudge(server: JudgeServer) {
+  const held = gate()
+  const rows = gate()
+  let rowsSeen = 0
+  server.respond((request) => {
+    const output = judgedOutput(request)
+    if (output.includes('server-error'))
+      return reply.status(500, {}, { error: { message: 'judge exploded' } })
+    const quality = Number(/quality:(\d)/.exec(output)?.[1] ?? 3)
+    const { dimensions } = requestedVerdict(request.body)
+    const verdict: ScriptedReply = reply.verdict(
+      Object.fromEntries(
+        dimensions.map((name) => [name, { reason: `${name} looks like ${quality}`, score: quality }]),
+      ),
+    )
+    if (output.includes('row:') && ++rowsSeen === 8) rows.open()
+    if (output.includes('row:')) return reply.held(rows.promise, verdict)
+    return output.includes('hold') ? reply.held(held.promise, verdict) : verdict
+  })
+  return { release: held.open }
+}
