@@ -56,15 +56,12 @@ export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       if (project.name !== options.name) return
       // Vitest 5 concatenates the root's `include` into inline projects; an evals project runs eval files only.
       project.config.include = options.include ?? DEFAULT_INCLUDE
-      const provided: ProvidedRubricOptions = {
-        judge,
-        store: resolveStorePolicy(options.store, judge),
-        root: project.config.root,
-      }
+      const store = resolveStorePolicy(options.store, judge)
+      const provided: ProvidedRubricOptions = { judge, store, root: project.config.root }
       project.provide(PROVIDED_KEY, provided)
       if (options.reporter !== false && !attached.has(vitest)) {
         attached.add(vitest)
-        vitest.config.reporters.push(new RubricReporter(options.reporter ?? {}))
+        vitest.config.reporters.push(new RubricReporter(options.reporter ?? {}, store))
       }
     },
   }

@@ -28,7 +28,7 @@ export interface DimensionStats {
   /** Records whose judgment is an error (no score). */
   errors: number
   floor: FloorSummary
-  /** Total tokens of the records (each carries its share of its judge call). */
+  /** Tokens of the live records (each carries its share of its judge call). */
   tokens: number
   /** Records judged live in this run. */
   live: number
@@ -50,7 +50,11 @@ export interface RubricSummary {
   liveCalls: number
   /** Distinct judgments read from the store. */
   storedCalls: number
-  /** Total tokens of all records. */
+  /** Distinct live judgments written to the store. */
+  writtenCalls: number
+  /** Entries of the store files that no test of a completely run file used (set by the reporter). */
+  obsolete?: number
+  /** Tokens of the live calls (stored judgments cost nothing in this run). */
   tokens: number
   /** Number of records. */
   records: number
@@ -65,15 +69,18 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
   const judges = new Map<string, JudgeSummary>()
   const liveCalls = new Set<string>()
   const storedCalls = new Set<string>()
+  const writtenCalls = new Set<string>()
   const byFile = new Map<string, LocatedRecord[]>()
   let tokens = 0
   for (const record of records) {
     if (!judges.has(record.judgeId)) {
       judges.set(record.judgeId, { id: record.judgeId, name: record.judgeName, model: record.model ?? null })
     }
-    if (record.source === 'live') liveCalls.add(record.call)
-    else storedCalls.add(record.call)
-    tokens += record.tokens?.total ?? 0
+    if (record.source === 'live') {
+      liveCalls.add(record.call)
+      tokens += record.tokens?.total ?? 0
+    } else storedCalls.add(record.call)
+    if (record.store?.written) writtenCalls.add(record.call)
     const fileRecords = byFile.get(record.file)
     if (fileRecords) fileRecords.push(record)
     else byFile.set(record.file, [record])
@@ -82,6 +89,7 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
     judges: [...judges.values()].sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id)),
     liveCalls: liveCalls.size,
     storedCalls: storedCalls.size,
+    writtenCalls: writtenCalls.size,
     tokens,
     records: records.length,
     run: aggregateDimensions(records),
@@ -120,8 +128,10 @@ export function dimensionStats(
       scores.push(record.score)
       if (record.pass === true) passed += 1
     }
-    tokens += record.tokens?.total ?? 0
-    if (record.source === 'live') live += 1
+    if (record.source === 'live') {
+      live += 1
+      tokens += record.tokens?.total ?? 0
+    }
   }
   scores.sort((a, b) => a - b)
   const n = scores.length

@@ -43,6 +43,8 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
     `${names.length === 1 ? 'judge' : 'judges'} ${names.join(', ') || '-'}`,
     `${integer.format(summary.liveCalls)} live ${summary.liveCalls === 1 ? 'call' : 'calls'}`,
     `${integer.format(summary.storedCalls)} stored`,
+    ...(summary.writtenCalls > 0 ? [`${integer.format(summary.writtenCalls)} written`] : []),
+    ...(summary.obsolete ? [c.yellow(`${integer.format(summary.obsolete)} obsolete`)] : []),
     `${integer.format(summary.tokens)} tokens`,
   ]
   return ` ${c.bold(c.inverse(' Rubric '))} ${parts.join(c.dim(' · '))}`

@@ -1,12 +1,15 @@
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import { RubricError } from '../errors.ts'
+import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obsolete.ts'
+import type { StorePolicy } from '../store/mode.ts'
 import type { RubricReporterOptions } from '../types.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
 import { collectRecords } from './collect.ts'
 import { renderSummary } from './render-table.ts'
 import { buildReport, stringifyReport } from './report-json.ts'
+import { storeUsage } from './store-usage.ts'
 
 const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
 
@@ -21,10 +24,13 @@ const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
  */
 export class RubricReporter implements Reporter {
   private readonly options: RubricReporterOptions
+  private readonly store: StorePolicy | undefined
   private vitest: Vitest | undefined
 
-  constructor(options: RubricReporterOptions = {}) {
+  /** @param store How the evals project uses the judgment store (set by `evals()`). */
+  constructor(options: RubricReporterOptions = {}, store?: StorePolicy) {
     this.options = options
+    this.store = store
   }
 
   onInit(vitest: Vitest): void {
@@ -49,9 +55,12 @@ export class RubricReporter implements Reporter {
     if (records.length === 0) return
 
     const summary = summarize(records)
+    const obsolete = await this.obsoleteEntries(testModules)
+    summary.obsolete = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
     const colors = useColors(vitest.logger.outputStream)
     const perFile = this.options.perFile ?? true
     vitest.logger.log(`\n${renderSummary(summary, { colors, perFile })}\n`)
+    if (obsolete.length > 0) await this.settleObsolete(vitest, obsolete)
 
     const outputFile = this.options.outputFile ?? DEFAULT_OUTPUT_FILE
     if (outputFile === false) return
@@ -68,6 +77,33 @@ export class RubricReporter implements Reporter {
       )
     }
     vitest.logger.log(` report ${relative(root, path).replaceAll('\\', '/')}\n`)
+  }
+
+  /**
+   * Entries of the store files that no test used, for the modules this run ran whole. Watch re-runs never look
+   * (a re-run is a partial run), and neither does a project without a store.
+   */
+  private async obsoleteEntries(testModules: ReadonlyArray<TestModule>): Promise<ObsoleteEntries[]> {
+    const mode = this.store?.mode
+    if (!mode || mode === 'off' || this.vitest?.config.watch) return []
+    return findObsolete(storeUsage(testModules))
+  }
+
+  /** Removes obsolete entries on `-u` (as Vitest does with snapshots), else says how to. */
+  private async settleObsolete(vitest: Vitest, obsolete: ObsoleteEntries[]): Promise<void> {
+    const root = vitest.config.root
+    const count = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
+    const files = obsolete.map((entries) => relative(root, entries.storeFile).replaceAll('\\', '/')).join(', ')
+    const update = vitest.config.snapshotOptions.updateSnapshot === 'all'
+    if (update && this.store?.prune) {
+      await removeObsolete(obsolete)
+      vitest.logger.log(` removed ${count} obsolete ${count === 1 ? 'judgment' : 'judgments'} from ${files}\n`)
+    } else {
+      vitest.logger.log(
+        ` ${count} obsolete ${count === 1 ? 'judgment' : 'judgments'} in ${files}: no test used them. ` +
+          `${this.store?.prune ? 'Run with -u to remove them.' : 'They are kept in CI; run with -u locally to remove them.'}\n`,
+      )
+    }
   }
 }
 

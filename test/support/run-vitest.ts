@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
@@ -33,7 +33,7 @@ export interface EvalRun {
 export async function runEvals(
   root: string,
   options: EvalsOptions = {},
-  filters: string[] = [],
+  { filters = [], cli = {} }: { filters?: string[]; cli?: Record<string, unknown> } = {},
 ): Promise<EvalRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'vitest-rubric-e2e-'))
   const outputFile = join(outDir, 'report.json')
@@ -44,6 +44,9 @@ export async function runEvals(
       done()
     },
   })
+  // Vitest pipes its workers' stdio into the output stream, and a pipe ends its target when a worker exits:
+  // the capture must outlive every worker.
+  sink.end = (() => sink) as never
   const project = mergeConfig(evals({ ...options, reporter: { ...(options.reporter || {}), outputFile } }), {
     resolve: { alias },
   })
@@ -56,6 +59,7 @@ export async function runEvals(
       watch: false,
       reporters: [['default', { summary: false }]],
       projects: [project],
+      ...cli,
     } as never,
     {},
     { stdout: sink as never, stderr: sink as never },
@@ -83,4 +87,15 @@ export function normalize(text: string, root: string, outDir?: string): string {
   if (outDir) result = result.split(outDir).join('<out>')
   result = result.split(root).join('<root>')
   return result.replace(/\d+(\.\d+)?\s?m?s\b/g, '<time>').replace(/[ \t]+$/gm, '')
+}
+
+/**
+ * Copies a fixture folder (and the shared `fixtures/e2e/rubric.ts`) to a temporary folder, for tests that
+ * write judgment stores or edit eval files. Returns the copy of the fixture folder.
+ */
+export function copyFixture(name: string): string {
+  const base = mkdtempSync(join(tmpdir(), 'vitest-rubric-fixture-'))
+  cpSync(fixture('e2e', 'rubric.ts'), join(base, 'rubric.ts'))
+  cpSync(fixture('e2e', name), join(base, name), { recursive: true })
+  return join(base, name)
 }
