@@ -119,19 +119,21 @@ export async function writeStoreEntries(
 
 const STALE_LOCK_MS = 30_000
 
+/**
+ * A lock file created exclusively, holding the owner's pid. A lock whose owner is gone (a run killed in the
+ * middle of a write) is taken over at once; one older than 30 s is taken over whatever its owner.
+ */
 async function withLock<T>(lockFile: string, run: () => Promise<T>): Promise<T> {
   await mkdir(dirname(lockFile), { recursive: true })
   for (let attempt = 0; ; attempt++) {
     try {
-      await (await open(lockFile, 'wx')).close()
+      const handle = await open(lockFile, 'wx')
+      await handle.writeFile(String(process.pid))
+      await handle.close()
       break
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const age = await stat(lockFile).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      )
-      if (age > STALE_LOCK_MS) await rm(lockFile, { force: true })
+      if (await isStale(lockFile)) await rm(lockFile, { force: true })
       else await delay(Math.min(50, 2 + attempt * 2))
     }
   }
@@ -139,6 +141,21 @@ async function withLock<T>(lockFile: string, run: () => Promise<T>): Promise<T> 
     return await run()
   } finally {
     await rm(lockFile, { force: true })
+  }
+}
+
+async function isStale(lockFile: string): Promise<boolean> {
+  const [owner, age] = await Promise.all([
+    readFile(lockFile, 'utf8').then(Number, () => Number.NaN),
+    stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0),
+  ])
+  if (age > STALE_LOCK_MS) return true
+  if (!Number.isInteger(owner) || owner <= 0) return false // still being written by its owner
+  try {
+    process.kill(owner, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }
 

@@ -1,0 +1,129 @@
+import { isBuiltinDimension } from '../../rubric/builtin.ts'
+import { normalizeScore } from '../../rubric/define-rubric.ts'
+import type {
+  BuiltinDimensionName,
+  DimensionScore,
+  Judge,
+  JudgeRequest,
+  Judgment,
+  JudgmentError,
+  RubricScale,
+} from '../../types.ts'
+import { contentHash } from '../../util/hash.ts'
+import { scoreCoherence } from './coherence.ts'
+import { scoreCompleteness } from './completeness.ts'
+import { scoreConciseness } from './conciseness.ts'
+import type { MethodInput, MethodResult } from './method.ts'
+import { scoreRelevance } from './overlap.ts'
+import { scoreSafety } from './safety.ts'
+import { scoreFaithfulness } from './support.ts'
+import { scoreTone } from './tone.ts'
+
+/**
+ * The heuristic judge: the offline default. Deterministic text methods, one per built-in dimension; no key,
+ * no network. Internal: users reach it with `judge: 'heuristic'`.
+ */
+
+/** How the heuristic judge is shown wherever a judge is named. */
+export const HEURISTIC_JUDGE_NAME = 'heuristic@1 (offline)'
+
+/** Bump when a method changes its scores, so stored heuristic judgments stop applying. */
+const METHODS_VERSION = 'heuristic-methods@1.0.0'
+
+const METHODS: Readonly<Record<BuiltinDimensionName, (input: MethodInput) => MethodResult>> = {
+  faithfulness: scoreFaithfulness,
+  relevance: scoreRelevance,
+  completeness: scoreCompleteness,
+  coherence: scoreCoherence,
+  safety: scoreSafety,
+  tone: scoreTone,
+  conciseness: scoreConciseness,
+}
+
+const SUPPORTED = Object.keys(METHODS).join(', ')
+
+/** Creates the offline heuristic judge. */
+export function createHeuristicJudge(): Judge {
+  const id = contentHash({ judge: 'heuristic', version: METHODS_VERSION })
+  return {
+    id,
+    name: HEURISTIC_JUDGE_NAME,
+    async judge(request: JudgeRequest): Promise<Judgment> {
+      const started = performance.now()
+      const { scores, error } = judgeAll(request)
+      const judgment: Judgment = {
+        judgeId: contentHash({ judge: id, rubric: request.rubric.id }),
+        judgeName: HEURISTIC_JUDGE_NAME,
+        rubricId: request.rubric.id,
+        scores: error ? {} : scores,
+        latencyMs: performance.now() - started,
+        source: 'live',
+      }
+      if (error) judgment.error = error
+      return judgment
+    },
+  }
+}
+
+function judgeAll(request: JudgeRequest): { scores: Record<string, DimensionScore>; error?: JudgmentError } {
+  const input = methodInput(request)
+  const scores: Record<string, DimensionScore> = {}
+  const unsupported: string[] = []
+  const missing: string[] = []
+  for (const name of request.dimensions) {
+    const dimension = request.rubric.dimensions[name]
+    if (!dimension) {
+      const known = Object.keys(request.rubric.dimensions).join(', ')
+      return {
+        scores,
+        error: {
+          code: 'RUBRIC_UNKNOWN_DIMENSION',
+          message: `unknown dimension "${name}" in rubric "${request.rubric.name}". Known dimensions: ${known}. Use one of them, or add the dimension to the rubric with defineRubric().`,
+        },
+      }
+    }
+    const method = dimension.heuristic ?? name
+    if (!isBuiltinDimension(method)) {
+      unsupported.push(name)
+      continue
+    }
+    const result = METHODS[method](input)
+    if ('missing' in result) missing.push(result.reason)
+    else scores[name] = onScale(result.score, result.reason, request.rubric.scale)
+  }
+  if (unsupported.length > 0) {
+    const names = unsupported.map((name) => `"${name}"`).join(', ')
+    return {
+      scores,
+      error: {
+        code: 'RUBRIC_HEURISTIC_UNSUPPORTED',
+        message:
+          `the heuristic judge has no method for ${unsupported.length === 1 ? 'dimension' : 'dimensions'} ${names}; ` +
+          `it scores ${SUPPORTED}. Set \`heuristic: '<builtin>'\` on the dimension to score it like one of them ` +
+          `(for example \`heuristic: 'relevance'\`), or use an LLM judge: evals({ judge: { model: 'gpt-4.1-mini' } }).`,
+      },
+    }
+  }
+  if (missing.length > 0) {
+    return { scores, error: { code: 'RUBRIC_HEURISTIC_MISSING_FIELD', message: `${missing.join('; ')}.` } }
+  }
+  return { scores }
+}
+
+function methodInput(request: JudgeRequest): MethodInput {
+  const input: MethodInput = { output: request.output }
+  if (request.input !== undefined) input.input = request.input
+  if (request.context !== undefined) input.context = request.context
+  if (request.reference !== undefined) input.reference = request.reference
+  return input
+}
+
+/**
+ * Puts a method's score on the rubric's integer scale, as an LLM judge would answer, and normalises it back,
+ * so that `raw` and `score` agree.
+ */
+function onScale(score: number, reason: string, scale: RubricScale): DimensionScore {
+  const bounded = Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0
+  const raw = Math.round(scale.min + bounded * (scale.max - scale.min))
+  return { score: normalizeScore(raw, scale), raw, reason }
+}
