@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  watch,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -63,7 +72,9 @@ describe('judgment store under load', () => {
     const stores = join(dir, '__judgments__')
     mkdirSync(stores)
     // First a whole run, so that every store holds its entries before the run that is killed.
-    const whole = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: dir })
+    const whole = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run'], {
+      cwd: dir,
+    })
     let errors = ''
     whole.stderr.on('data', (chunk) => {
       errors += String(chunk)
@@ -72,17 +83,24 @@ describe('judgment store under load', () => {
     expect(errors).toBe('')
     expect(code).toBe(0)
     const before = Object.fromEntries(
-      readdirSync(stores).map((name) => [name, Object.keys(parseStore(readFileSync(join(stores, name), 'utf8'), name).judgments)]),
+      readdirSync(stores).map((name) => [
+        name,
+        Object.keys(parseStore(readFileSync(join(stores, name), 'utf8'), name).judgments),
+      ]),
     )
     expect(Object.keys(before)).toHaveLength(4)
 
     // `record` rewrites every entry, so the killed run is in the middle of replacing store files.
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: dir })
+    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run'], {
+      cwd: dir,
+    })
     let writes = 0
     const watcher = watch(stores, () => {
       if (++writes === 12) child.kill('SIGKILL')
     })
-    const exit = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    const exit = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    )
     watcher.close()
     expect(exit).toBe('SIGKILL')
     for (const [name, keys] of Object.entries(before)) {
@@ -93,7 +111,9 @@ describe('judgment store under load', () => {
     }
 
     // The next run takes over any lock the killed run left behind and completes every store.
-    const again = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: dir })
+    const again = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run'], {
+      cwd: dir,
+    })
     expect(await new Promise((resolve) => again.on('exit', resolve))).toBe(0)
     for (const [name, keys] of Object.entries(before)) {
       const stored = parseStore(readFileSync(join(stores, name), 'utf8'), name)

@@ -1,8 +1,8 @@
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import { RubricError } from '../errors.ts'
-import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obsolete.ts'
 import type { StorePolicy } from '../store/mode.ts'
+import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obsolete.ts'
 import type { RubricReporterOptions } from '../types.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
@@ -55,6 +55,14 @@ export class RubricReporter implements Reporter {
     if (records.length === 0) return
 
     const summary = summarize(records)
+    if (modules !== testModules) {
+      // The tables cover the whole suite; the header counts what this re-run did (and cost).
+      const rerun = summarize(collectRecords(testModules, root))
+      summary.liveCalls = rerun.liveCalls
+      summary.storedCalls = rerun.storedCalls
+      summary.writtenCalls = rerun.writtenCalls
+      summary.tokens = rerun.tokens
+    }
     const obsolete = await this.obsoleteEntries(testModules)
     summary.obsolete = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
     const colors = useColors(vitest.logger.outputStream)
@@ -93,11 +101,15 @@ export class RubricReporter implements Reporter {
   private async settleObsolete(vitest: Vitest, obsolete: ObsoleteEntries[]): Promise<void> {
     const root = vitest.config.root
     const count = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
-    const files = obsolete.map((entries) => relative(root, entries.storeFile).replaceAll('\\', '/')).join(', ')
+    const files = obsolete
+      .map((entries) => relative(root, entries.storeFile).replaceAll('\\', '/'))
+      .join(', ')
     const update = vitest.config.snapshotOptions.updateSnapshot === 'all'
     if (update && this.store?.prune) {
       await removeObsolete(obsolete)
-      vitest.logger.log(` removed ${count} obsolete ${count === 1 ? 'judgment' : 'judgments'} from ${files}\n`)
+      vitest.logger.log(
+        ` removed ${count} obsolete ${count === 1 ? 'judgment' : 'judgments'} from ${files}\n`,
+      )
     } else {
       vitest.logger.log(
         ` ${count} obsolete ${count === 1 ? 'judgment' : 'judgments'} in ${files}: no test used them. ` +

@@ -147,7 +147,10 @@ async function withLock<T>(lockFile: string, run: () => Promise<T>): Promise<T> 
 async function isStale(lockFile: string): Promise<boolean> {
   const [owner, age] = await Promise.all([
     readFile(lockFile, 'utf8').then(Number, () => Number.NaN),
-    stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0),
+    stat(lockFile).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    ),
   ])
   if (age > STALE_LOCK_MS) return true
   if (!Number.isInteger(owner) || owner <= 0) return false // still being written by its owner

@@ -99,3 +99,56 @@ export function copyFixture(name: string): string {
   cpSync(fixture('e2e', name), join(base, name), { recursive: true })
   return join(base, name)
 }
+
+/**
+ * Starts an eval project in watch mode on a fixture folder. `output()` gives what was printed since the last
+ * call; `rerun(files)` re-runs eval files (relative to `root`) as the watcher would.
+ */
+export async function watchEvals(root: string, options: EvalsOptions = {}) {
+  let text = ''
+  let idle: (() => void) | undefined
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk)
+      // Vitest prints this once a run and its reporters are done.
+      if (String(chunk).includes('Waiting for file changes')) idle?.()
+      done()
+    },
+  })
+  sink.end = (() => sink) as never
+  const nextIdle = () =>
+    new Promise<void>((resolve) => {
+      idle = resolve
+    })
+  const project = mergeConfig(evals({ ...options, reporter: { outputFile: false } }), { resolve: { alias } })
+  const firstRun = nextIdle()
+  const vitest = await createVitest(
+    'test',
+    {
+      root,
+      config: false,
+      watch: true,
+      reporters: [['default', { summary: false }]],
+      projects: [project],
+    } as never,
+    {},
+    { stdout: sink as never, stderr: sink as never },
+  )
+  await vitest.start()
+  await firstRun
+  return {
+    vitest,
+    output() {
+      const printed = normalize(text, root)
+      text = ''
+      return printed
+    },
+    /** Re-runs eval files (relative to `root`) as the watcher would, and waits until the run is reported. */
+    async rerun(files: string[]) {
+      const done = nextIdle()
+      await vitest.rerunFiles(files.map((file) => resolve(root, file)))
+      await done
+    },
+    close: () => vitest.close(),
+  }
+}
