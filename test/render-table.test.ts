@@ -59,7 +59,7 @@ const records: LocatedRecord[] = [
 describe('renderSummary', () => {
   test('a header, a table per file and one for the run, aligned, without colours', () => {
     expect(renderSummary(summarize(records), { colors: false })).toMatchInlineSnapshot(`
-      "  Rubric  judge heuristic@1 (offline) · 4 live calls · 3 stored · 6,787 tokens
+      "  Rubric  judge heuristic@1 (offline) · 4 live calls · 3 stored · 4,936 tokens
 
        evals/qa.eval.ts
          dimension     n  mean   p10   min      pass  floor  errors

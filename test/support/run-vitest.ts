@@ -146,7 +146,9 @@ export async function watchEvals(root: string, options: EvalsOptions = {}) {
     /** Re-runs eval files (relative to `root`) as the watcher would, and waits until the run is reported. */
     async rerun(files: string[]) {
       const done = nextIdle()
-      await vitest.rerunFiles(files.map((file) => resolve(root, file)))
+      await vitest.rerunTestSpecifications(
+        files.flatMap((file) => vitest.getModuleSpecifications(resolve(root, file))),
+      )
       await done
     },
     close: () => vitest.close(),

@@ -1,0 +1,65 @@
+// Shared helpers of the benchmark scripts: generated suites under .tmp/bench and timed runs of the real CLI.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url))
+const vitestBin = join(repoRoot, 'node_modules/vitest/vitest.mjs')
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+
+/** A fresh folder under .tmp/bench (inside the repository, so generated configs resolve its node_modules). */
+export function scratch(name) {
+  const dir = join(repoRoot, '.tmp', 'bench', name)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+export function write(dir, files) {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+}
+
+/** The vitest.config.ts of an evals project that uses this repository's source. */
+export function evalsConfig(options) {
+  return [
+    "import { defineConfig, mergeConfig } from 'vitest/config'",
+    `import { evals } from ${JSON.stringify(join(repoRoot, 'src/config.ts'))}`,
+    `const alias = { 'vitest-rubric': ${JSON.stringify(join(repoRoot, 'src/index.ts'))} }`,
+    `export default defineConfig({ test: { projects: [mergeConfig(evals(${JSON.stringify(options)}), { resolve: { alias } })] } })`,
+    '',
+  ].join('\n')
+}
+
+/**
+ * Runs `vitest run` in `dir` and measures wall time and peak memory (the largest resident set of the process
+ * tree's processes, from GNU time when it is installed).
+ */
+export function timedRun(dir, env = {}) {
+  const args = [vitestBin, 'run', '--reporter=dot']
+  const started = process.hrtime.bigint()
+  const result = gnuTime
+    ? spawnSync(gnuTime, ['-f', '__TIME__ %M', process.execPath, ...args], {
+        cwd: dir,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      })
+    : spawnSync(process.execPath, args, { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' })
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6
+  const peak = /__TIME__ (\d+)/.exec(result.stderr ?? '')?.[1]
+  if (result.status !== 0) {
+    throw new Error(
+      `vitest run failed in ${dir} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+    )
+  }
+  return { wallMs, peakRssMb: peak ? Number(peak) / 1024 : undefined, stdout: result.stdout }
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+export const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`
+export const mb = (value) => (value === undefined ? 'n/a' : `${value.toFixed(0)} MB`)

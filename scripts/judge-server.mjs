@@ -1,0 +1,100 @@
+/**
+ * A standalone OpenAI-compatible judge for the smoke test: `POST /v1/chat/completions` answers a verdict that gives
+ * every requested dimension the top of its scale. It reads the dimensions from the request's JSON schema
+ * (`response_format.json_schema`), else from the prompt. Listens on 127.0.0.1, port 0.
+ *
+ * Run on its own, it prints its base URL (ending in /v1) on the first line of stdout and logs one line per request
+ * on stderr: `node scripts/judge-server.mjs`.
+ */
+import { createServer } from 'node:http'
+import { pathToFileURL } from 'node:url'
+
+/** Starts the server; resolves to `{ baseURL, chatRequests, close() }`. */
+export async function startJudgeServer({ log = () => {} } = {}) {
+  let chatRequests = 0
+  let sequence = 0
+  const server = createServer(async (req, res) => {
+    let body
+    try {
+      body = JSON.parse((await readBody(req)) || '{}')
+    } catch {
+      return sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } })
+    }
+    const id = ++sequence
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      log(`${req.method} ${req.url}: 404`)
+      return sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' } })
+    }
+    chatRequests++
+    const { dimensions, max } = requestedVerdict(body)
+    log(`chat completion ${id} for ${body.model}: ${dimensions.join(', ') || '(no dimensions found)'}`)
+    const verdict = Object.fromEntries(
+      dimensions.map((name) => [name, { reason: `The smoke-test judge gives ${name} full marks.`, score: max }]),
+    )
+    sendJson(res, 200, {
+      id: `chatcmpl-smoke-${id}`,
+      object: 'chat.completion',
+      created: 0,
+      model: body.model ?? 'unknown',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: JSON.stringify(verdict), refusal: null },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
+      usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    get chatRequests() {
+      return chatRequests
+    },
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}
+
+/** The dimensions and scale a request asks for: from its JSON schema, else from the prompt's instruction. */
+export function requestedVerdict(body) {
+  const properties = body.response_format?.json_schema?.schema?.properties
+  if (properties) {
+    const dimensions = Object.keys(properties)
+    const score = dimensions[0] ? properties[dimensions[0]]?.properties?.score : undefined
+    return { dimensions, max: score?.maximum ?? 5 }
+  }
+  const prompt = body.messages?.find((message) => message.role === 'user')?.content ?? ''
+  // The last match: the real instruction follows the judged material, which may imitate it.
+  const keys = [...prompt.matchAll(/exactly these keys: (\[.*?\])\./g)].at(-1)?.[1]
+  const range = [...prompt.matchAll(/integer from (-?\d+) to (-?\d+)/g)].at(-1)
+  return { dimensions: keys ? JSON.parse(keys) : [], max: range ? Number(range[2]) : 5 }
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = []
+    req.on('data', (chunk) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function sendJson(res, status, value) {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(value))
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const server = await startJudgeServer({ log: (line) => console.error(`judge-server: ${line}`) })
+  console.log(server.baseURL)
+  const stop = () => server.close().then(() => process.exit(0))
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
