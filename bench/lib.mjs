@@ -1,6 +1,6 @@
 // Shared helpers of the benchmark scripts: generated suites under .tmp/bench and timed runs of the real CLI.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -20,13 +20,26 @@ export function write(dir, files) {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
 }
 
-/** The vitest.config.ts of an evals project that uses this repository's source. */
+/**
+ * Builds the package and installs it under .tmp/bench/node_modules, so that benchmarks load vitest-rubric the
+ * way a user's project does: compiled, from node_modules (which Vitest imports natively, without transforming).
+ */
+export function installPackage() {
+  const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' })
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`)
+  const target = join(repoRoot, '.tmp', 'bench', 'node_modules', 'vitest-rubric')
+  rmSync(target, { recursive: true, force: true })
+  mkdirSync(target, { recursive: true })
+  cpSync(join(repoRoot, 'dist'), join(target, 'dist'), { recursive: true })
+  cpSync(join(repoRoot, 'package.json'), join(target, 'package.json'))
+}
+
+/** The vitest.config.ts of an evals project, as a user writes it. */
 export function evalsConfig(options) {
   return [
-    "import { defineConfig, mergeConfig } from 'vitest/config'",
-    `import { evals } from ${JSON.stringify(join(repoRoot, 'src/config.ts'))}`,
-    `const alias = { 'vitest-rubric': ${JSON.stringify(join(repoRoot, 'src/index.ts'))} }`,
-    `export default defineConfig({ test: { projects: [mergeConfig(evals(${JSON.stringify(options)}), { resolve: { alias } })] } })`,
+    "import { defineConfig } from 'vitest/config'",
+    "import { evals } from 'vitest-rubric/config'",
+    `export default defineConfig({ test: { projects: [evals(${JSON.stringify(options)})] } })`,
     '',
   ].join('\n')
 }

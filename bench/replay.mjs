@@ -2,7 +2,7 @@
 // 5,000 tests written with `expect(x).toBe(x)` and no plugin, measured in the same run.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { evalsConfig, fmt, mb, median, scratch, timedRun, write } from './lib.mjs'
+import { evalsConfig, fmt, installPackage, mb, median, scratch, timedRun, write } from './lib.mjs'
 
 const FILES = 50
 const PER_FILE = 100
@@ -33,6 +33,7 @@ function suite(dir, kind) {
   write(dir, files)
 }
 
+installPackage()
 const plainDir = scratch('replay-plain')
 suite(plainDir, 'plain')
 write(plainDir, { 'vitest.config.ts': "export default { test: { include: ['**/*.test.ts'] } }\n" })

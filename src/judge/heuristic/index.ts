@@ -13,6 +13,7 @@ import { contentHash } from '../../util/hash.ts'
 import { scoreCoherence } from './coherence.ts'
 import { scoreCompleteness } from './completeness.ts'
 import { scoreConciseness } from './conciseness.ts'
+import { HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME } from './identity.ts'
 import type { MethodInput, MethodResult } from './method.ts'
 import { scoreRelevance } from './overlap.ts'
 import { scoreSafety } from './safety.ts'
@@ -24,11 +25,7 @@ import { scoreTone } from './tone.ts'
  * no network. Internal: users reach it with `judge: 'heuristic'`.
  */
 
-/** How the heuristic judge is shown wherever a judge is named. */
-export const HEURISTIC_JUDGE_NAME = 'heuristic@1 (offline)'
-
-/** Bump when a method changes its scores, so stored heuristic judgments stop applying. */
-const METHODS_VERSION = 'heuristic-methods@1.0.0'
+export { HEURISTIC_JUDGE_NAME } from './identity.ts'
 
 const METHODS: Readonly<Record<BuiltinDimensionName, (input: MethodInput) => MethodResult>> = {
   faithfulness: scoreFaithfulness,
@@ -44,7 +41,7 @@ const SUPPORTED = Object.keys(METHODS).join(', ')
 
 /** Creates the offline heuristic judge. */
 export function createHeuristicJudge(): Judge {
-  const id = contentHash({ judge: 'heuristic', version: METHODS_VERSION })
+  const id = HEURISTIC_JUDGE_ID
   return {
     id,
     name: HEURISTIC_JUDGE_NAME,
