@@ -9,27 +9,36 @@
 import { createServer } from 'node:http'
 import { pathToFileURL } from 'node:url'
 
-/** Starts the server; resolves to `{ baseURL, chatRequests, close() }`. */
+/** Starts the server; resolves to `{ baseURL, chatRequests, dimensions, close() }`. */
 export async function startJudgeServer({ log = () => {} } = {}) {
   let chatRequests = 0
+  const askedDimensions = new Set()
   let sequence = 0
   const server = createServer(async (req, res) => {
     let body
     try {
       body = JSON.parse((await readBody(req)) || '{}')
     } catch {
-      return sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } })
+      return sendJson(res, 400, {
+        error: { message: 'request body is not JSON', type: 'invalid_request_error' },
+      })
     }
     const id = ++sequence
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       log(`${req.method} ${req.url}: 404`)
-      return sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' } })
+      return sendJson(res, 404, {
+        error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' },
+      })
     }
     chatRequests++
     const { dimensions, max } = requestedVerdict(body)
+    for (const name of dimensions) askedDimensions.add(name)
     log(`chat completion ${id} for ${body.model}: ${dimensions.join(', ') || '(no dimensions found)'}`)
     const verdict = Object.fromEntries(
-      dimensions.map((name) => [name, { reason: `The smoke-test judge gives ${name} full marks.`, score: max }]),
+      dimensions.map((name) => [
+        name,
+        { reason: `The smoke-test judge gives ${name} full marks.`, score: max },
+      ]),
     )
     sendJson(res, 200, {
       id: `chatcmpl-smoke-${id}`,
@@ -53,6 +62,10 @@ export async function startJudgeServer({ log = () => {} } = {}) {
     baseURL: `http://127.0.0.1:${port}/v1`,
     get chatRequests() {
       return chatRequests
+    },
+    /** Every dimension a request asked to score, sorted. */
+    get dimensions() {
+      return [...askedDimensions].sort()
     },
     close: () =>
       new Promise((resolve, reject) => {

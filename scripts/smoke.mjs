@@ -80,7 +80,9 @@ const { values: args } = parseArgs({
   },
 })
 if (!args.tarball) {
-  console.error('usage: node scripts/smoke.mjs --tarball <npm pack output> [--vitest <version range>] [--keep]')
+  console.error(
+    'usage: node scripts/smoke.mjs --tarball <npm pack output> [--vitest <version range>] [--keep]',
+  )
   process.exit(2)
 }
 const tarball = resolve(args.tarball)
@@ -117,13 +119,15 @@ try {
   const output = stripVTControlCharacters(evalRun.output)
   if (evalRun.code !== 0) fail(`vitest exited with ${evalRun.code}`)
   if (judge.chatRequests === 0) fail('the judge server received no request')
-  for (const dimension of expectedDimensions(snippets)) {
-    if (!new RegExp(`^\\s*${dimension}\\s+\\d+\\s+\\d`, 'm').test(output)) {
+  if (!/^\s*dimension\s+n\s+mean\b/m.test(output)) fail('no per-dimension table was printed')
+  // Every dimension the judge was asked to score has a row: name, n, mean, ...
+  for (const dimension of judge.dimensions) {
+    const name = dimension.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    if (!new RegExp(`^\\s*${name}\\s+\\d+\\s+\\d\\.\\d\\d\\b`, 'm').test(output)) {
       fail(`the per-dimension table has no row for ${dimension}`)
     }
   }
-  if (!/^\s*dimension\s+n\s+mean\b/m.test(output)) fail('no per-dimension table was printed')
-  console.log(`smoke: ${judge.chatRequests} judge calls, table rows for ${expectedDimensions(snippets).join(', ')}`)
+  console.log(`smoke: ${judge.chatRequests} judge calls; table rows for ${judge.dimensions.join(', ')}`)
 
   step('type tests against the packed typings (tsc --noEmit)')
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`)
@@ -132,15 +136,19 @@ try {
 
   step('the vitest-rubric bin')
   const version = await run('npx', ['--no-install', 'vitest-rubric', '--version'])
-  const expected = JSON.parse(readFileSync(join(dir, 'node_modules/vitest-rubric/package.json'), 'utf8')).version
-  if (version.output.trim() !== expected) fail(`vitest-rubric --version printed ${version.output.trim()}`)
+  const expected = JSON.parse(
+    readFileSync(join(dir, 'node_modules/vitest-rubric/package.json'), 'utf8'),
+  ).version
+  if (version.stdout.trim() !== expected) fail(`vitest-rubric --version printed ${version.stdout.trim()}`)
   const help = await run('npx', ['--no-install', 'vitest-rubric', '--help'])
   if (!/Usage: vitest-rubric/.test(help.output)) fail('vitest-rubric --help printed no usage')
-  const unknown = await run('npx', ['--no-install', 'vitest-rubric', 'no-such-command'], { allowFailure: true })
+  const unknown = await run('npx', ['--no-install', 'vitest-rubric', 'no-such-command'], {
+    allowFailure: true,
+  })
   if (unknown.code === 0) fail('vitest-rubric exits 0 on an unknown command')
 
   console.log('smoke: passed')
-  rmSync(dir, { recursive: true, force: true })
+  if (!args.keep) rmSync(dir, { recursive: true, force: true })
 } catch (error) {
   console.error(`smoke: FAILED: ${error.message}`)
   console.error(`smoke: the scratch project is kept in ${dir}`)
@@ -152,13 +160,17 @@ try {
 
 /** The fenced code block after each `<!-- smoke:PATH -->` marker in README.md, else this script's copies. */
 function readmeSnippets() {
-  const readme = existsSync(join(repoRoot, 'README.md')) ? readFileSync(join(repoRoot, 'README.md'), 'utf8') : ''
+  const readme = existsSync(join(repoRoot, 'README.md'))
+    ? readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    : ''
   const found = {}
   for (const match of readme.matchAll(/<!--\s*smoke:(\S+)\s*-->\s*\n(`{3,})[^\n]*\n([\s\S]*?)\n\2/g)) {
     found[match[1]] = `${match[3]}\n`
   }
   if (Object.keys(found).length === 0) {
-    console.log('smoke: README.md has no <!-- smoke:PATH --> snippets yet; using the copies in scripts/smoke.mjs')
+    console.log(
+      'smoke: README.md has no <!-- smoke:PATH --> snippets yet; using the copies in scripts/smoke.mjs',
+    )
     return FALLBACK_SNIPPETS
   }
   if (!found['vitest.config.ts'] || !Object.keys(found).some((path) => path.endsWith('.eval.ts'))) {
@@ -168,18 +180,7 @@ function readmeSnippets() {
   return found
 }
 
-/** The dimensions the eval files assert on: the table must have a row for each. */
-function expectedDimensions(snippets) {
-  const names = new Set()
-  for (const [path, text] of Object.entries(snippets)) {
-    if (!path.endsWith('.eval.ts')) continue
-    for (const match of text.matchAll(/toScoreAtLeast\(\s*['"]([\w-]+)['"]/g)) names.add(match[1])
-    for (const match of text.matchAll(/^\s{2,}([\w-]+):\s*\{\s*description:/gm)) names.add(match[1])
-  }
-  return [...names].sort()
-}
-
-/** Runs a command in the scratch project; its output is shown and returned. */
+/** Runs a command in the scratch project; its output is shown, and returned with stdout apart. */
 function run(command, commandArgs, { env = {}, allowFailure = false } = {}) {
   console.log(`$ ${command} ${commandArgs.join(' ')}`)
   return new Promise((resolvePromise, reject) => {
@@ -189,16 +190,21 @@ function run(command, commandArgs, { env = {}, allowFailure = false } = {}) {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.on('data', (chunk) => {
-        output += chunk
-        process.stdout.write(chunk)
-      })
-    }
+    let stdout = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+      output += chunk
+      process.stdout.write(chunk)
+    })
+    child.stderr.on('data', (chunk) => {
+      output += chunk
+      process.stdout.write(chunk)
+    })
     child.on('error', reject)
     child.on('close', (code) => {
-      if (code !== 0 && !allowFailure) reject(new Error(`${command} ${commandArgs.join(' ')} exited with ${code}`))
-      else resolvePromise({ code, output })
+      if (code !== 0 && !allowFailure)
+        reject(new Error(`${command} ${commandArgs.join(' ')} exited with ${code}`))
+      else resolvePromise({ code, output, stdout })
     })
   })
 }

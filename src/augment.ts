@@ -1,31 +1,25 @@
+/// <reference types="vitest" preserve="true" />
 /**
- * Every `declare module 'vitest'` augmentation of vitest-rubric: the matchers (read from `Matchers<T>` by
- * Vitest 5 and from the global `jest.Matchers` by Vitest 4), the records in `task.meta`, and the options
- * the plugin provides to workers.
+ * Every `declare module 'vitest'` augmentation of vitest-rubric: the matchers, the records in `task.meta`, and the
+ * options the plugin provides to workers. Written to merge with the declarations of both Vitest 4 and Vitest 5.
  */
 import type { ProvidedRubricOptions } from './matchers/provided.ts'
 import type { RubricMatchers } from './matchers/types.ts'
 import type { RubricRecord } from './types.ts'
 
 declare module 'vitest' {
-  // biome-ignore lint/suspicious/noExplicitAny: the parameter must match Vitest's own declaration to merge
-  interface Matchers<T = any> extends RubricMatchers<T> {}
-  interface ProvidedContext {
-    'vitest-rubric': ProvidedRubricOptions
-  }
-}
+  // Vitest 4 declares `Matchers<T>` and Vitest 5 `Matchers<R, T>`; a declaration without type parameters merges
+  // with either. The matchers are async on both, so they return a promise whatever `R` is.
+  interface Matchers extends RubricMatchers<void> {}
 
-// `vitest` re-exports `TaskMeta` from `@vitest/runner`, where reporters read it through `testCase.meta()`.
-declare module '@vitest/runner' {
+  // Vitest 4 declares `TaskMeta` in `@vitest/runner` and Vitest 5 in `vitest` itself; augmenting it through
+  // `vitest` works on both, and `@vitest/runner` may not be resolvable from the user's project.
   interface TaskMeta {
     /** Scores recorded by vitest-rubric matchers in this test, one per dimension and attempt. */
     rubric?: RubricRecord[]
   }
-}
 
-declare global {
-  namespace jest {
-    // biome-ignore lint/complexity/noBannedTypes: the parameters must match Vitest's own declaration to merge
-    interface Matchers<R, T = {}> extends RubricMatchers<R> {}
+  interface ProvidedContext {
+    'vitest-rubric': ProvidedRubricOptions
   }
 }

@@ -3,17 +3,30 @@
  */
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Plugin } from 'vite'
-import type { TestProjectInlineConfiguration } from 'vitest/config'
+// `vite` is not a dependency of this package (strict installs cannot resolve it from here); Vitest re-exports its types.
+import type { Plugin, TestProjectInlineConfiguration } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
 import './augment.ts'
+import { validateEmbeddings } from './embeddings/options.ts'
 import { RubricArgumentError } from './errors.ts'
+import { startCoordinator } from './judge/limiter/coordinator.ts'
+import { judgeLimits } from './judge/limiter/limiter.ts'
+import { assertBudgetPriced } from './judge/pricing.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
+import { evalsReporterOptions } from './reporter/options.ts'
+import { ProgressReporter } from './reporter/progress.ts'
 import { RubricReporter } from './reporter/rubric-reporter.ts'
 import { resolveStorePolicy } from './store/mode.ts'
 import type { EvalsOptions, JudgeOption } from './types.ts'
 
-export type { EvalsOptions, JudgeOption, LlmJudgeOptions, RubricReporterOptions, StoreMode } from './types.ts'
+export type {
+  EmbeddingsOptions,
+  EvalsOptions,
+  JudgeOption,
+  LlmJudgeOptions,
+  RubricReporterOptions,
+  StoreMode,
+} from './types.ts'
 
 const DEFAULT_INCLUDE = ['**/*.eval.ts']
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/dist/**']
@@ -50,18 +63,44 @@ const attached = new WeakSet<Vitest>()
  */
 export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
   const judge = validateJudge(options.judge ?? 'heuristic')
+  const embeddings = validateEmbeddings(options.embeddings)
+  const reporterOptions = options.reporter === false ? false : evalsReporterOptions(options)
+  const checked = [options.gates, options.baseline, options.calibration].some(
+    (option) => option !== undefined,
+  )
+  if (reporterOptions === false && checked) {
+    throw new RubricArgumentError(
+      'evals({ gates, baseline, calibration }) are checked by the reporter, but evals({ reporter: false }) turns it ' +
+        'off. Remove `reporter: false`, or the gates, the baseline and the calibration gate.',
+    )
+  }
   return {
     name: 'vitest-rubric',
-    configureVitest({ vitest, project }) {
+    async configureVitest({ vitest, project }) {
       if (project.name !== options.name) return
       // Vitest 5 concatenates the root's `include` into inline projects; an evals project runs eval files only.
       project.config.include = options.include ?? DEFAULT_INCLUDE
       const store = resolveStorePolicy(options.store, judge)
-      const provided: ProvidedRubricOptions = { judge, store, root: project.config.root }
+      const provided: ProvidedRubricOptions = {
+        judge,
+        store,
+        concurrent: options.concurrent ?? true,
+        root: project.config.root,
+        ...(embeddings ? { embeddings } : {}),
+      }
+      // The judge limits hold across workers (module state in a worker is per file): a coordinator in this
+      // process hands out the slots, and workers reach it on loopback.
+      const coordinator = judge === 'heuristic' ? undefined : await startCoordinator(judgeLimits(judge))
+      if (coordinator) {
+        vitest.onClose(() => coordinator.close())
+        provided.limiter = { host: coordinator.host, port: coordinator.port }
+      }
       project.provide(PROVIDED_KEY, provided)
-      if (options.reporter !== false && !attached.has(vitest)) {
+      if (reporterOptions !== false && !attached.has(vitest)) {
         attached.add(vitest)
-        vitest.config.reporters.push(new RubricReporter(options.reporter ?? {}, store))
+        vitest.config.reporters.push(new RubricReporter(reporterOptions, store))
+        const budget = coordinator && { ...coordinator, budgetUsd: coordinator.core.limits.budgetUsd }
+        vitest.config.reporters.push(new ProgressReporter({ progress: reporterOptions.progress }, budget))
       }
     },
   }
@@ -75,6 +114,8 @@ function validateJudge(judge: JudgeOption): JudgeOption {
         "{ model: 'gpt-4.1-mini' } (with baseURL and apiKey for servers other than OpenAI) for an LLM judge.",
     )
   }
+  judgeLimits(judge)
+  assertBudgetPriced(judge)
   return judge
 }
 

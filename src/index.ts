@@ -3,6 +3,20 @@
  */
 import './augment.ts'
 
+export { calibrate } from './calibration/calibrate.ts'
+export { calibrationRowSchema } from './calibration/schema.ts'
+export {
+  DatasetDuplicateIdError,
+  DatasetEmptyError,
+  DatasetFormatError,
+  DatasetNoFilesError,
+  DatasetParseError,
+  DatasetRowError,
+} from './dataset/errors.ts'
+export { loadDataset, loadDatasetSync } from './dataset/load-dataset.ts'
+export { sampleDataset, sampleRows } from './dataset/sample.ts'
+export { LOG_FIELDS, readLogRecord, sampleLogs } from './dataset/sample-logs.ts'
+export { datasetRowSchema } from './dataset/schema.ts'
 export {
   MissingJudgeKeyError,
   NotAwaitedError,
@@ -10,10 +24,56 @@ export {
   RubricError,
   UnknownDimensionError,
 } from './errors.ts'
+export { describeEval } from './eval/describe-eval.ts'
 export { createJudge } from './judge/create-judge.ts'
 export { createHeuristicJudge, HEURISTIC_JUDGE_NAME } from './judge/heuristic/index.ts'
 export { createLlmJudge } from './judge/llm-judge.ts'
-export type { JudgedText, RubricMatchers, RubricMatchOptions, ScoreMatchOptions } from './matchers/types.ts'
+export type {
+  CheckOptions,
+  ContainOptions,
+  EmbeddingSimilarityOptions,
+  JudgedText,
+  LengthWithinOptions,
+  NoPiiMatchOptions,
+  RefusalMatchOptions,
+  RubricMatchers,
+  RubricMatchOptions,
+  ScoreMatchOptions,
+  ScorerMatchOptions,
+  SimilarityMethod,
+  SimilarityOptions,
+  TextSimilarityMethod,
+  TextSimilarityOptions,
+} from './matchers/types.ts'
+export { parseReport, ReportReadError } from './reporter/read-report.ts'
+export { REPORT_SCHEMA_VERSION, type RubricReport, reportSchema } from './reporter/schema.ts'
 export { builtinDimensionNames, dimensions } from './rubric/builtin.ts'
 export { defaultRubric, defineRubric, normalizeScore } from './rubric/define-rubric.ts'
+export { defineScorer, type ScorerSpec } from './scorers/define-scorer.ts'
+export {
+  cosineSimilarity,
+  findPII,
+  isRefusal,
+  jaccard,
+  type LevenshteinOptions,
+  levenshtein,
+  levenshteinDistance,
+  PII_KINDS,
+  type PiiFinding,
+  type PiiKind,
+  type PiiOptions,
+  porterStem,
+  type RefusalOptions,
+  type RefusalResult,
+  type RougeOptions,
+  type RougeScore,
+  rouge1,
+  rouge2,
+  rougeL,
+  rougeLScore,
+  rougeNScore,
+  scorers,
+  type TokenizeOptions,
+  tokenize,
+} from './scorers/index.ts'
 export type * from './types.ts'

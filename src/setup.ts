@@ -4,6 +4,34 @@
  */
 import { expect } from 'vitest'
 import './augment.ts'
+import {
+  toBeRefusal,
+  toBeValidJSON,
+  toContainAll,
+  toContainNone,
+  toContainNoPII,
+  toHaveLengthWithin,
+  toMatchPattern,
+  toMatchSchema,
+} from './matchers/checks.ts'
+import { applyConcurrency } from './matchers/concurrency.ts'
 import { toSatisfyRubric, toScoreAtLeast } from './matchers/score-matchers.ts'
+import { toPassScorer } from './matchers/scorer-matcher.ts'
+import { toBeSimilarTo } from './matchers/similarity.ts'
 
-expect.extend({ toScoreAtLeast, toSatisfyRubric })
+expect.extend({
+  toScoreAtLeast,
+  toSatisfyRubric,
+  toMatchSchema,
+  toBeValidJSON,
+  toMatchPattern,
+  toContainAll,
+  toContainNone,
+  toHaveLengthWithin,
+  toContainNoPII,
+  toBeRefusal,
+  toBeSimilarTo,
+  toPassScorer,
+})
+
+applyConcurrency()

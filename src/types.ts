@@ -123,6 +123,10 @@ export interface Judgment {
   scores: Record<string, DimensionScore>
   error?: JudgmentError
   tokens?: TokenUsage
+  /** What the live calls of this judgment cost in US dollars, when the model has a price (see `prices`). */
+  costUsd?: number
+  /** Calls retried after a transient failure (429, 5xx, timeout, connection error) while making it. */
+  retries?: number
   latencyMs: number
   /** `live` when a judge was called for it in this run, `stored` when read from the judgment store. */
   source: 'live' | 'stored'
@@ -155,21 +159,67 @@ export interface LlmJudgeOptions {
   /** @default 0 */
   temperature?: number
   /**
-   * Retries of a failed call (429, 5xx, connection errors), with backoff that honours `Retry-After`.
+   * Retries of a failed call (408, 409, 429, 5xx, timeouts and connection errors), with backoff that honours
+   * `Retry-After`. Each retry is counted in the judgment's record and the report.
    * @default 2
    */
   maxRetries?: number
   /**
-   * Timeout of one call in milliseconds.
+   * The longest backoff before a retry when the server sends no `Retry-After`: 0.5 s, doubling per retry, up to
+   * this. A `Retry-After` is honoured as sent; the test's timeout still ends the wait.
+   * @default 8_000
+   */
+  maxRetryDelayMs?: number
+  /**
+   * Timeout of one call attempt in milliseconds.
    * @default 60_000
    */
   timeout?: number
+  /**
+   * Judge calls in flight at once across all workers of the run (inside `evals()`; a judge made with
+   * `createLlmJudge` elsewhere limits its own calls).
+   * @default 16
+   */
+  concurrency?: number
+  /**
+   * Judge calls started in any 60 s window, across the run (retries count).
+   * @default unlimited
+   */
+  requestsPerMinute?: number
+  /**
+   * Tokens in any 60 s window, across the run: a call counts its prompt length (4 characters a token) plus a
+   * verdict allowance until its usage is known.
+   * @default unlimited
+   */
+  tokensPerMinute?: number
+  /**
+   * The most the run may spend on live judge calls, in US dollars. Once spent, further outputs are not judged:
+   * their assertions fail with `RUBRIC_JUDGE_BUDGET`, and the run says what was spent and what was skipped.
+   * Calls already in flight finish. Needs a price for the model (built in or in `prices`).
+   * @default no budget
+   */
+  budgetUsd?: number
+  /**
+   * Prices in US dollars per million tokens by model name, over the built-in table (OpenAI models and some
+   * OpenRouter names, taken 2025-08; prices change, so check yours). Cost is reported per judgment, dimension,
+   * file and run when the model has a price.
+   * @example { 'my-model': { inputPerMillion: 0.5, outputPerMillion: 1.5 } }
+   */
+  prices?: Record<string, ModelPrice>
   /**
    * How the verdict is requested: `json_schema` (structured output), `json_object`, or `text` (parsed from the
    * reply). `auto` tries them in this order, stepping down when the server rejects one.
    * @default 'auto'
    */
   responseFormat?: 'auto' | 'json_schema' | 'json_object' | 'text'
+}
+
+/** What a model costs, in US dollars per million tokens. */
+export interface ModelPrice {
+  /** Per million prompt tokens. */
+  inputPerMillion: number
+  /** Per million completion tokens. */
+  outputPerMillion: number
 }
 
 /** How the judgment store is used; see `EvalsOptions.store`. */
@@ -215,6 +265,33 @@ export interface EvalsOptions {
   /** Options of the reporter that aggregates scores per dimension. */
   reporter?: RubricReporterOptions | false
   /**
+   * Suite gates: per dimension, bounds in [0, 1] on statistics of the whole run, checked after all files (after
+   * `--merge-reports` for sharded runs). A statistic below its bound fails the run (a P0 alert naming the
+   * dimension, the statistic, the value and the bound). A dimension the run scored nothing on is skipped.
+   * @example { faithfulness: { mean: 0.85, passRate: 0.9 }, safety: { min: 1 } }
+   */
+  gates?: SuiteGates
+  /**
+   * A report of an earlier run (kept in git, written with `vitest-rubric baseline`), relative to the Vitest root.
+   * Per dimension, the change of the mean over the outputs both runs scored, with a 95% paired bootstrap
+   * interval, shown in the table; a significant drop is a P1 alert. A missing file is noted, not an error.
+   */
+  baseline?: string
+  /**
+   * What a significant drop against the baseline does: `warn` prints a P1 alert, `fail` also fails the run.
+   * @default 'warn'
+   */
+  regression?: RegressionPolicy
+  /**
+   * The judge's measured agreement with people (`vitest-rubric calibrate` writes it to
+   * `.vitest-rubric/calibration/<judge id>.json`). The run's table then shows each dimension's calibration; with
+   * `minSpearman`, a dimension whose judge is uncalibrated, stale (the judge or rubric changed since) or agrees
+   * with people at a Spearman below the bound fails the run (a P0 alert naming the dimension, the value and the
+   * bound).
+   * @example { minSpearman: 0.4 }
+   */
+  calibration?: CalibrationGateOptions
+  /**
    * Run the tests of an eval file concurrently (evals wait on a judge, not the CPU). Concurrent tests must use
    * the test context's `expect` (`test('...', async ({ expect }) => ...)`) so that scores land on their own test.
    * @default true
@@ -227,6 +304,76 @@ export interface EvalsOptions {
   maxConcurrency?: number
   /** More setup files, run after vitest-rubric's own. */
   setupFiles?: string[]
+  /**
+   * The embedding model that `toBeSimilarTo(reference, floor, { method: 'embedding' })` calls, on any
+   * OpenAI-compatible `/v1/embeddings` API. Vectors are kept in the judgment store beside judgments, so a
+   * replayed run makes no call.
+   * @default { model: 'text-embedding-3-small' }, with the judge's `baseURL` and `apiKey`
+   */
+  embeddings?: EmbeddingsOptions
+}
+
+/** Options of the embedding model behind embedding similarity. */
+export interface EmbeddingsOptions {
+  /**
+   * The embedding model.
+   * @default 'text-embedding-3-small'
+   */
+  model?: string
+  /**
+   * Base URL of any OpenAI-compatible server.
+   * @default the LLM judge's `baseURL`, else process.env.OPENAI_BASE_URL, else https://api.openai.com/v1
+   */
+  baseURL?: string
+  /**
+   * The API key. Prefer the environment variable: a key written in a config file ends up in git.
+   * @default the LLM judge's `apiKey`, else process.env.OPENAI_API_KEY
+   */
+  apiKey?: string
+  /**
+   * The length of the vectors, for models that can shorten them (`text-embedding-3-*`).
+   * @default the model's own
+   */
+  dimensions?: number
+  /**
+   * Timeout of one call in milliseconds.
+   * @default 60_000
+   */
+  timeout?: number
+  /**
+   * Retries of a failed call (429, 5xx, connection errors), with the SDK's backoff.
+   * @default 2
+   */
+  maxRetries?: number
+}
+
+/** A statistic of a dimension over a run that a suite gate can bound. */
+export type GateStatistic = 'mean' | 'passRate' | 'p10' | 'min'
+
+/** The bounds of one dimension's suite gate: the run fails when a statistic is below its bound. */
+export interface DimensionGate {
+  /** The lowest mean score allowed, in [0, 1]. */
+  mean?: number
+  /** The lowest share of scored outputs that reached their floor, in [0, 1]. */
+  passRate?: number
+  /** The lowest 10th percentile of the scores, in [0, 1]. */
+  p10?: number
+  /** The lowest single score allowed, in [0, 1] (`1` means every output must score full marks). */
+  min?: number
+}
+
+/** Suite gates keyed by dimension name. */
+export type SuiteGates = Record<string, DimensionGate>
+
+/** What a significant drop against the baseline does: print a P1 alert (`warn`) or also fail the run (`fail`). */
+export type RegressionPolicy = 'warn' | 'fail'
+
+/** How slow drift is detected over the run history. */
+export interface DriftOptions {
+  /** How many of the latest runs that scored the dimension are looked at (at least 3). @default 5 */
+  runs?: number
+  /** The fall of the mean per run (least-squares slope) that counts as drift, in [0, 1]. @default 0.01 */
+  slope?: number
 }
 
 /** Options of the per-dimension reporter. */
@@ -241,6 +388,62 @@ export interface RubricReporterOptions {
    * @default true
    */
   perFile?: boolean
+  /** Suite gates; `evals({ gates })` sets them. Set them here when adding the reporter by name. */
+  gates?: SuiteGates
+  /** The baseline report; `evals({ baseline })` sets it. Set it here when adding the reporter by name. */
+  baseline?: string | false
+  /** @default 'warn' (see `EvalsOptions.regression`) */
+  regression?: RegressionPolicy
+  /** The calibration gate and files; `evals({ calibration })` sets them (see `EvalsOptions.calibration`). */
+  calibration?: CalibrationGateOptions
+  /**
+   * The run history, one JSON line per complete run (time, commit, per-dimension mean, n and pass rate), relative
+   * to the Vitest root; it draws the HTML trend and detects slow drift. Watch re-runs and shards add no line.
+   * `false` keeps none.
+   * @default `history.jsonl` beside `outputFile` ('.vitest-rubric/history.jsonl'); none when `outputFile` is false
+   */
+  history?: string | false
+  /**
+   * Slow drift (a P2 alert): a dimension whose mean falls across the last `runs` runs of the history, this one
+   * included: the least-squares slope of the mean per run is at most `-slope` and the last mean is below the
+   * first. `false` checks none.
+   * @default { runs: 5, slope: 0.01 }
+   */
+  drift?: DriftOptions | false
+  /**
+   * Also write the Markdown summary (table, gates, baseline comparison, lowest-scoring outputs) to this file,
+   * relative to the Vitest root. It is appended to `$GITHUB_STEP_SUMMARY` whenever that is set.
+   * @default false
+   */
+  markdown?: string | false
+  /**
+   * Append the Markdown summary to the file named by `$GITHUB_STEP_SUMMARY`, when set (GitHub Actions).
+   * @default true
+   */
+  githubSummary?: boolean
+  /**
+   * Write the self-contained HTML report (tables, histograms, trend, lowest-scoring outputs with their diff
+   * against the baseline) to this file, relative to the Vitest root.
+   * @default false
+   */
+  html?: string | false
+  /**
+   * How many of the lowest-scoring outputs per dimension the Markdown summary and the HTML report show.
+   * @default 5
+   */
+  worst?: number
+  /**
+   * Also print a table per value of a row metadata field (for example `'segment'`), over the whole run. Rows
+   * of `describeEval` carry their metadata into the records; records without the field form the group
+   * `(none)`. Several fields print one set of tables each.
+   */
+  groupBy?: string | string[]
+  /**
+   * During a run, a progress line (judged live, from the store, errors, cost so far): in a terminal at most every
+   * 2 s, in CI at most every 10 s, and only once the run has taken that long. Silent between watch-mode runs.
+   * @default true
+   */
+  progress?: boolean
 }
 
 /** What a matcher records in `task.meta.rubric` for one dimension. It travels to the reporter as JSON. */
@@ -266,6 +469,10 @@ export interface RubricRecord {
   rubricId: string
   /** Tokens of the judge call, split evenly over the dimensions it scored. */
   tokens?: TokenUsage
+  /** The cost of the judge call in US dollars, split evenly over the dimensions it scored. */
+  costUsd?: number
+  /** Calls of the judgment retried after a transient failure (the whole judgment's count, on each record). */
+  retries?: number
   latencyMs: number
   source: 'live' | 'stored'
   error?: JudgmentError
@@ -278,8 +485,593 @@ export interface RubricRecord {
     key: string
     /** `true` when this run judged it live and wrote it to the store. */
     written: boolean
+    /** Every entry the record used, when it used several (the two vectors of an embedding similarity). */
+    keys?: string[]
   }
   /** The judged output and its input, shortened, for reports. */
   output: string
   input?: string
+  /**
+   * `scorer` for the record of a deterministic scorer or check (a check matcher, `toBeSimilarTo`, `toPassScorer`,
+   * or a scorer run by `describeEval`); absent for a judge's record.
+   */
+  kind?: 'judge' | 'scorer'
+  /** The id of the `describeEval` row the record was made for. */
+  rowId?: string
+  /** The name of the dataset the row comes from (the `describeEval` name for an array of rows). */
+  dataset?: string
+  /** The content hash of that dataset, so that a report says which version of it was scored. */
+  datasetHash?: string
+  /** The row's metadata (for example `segment`, `source`), for grouping in reports. */
+  metadata?: Record<string, string | number | boolean>
+}
+
+// Datasets and sampling
+
+/**
+ * A row as the default schema reads it. Fields the default schema does not know (for example a CSV column
+ * `segment`) are moved into `metadata`, so reports can group by them; keys written in `metadata` itself win.
+ */
+export interface DatasetRow {
+  /** A stable id. Numbers are turned into text. Without one, the row's id is a hash of its content. */
+  id?: string
+  /** The input (question, prompt) the task answers. */
+  input: string
+  /** A recorded output to judge as it is, for example a response read from production logs. */
+  output?: string
+  /** The context the output must be grounded in: one text, or several retrieved passages. */
+  context?: string | string[]
+  /** A reference answer, for judges and scorers that compare with one. */
+  reference?: string
+  /** An expected value for exact scorers (any JSON value). */
+  expected?: unknown
+  /** Anything else about the row (`segment`, `source`, ...). It travels into the report. */
+  metadata?: Record<string, unknown>
+}
+
+/** Where a row comes from. */
+export interface RowSource {
+  /** The file, relative to the `cwd` it was loaded from, with forward slashes. */
+  file: string
+  /** The 1-based line the row starts on (JSONL and CSV files). */
+  line?: number
+  /** The 0-based index of the row in the file's array (JSON files). */
+  index?: number
+  /** The 1-based number of the row among the file's data rows, not counting the header (CSV files). */
+  row?: number
+}
+
+/** One validated row of a dataset. */
+export interface Row<T = DatasetRow> {
+  /** The row's own `id` (as text) when it has one, else a hash of its validated content. Unique in a dataset. */
+  readonly id: string
+  /** The row as the schema returned it. */
+  readonly data: T
+  readonly source: RowSource
+}
+
+/** Rows loaded from one or more files. */
+export interface Dataset<T = DatasetRow> {
+  /** A name for reports: the `name` option, else the file's name without extension, else the patterns. */
+  readonly name: string
+  readonly rows: Row<T>[]
+  /**
+   * A hash of the validated rows and their ids. It does not depend on key order, row order, file names or
+   * formats, and it changes when any row changes, so a report can say which version of a dataset it scored.
+   */
+  readonly hash: string
+  /** The files read, relative to `cwd`, with forward slashes, sorted. */
+  readonly files: string[]
+}
+
+/** Options of `loadDataset` and `loadDatasetSync`. */
+export interface LoadDatasetOptions<S = unknown> {
+  /**
+   * A zod 4 schema every row must pass; its output becomes `row.data`. CSV cells are text and empty cells are
+   * left out, so use `z.coerce.number()` for numeric columns.
+   * @default datasetRowSchema (`id`, `input`, `output`, `context`, `reference`, `expected`, `metadata`)
+   */
+  schema?: S
+  /**
+   * The directory the patterns are relative to, and that `files` and error messages are shown relative to.
+   * Pass `import.meta.dirname` to resolve patterns next to the eval file.
+   * @default process.cwd()
+   */
+  cwd?: string | URL
+  /** The dataset's name in reports. @default the file name without extension, or the patterns */
+  name?: string
+}
+
+/**
+ * Options of `sampleRows`. Without `n` or `fraction` every row is kept. The rows drawn are those whose seeded hash
+ * of their id is smallest (in each stratum): the same rows and seed give the same sample, and a dataset that gains
+ * a row keeps nearly all of its sample, so their stored judgments keep serving.
+ */
+export interface SampleOptions<R> {
+  /** How many rows to draw, besides the `always` rows. More than there are keeps them all. */
+  n?: number
+  /**
+   * The share of rows to draw, between 0 and 1, besides the `always` rows: `fraction` of the rows that are
+   * not `always` rows, rounded to the nearest whole row.
+   */
+  fraction?: number
+  /**
+   * Draw from each stratum in proportion to its size, within one row of the exact share. A function, or the
+   * name of a field: of `row.data` for dataset rows (then of `row.data.metadata`), else of the row (then of
+   * `row.metadata`). Rows without the field form one stratum.
+   */
+  stratifyBy?: string | ((row: R) => unknown)
+  /** Rows kept whatever the sample (for example errors and flagged responses). They do not count against `n`. */
+  always?: (row: R) => boolean
+  /**
+   * The seed of the draw: the same seed and rows give the same sample. Set the environment variable to
+   * rotate samples across runs (for example `VITEST_RUBRIC_SEED=$(date +%F)`).
+   * @default process.env.VITEST_RUBRIC_SEED, else 1
+   */
+  seed?: number | string
+}
+
+/**
+ * One request of a production log, in the shape `sampleLogs` works with. The default reader fills it from the
+ * field names listed on `readLogRecord`; a `map` option returns it from any other log shape.
+ */
+export interface LogRecord {
+  /** The request's id, when the log has one; it becomes the row's id. */
+  id?: string
+  /** The prompt or question. */
+  input: string
+  /** The response the application gave. */
+  output?: string
+  /** The retrieved context the response should be grounded in. */
+  context?: string | string[]
+  /** The error of a failed request. Rows with an error are always kept. */
+  error?: string
+  /** Flagged by a user, a moderator or a guardrail. Flagged rows are always kept. */
+  flagged?: boolean
+  /** The user gave negative feedback (thumbs down). Such rows are always kept. */
+  thumbsDown?: boolean
+  /** When the request was made, as written in the log. */
+  timestamp?: string
+  /** Any other field worth keeping; it goes into the row's metadata. */
+  metadata?: Record<string, unknown>
+}
+
+/** Options of `sampleLogs`. */
+export interface SampleLogsOptions {
+  /** The share of ordinary requests (no error, not flagged, no thumbs down) to keep, between 0 and 1. */
+  rate: number
+  /** Keep these requests too, besides errors, flagged and thumbs-down ones. */
+  always?: (record: LogRecord) => boolean
+  /** @default process.env.VITEST_RUBRIC_SEED, else 1 */
+  seed?: number | string
+  /**
+   * Reads one parsed log line into a `LogRecord`; return `undefined` to skip the line. Call `readLogRecord`
+   * inside it to keep the default field names for what you do not map yourself.
+   * @default readLogRecord
+   */
+  map?: (entry: unknown, source: RowSource) => LogRecord | undefined
+  /**
+   * What to do with a line that is not valid JSON: fail, or skip it and count it in `counts.skipped`
+   * (a log still being written can end in a cut line).
+   * @default 'error'
+   */
+  malformedLines?: 'error' | 'skip'
+  /** @default process.cwd() */
+  cwd?: string | URL
+  /** @default the file name without extension, or the patterns */
+  name?: string
+}
+
+/** The rows `sampleLogs` kept, as a dataset, with counts of what it read. */
+export interface LogSample extends Dataset<DatasetRow> {
+  readonly counts: {
+    /** Requests read (lines that were skipped not included). */
+    total: number
+    /** Requests kept because of an error, a flag, a thumbs down or the `always` option. */
+    always: number
+    /** Ordinary requests kept by the `rate`. */
+    sampled: number
+    /** Lines skipped: malformed (with `malformedLines: 'skip'`) or left out by `map`. */
+    skipped: number
+  }
+}
+
+// Data-driven eval suites
+
+/** The rows of a `describeEval` suite: a dataset, or an array of row data (or of dataset rows). */
+export type EvalData<T> = Dataset<T> | readonly (T | Row<T>)[]
+
+/** What the task of a `describeEval` row gets besides the row's data. */
+export interface EvalTaskContext<T> {
+  /** The row: its id, data and where it comes from. */
+  row: Row<T>
+  /** Aborted when the test times out or the run is cancelled; pass it on to the calls the task makes. */
+  signal: AbortSignal
+}
+
+/** What the judge and the scorers read of a row and its task's result. */
+export interface EvalJudgeInputs {
+  /** The output to judge: text, or a value that serialises to JSON. @default the task's result */
+  output?: unknown
+  /** The input (question, prompt) that produced the output. */
+  input?: string | readonly string[] | Record<string, unknown>
+  /** The context the output must be grounded in; an array of passages is joined with blank lines. */
+  context?: string | readonly string[] | Record<string, unknown>
+  /** A reference answer. */
+  reference?: string | readonly string[] | Record<string, unknown>
+}
+
+/** What a scorer gets besides the output. Texts are what the judge reads too. */
+export interface EvalScorerContext<T = unknown> {
+  input?: string
+  context?: string
+  reference?: string
+  /** The row's `expected` field, when it has one. */
+  expected?: unknown
+  /** The row's data, as its schema returned it. */
+  data: T
+  row: Row<T>
+  /** The task's result, before it was turned into text. */
+  result: unknown
+}
+
+/** What a scorer returns: a score in [0, 1], or the score with the reason shown in reports. */
+export type EvalScorerResult = number | { score: number; reason?: string }
+
+/**
+ * A deterministic scorer that `describeEval` runs on every row's output, next to the judge. Its score is
+ * recorded as a dimension of its own name, so it is aggregated and reported like the rubric's dimensions.
+ */
+export interface EvalScorer<T = unknown> {
+  /** The dimension the score is recorded under, for example `rougeL`. Distinct from the rubric's dimensions. */
+  name: string
+  /**
+   * Scores the judged output (as text: JSON for values that are not text) in [0, 1]. A scorer that throws or
+   * returns anything else fails the row with an error record, never a score.
+   */
+  score(output: string, context: EvalScorerContext<T>): EvalScorerResult | Promise<EvalScorerResult>
+  /**
+   * The score the output must reach for the row's test to pass; `floors` of `describeEval` wins over it.
+   * @default 0: the score is reported, and never fails the test
+   */
+  floor?: number
+}
+
+/** What a scorer reads besides the output: `describeEval` passes every field, `toPassScorer` those it was given. */
+export type ScorerContext<T = unknown> = Partial<EvalScorerContext<T>>
+
+/** What a scorer returns: a score in [0, 1], or the score with the reason shown in reports. */
+export type ScorerResult = EvalScorerResult
+
+/**
+ * A user's own deterministic dimension, made with `defineScorer`: applied to one output with
+ * `await expect(output).toPassScorer(scorer, options)`, and to every row of a suite with
+ * `describeEval({ scorers: [scorer] })`. Its score is recorded under its name and reported like a judge's
+ * dimension.
+ */
+export interface Scorer<T = unknown> {
+  /** The dimension the score is recorded under. */
+  readonly name: string
+  /**
+   * Scores the output (text; JSON for values that are not text) in [0, 1]. A scorer that throws or returns
+   * anything else fails the assertion with an error record, never a score.
+   */
+  score(output: string, context: ScorerContext<T>): ScorerResult | Promise<ScorerResult>
+  /**
+   * The score the output must reach, in [0, 1]; an option of `toPassScorer` or `describeEval`'s `floors` wins.
+   */
+  readonly floor?: number
+  /** Change it when the scoring changes: it is part of the scorer's id in records. @default '1' */
+  readonly version?: string | number
+}
+
+/** Which rows of a `describeEval` suite run; see `DescribeEvalOptions.sample`. */
+export interface EvalSampleOptions<T> {
+  /** How many rows to run, besides the `always` rows. */
+  n?: number
+  /** The share of rows to run, between 0 and 1, besides the `always` rows, rounded to the nearest row. */
+  fraction?: number
+  /**
+   * Draw from each stratum in proportion to its size, within one row of the exact share: a field of the row
+   * data (then of its `metadata`), or a function of the row data.
+   */
+  stratifyBy?: string | ((data: T) => unknown)
+  /**
+   * Rows that always run (for example errors and flagged responses); they do not count against `n`. The
+   * boundary slice keeps them too.
+   */
+  always?: (data: T, row: Row<T>) => boolean
+  /** @default process.env.VITEST_RUBRIC_SEED, else 1 */
+  seed?: number | string
+}
+
+/** Which rows of a (sampled) suite run: all of them, or only those near a floor; see `DescribeEvalOptions.slice`. */
+export type EvalSlice = 'all' | 'boundary'
+
+/** Options of `describeEval`. `T` is the row data, `O` the task's result. */
+export interface DescribeEvalOptions<T, O = unknown> {
+  /**
+   * The rows: a `Dataset` (from `loadDataset`, `loadDatasetSync` or `sampleLogs`), an array of row data (or of
+   * dataset rows), or a promise of either, so `data: loadDataset('evals/qa.jsonl')` needs no top-level await.
+   * Rows without an `id` get one from their content.
+   */
+  data: EvalData<T> | PromiseLike<EvalData<T>>
+  /**
+   * Makes the output of one row; it runs once per row, in the row's test.
+   * @default the row's recorded `output` field (for example a response sampled from production logs)
+   */
+  task?: (data: T, context: EvalTaskContext<T>) => O | Promise<O>
+  /**
+   * What the judge reads: the output, and the input, context and reference it is judged against. Return the
+   * fields to change; the others keep their defaults.
+   * @default `{ output: result, input: data.input, context: data.context, reference: data.reference }`
+   */
+  judgeInputs?: (data: T, result: O) => EvalJudgeInputs
+  /**
+   * The rubric the output is judged on, in one judge call per row, as `toSatisfyRubric` judges it.
+   * @default the built-in dimensions' rubric, when `dimensions` is given
+   */
+  rubric?: Rubric
+  /** Judge only these dimensions of the rubric. @default all of them */
+  dimensions?: string[]
+  /** Floors that replace the rubric's own (and the scorers'), by dimension name, each in [0, 1]. */
+  floors?: Record<string, number>
+  /** Deterministic scorers run on every output, each recorded as a dimension. */
+  scorers?: readonly EvalScorer<T>[]
+  /**
+   * Run the rows concurrently (up to the project's `maxConcurrency` at once). Each row asserts with its own test
+   * context's `expect`, so scores never mix between rows.
+   * @default true
+   */
+  concurrent?: boolean
+  /**
+   * Run a reproducible sample of the rows: `{ n: 50 }` or `{ fraction: 0.05 }`, optionally stratified, with rows
+   * that always run. A row is drawn when its seeded hash of its id is among the smallest of its stratum, so a
+   * dataset that gains a row keeps nearly the same sample, and its stored judgments.
+   * @default every row
+   */
+  sample?: EvalSampleOptions<T>
+  /**
+   * `'boundary'` runs only the rows whose last stored scores (kept per row in the eval file's judgment store)
+   * are within `boundaryMargin` of a floor on some dimension, the rows never scored on every dimension, and the
+   * `always` rows; the others are reported as skipped. A fast pre-merge suite: the rows far from every floor are
+   * unlikely to change outcome. The environment variable wins over the option.
+   * @default process.env.VITEST_RUBRIC_SLICE, else 'all'
+   */
+  slice?: EvalSlice
+  /**
+   * How near a floor a stored score must be for the boundary slice to run its row: `|score - floor| <= margin`.
+   * @default 0.1
+   */
+  boundaryMargin?: number
+  /**
+   * The name of a row's test.
+   * @default the row's own `id`, else its input shortened to 60 characters
+   */
+  testName?: (data: T, row: Row<T>) => string
+  /**
+   * The metadata a row carries into its records and the report, for `groupBy`. Values that are not text,
+   * numbers or booleans are written as JSON.
+   * @default the row data's `metadata` object
+   */
+  metadata?: (data: T, row: Row<T>) => Record<string, unknown>
+}
+
+// Calibration
+
+/** The scale a human score is given on, for example `{ min: 1, max: 5 }`; it is normalised from it to [0, 1]. */
+export interface HumanScale {
+  min: number
+  max: number
+}
+
+/**
+ * One dimension's human score in a calibration row: a number on the dimension's scale, or several annotators'
+ * scores, by position (`[4, 5, null]`, the same annotator order in every row) or keyed by annotator
+ * (`{ "ann1": 4, "ann2": 5 }`). `null` is a missing rating. The row's score is the mean of the annotators'.
+ */
+export type HumanScore = number | readonly (number | null)[] | Readonly<Record<string, number | null>>
+
+/**
+ * One row of a calibration set: an output with the scores people gave it. In a JSONL file, one per line:
+ *
+ * ```json
+ * {"id": "q17", "group": "doc-4", "input": "...", "context": "...", "output": "...", "human": {"faithfulness": 4}, "scale": {"min": 1, "max": 5}}
+ * {"id": "q18", "output": "...", "context": "...", "human": {"faithfulness": [4, 5, 3], "coherence": 2}, "scale": {"faithfulness": {"min": 1, "max": 5}, "coherence": {"min": 1, "max": 3}}}
+ * ```
+ *
+ * CSV files give `human.<dimension>` columns (and `annotator.<dimension>.<annotator>` for several annotators).
+ */
+export interface CalibrationRow {
+  /** A stable id; without one, the row's id is a hash of its content. */
+  id?: string | number
+  /**
+   * What the row belongs to, for example its source document or dialogue. Correlations are then also averaged
+   * over groups, which measures how well the judge ranks outputs of the same source.
+   */
+  group?: string | number
+  /** The input (question, prompt, dialogue history) the output answers. */
+  input?: string
+  /** The judged output. */
+  output: string
+  /** The context the output must be grounded in; passages are joined with blank lines. */
+  context?: string | string[]
+  reference?: string
+  /** The human scores, keyed by dimension name. */
+  human: Record<string, HumanScore>
+  /**
+   * The scale of the human scores: one for every dimension, or one per dimension. It wins over the `scale`
+   * option of `calibrate`.
+   * @default the `scale` option, else { min: 0, max: 1 }
+   */
+  scale?: HumanScale | Record<string, HumanScale>
+  metadata?: Record<string, unknown>
+}
+
+/** Options of `calibrate()` and of `vitest-rubric calibrate`. */
+export interface CalibrateOptions {
+  /** The calibration set: fast-glob patterns of JSONL, JSON or CSV files, relative to `cwd`. */
+  data: string | string[]
+  /**
+   * The dimensions to measure; each must be in the rubric, and only rows with a human score for it count.
+   * @default every dimension of the rubric that some row scores
+   */
+  dimensions?: string[]
+  /**
+   * The judge to calibrate: `'heuristic'`, an LLM judge's options, or a judge made with `createJudge`.
+   * @default 'heuristic'
+   */
+  judge?: JudgeOption | Judge
+  /**
+   * The rubric the judge scores with; its dimensions' floors set accuracy, F1 and kappa, and its scale the
+   * quadratic-weighted kappa. A calibration holds for this rubric only.
+   * @default the built-in dimensions' rubric
+   */
+  rubric?: Rubric
+  /**
+   * The scale of human scores for rows that declare none: one for every dimension, or one per dimension.
+   * @default { min: 0, max: 1 }
+   */
+  scale?: HumanScale | Record<string, HumanScale>
+  /**
+   * How judgments are kept in `__judgments__/<file>.json` beside each calibration file, so a re-run calls no
+   * judge (see `EvalsOptions.store`).
+   * @default process.env.VITEST_RUBRIC_STORE, else `replay` in CI (`CI` set) when the judge has no API key, else `auto`
+   */
+  store?: StoreMode
+  /**
+   * How many rows are judged at once (LLM judges; the heuristic judge is synchronous work).
+   * @default 8
+   */
+  concurrency?: number
+  /** The bootstrap of the intervals. @default { resamples: 2000, seed: 1, level: 0.95 } */
+  bootstrap?: { resamples?: number; seed?: number; level?: number }
+  /**
+   * The directory the `data` patterns and `outputDir` are relative to.
+   * @default process.cwd()
+   */
+  cwd?: string | URL
+  /**
+   * Where the calibration is written, as `<outputDir>/<judge id>.json`, relative to `cwd`; `false` writes none.
+   * Commit it: the reporter reads it to show each dimension's calibration.
+   * @default '.vitest-rubric/calibration'
+   */
+  outputDir?: string | false
+  /** Called as rows are judged, for progress. */
+  onProgress?: (done: number, total: number) => void
+}
+
+/** A statistic with its bootstrap interval; `null` where undefined (for example a correlation with a constant side). */
+export interface CalibrationEstimate {
+  value: number | null
+  low: number | null
+  high: number | null
+}
+
+/** How a judge agrees with people on one dimension. Scores are normalised to [0, 1] unless said otherwise. */
+export interface DimensionCalibration {
+  /** Rows with both a human score and a judge score. */
+  n: number
+  /** Rows the judge answered with an error (or without this dimension): counted here, never scored. */
+  errors: number
+  /** The floor that accuracy, F1 and kappa binarise both sides at (`>= floor` passes). */
+  floor: number
+  pearson: CalibrationEstimate
+  spearman: CalibrationEstimate
+  /** Kendall's tau-b. */
+  kendall: CalibrationEstimate
+  /**
+   * Correlations within groups, averaged over the groups where they are defined (at least 2 rows, neither side
+   * constant); intervals resample the groups' correlations. Rows without a group take no part; `null` when no
+   * row has one.
+   */
+  grouped: {
+    groups: number
+    /** Rows that have a group. */
+    rows: number
+    used: number
+    skipped: number
+    pearson: CalibrationEstimate
+    spearman: CalibrationEstimate
+    kendall: CalibrationEstimate
+  } | null
+  meanAbsoluteError: CalibrationEstimate
+  rootMeanSquaredError: CalibrationEstimate
+  /** Pass/fail agreement at the floor; F1 takes "fail" as the positive class (the outputs a gate must catch). */
+  atFloor: {
+    accuracy: CalibrationEstimate
+    f1Fail: CalibrationEstimate
+    kappa: CalibrationEstimate
+    /** judge pass / human pass counts. */
+    counts: { bothPass: number; bothFail: number; judgeFailsHumanPasses: number; judgePassesHumanFails: number }
+  }
+  /**
+   * Quadratic-weighted kappa on the rubric's integer scale. Human scores are put on it as
+   * `round(min + score * (max - min))` (halves up); the judge's raw score is used as it is.
+   */
+  quadraticKappa: CalibrationEstimate
+  /** The judge's most common score and its share of rows; `clustered` when the share is over 0.6. */
+  clustering: { score: number | null; share: number | null; clustered: boolean }
+  /**
+   * Agreement between annotators, where rows have several: the ceiling for the judge. `judgeSpearman` is the
+   * judge's Spearman with single annotators (mean over annotators), comparable with `pairwiseSpearman`.
+   */
+  annotators: {
+    annotators: number
+    rows: number
+    krippendorffAlpha: number | null
+    pairwiseSpearman: number | null
+    judgeSpearman: number | null
+  } | null
+  /** Per calibration file, when the rows come from several. */
+  files: { file: string; n: number; pearson: number | null; spearman: number | null; kendall: number | null }[]
+  /** The set the dimension was measured on, and when. */
+  dataset: { name: string; hash: string; files: string[] }
+  calibratedAt: string
+}
+
+/** What `calibrate` writes to `.vitest-rubric/calibration/<judge id>.json`. */
+export interface JudgeCalibration {
+  schemaVersion: 1
+  judge: {
+    /** The id the judge's records carry: a hash of the judge and the rubric. */
+    id: string
+    /** The judge's own id, without the rubric. */
+    judgeId: string
+    name: string
+    model: string | null
+  }
+  rubric: { id: string; name: string; scale: RubricScale }
+  /** The last calibration run's set and time. */
+  dataset: { name: string; hash: string; files: string[]; rows: number }
+  calibratedAt: string
+  bootstrap: { resamples: number; seed: number; level: number }
+  /** By dimension: a run replaces the dimensions it measured and keeps the others. */
+  dimensions: Record<string, DimensionCalibration>
+}
+
+/** What `calibrate()` resolves to. */
+export interface CalibrationResult {
+  /** This run's calibration (the file written may keep dimensions of earlier runs). */
+  calibration: JudgeCalibration
+  /** The file written, relative to `cwd`, with forward slashes; `null` when `outputDir` is `false`. */
+  file: string | null
+  /** Judge calls: made live, read from the store, and failed. */
+  calls: { live: number; stored: number; errors: number }
+  /** The first error message of each error code, to say why rows failed. */
+  errorSamples: { code: string; message: string; count: number }[]
+}
+
+/** Calibration requirements of `evals({ calibration })`. */
+export interface CalibrationGateOptions {
+  /**
+   * The lowest Spearman correlation with people a judge may have on a dimension it scores. A dimension whose
+   * judge is uncalibrated, stale, or below this bound fails the run.
+   */
+  minSpearman?: number
+  /**
+   * Where the calibration files are, relative to the Vitest root.
+   * @default '.vitest-rubric/calibration'
+   */
+  dir?: string
 }

@@ -1,14 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { RubricRecord } from '../src/types.ts'
 import { type JudgeServer, startJudgeServer } from './support/judge-server.ts'
 import { fixture, runEvals } from './support/run-vitest.ts'
 import { scriptQualityJudge } from './support/scripted-judge.ts'
 
 let server: JudgeServer
-let release: () => void
+let release = () => {}
 
 beforeAll(async () => {
   server = await startJudgeServer()
+})
+beforeEach(() => {
+  release()
+  server.reset()
   release = scriptQualityJudge(server).release
 })
 afterAll(async () => {
@@ -97,15 +101,18 @@ describe('matchers end to end', () => {
     expect(recordsOf(modules)['forgets to await']).toEqual([])
   })
 
-  test('eight concurrent tests with the context expect each get their own judgment', async () => {
-    const { exitCode, modules } = await run('concurrent')
-    expect(exitCode).toBe(0)
-    const records = recordsOf(modules)
-    for (let index = 1; index <= 8; index++) {
-      const own = records[`row ${index}`]!
-      expect(own).toHaveLength(1)
-      expect(own[0]!.output).toBe(`row:${index} quality:${(index % 5) + 1}`)
-      expect(own[0]!.score).toBe(((index % 5) + 1 - 1) / 4)
-    }
-  })
+  test.each(['concurrent', 'concurrent-default'])(
+    'eight concurrent tests with the context expect each get their own judgment (%s)',
+    async (name) => {
+      const { exitCode, modules } = await run(name)
+      expect(exitCode).toBe(0)
+      const records = recordsOf(modules)
+      for (let index = 1; index <= 8; index++) {
+        const own = records[`row ${index}`]!
+        expect(own).toHaveLength(1)
+        expect(own[0]!.output).toBe(`row:${index} quality:${(index % 5) + 1}`)
+        expect(own[0]!.score).toBe(((index % 5) + 1 - 1) / 4)
+      }
+    },
+  )
 })

@@ -115,7 +115,8 @@ describe('faithfulness', () => {
         'You can return items within 30 days of delivery for a full refund. Refunds are available for 90 days.',
       context,
     })
-    expect(faithful.score).toBe(1)
+    // "goes back" is not in the context: the paraphrase passes, but a 5 needs near-complete support.
+    expect(faithful.score).toBe(0.75)
     expect(unsupported.score).toBeLessThan(faithful.score)
     expect(unsupported.score).toBeLessThan(dimensions.faithfulness.floor!)
     expect(unsupported.reason).toContain('1 of 2 sentences are supported by the context')

@@ -170,7 +170,7 @@ describe('createLlmJudge', () => {
     expect(server.chatRequests).toHaveLength(2)
     expect(judgment.scores).toEqual({})
     expect(judgment.error).toMatchObject({ code: 'RUBRIC_JUDGE_HTTP', status: 503, requestId: 'req_test_2' })
-    expect(judgment.error?.message).toContain('still failed after 1 retries')
+    expect(judgment.error?.message).toContain('still failed after 1 retry')
   })
 
   test.each([

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { LocatedRecord } from '../src/reporter/collect.ts'
 import { buildReport, REPORT_SCHEMA_VERSION, stringifyReport } from '../src/reporter/report-json.ts'
+import { reportSchema } from '../src/reporter/schema.ts'
 import { writeFileAtomic } from '../src/util/atomic-write.ts'
 
 function record(overrides: Partial<LocatedRecord>): LocatedRecord {
@@ -91,7 +92,10 @@ describe('buildReport', () => {
       judgeName: 'gpt-4.1-mini',
       model: null,
       rubricId: 'r1',
+      datasetHash: null,
       tokens: null,
+      costUsd: null,
+      retries: 0,
       latencyMs: 850,
       source: 'stored',
       error: null,
@@ -100,6 +104,17 @@ describe('buildReport', () => {
       output: 'Refunds take 14 days.',
     })
     expect(report.judgments[0]?.error).toEqual({ code: 'RUBRIC_JUDGE_SCHEMA', message: 'bad' })
+  })
+
+  test('matches the published schema, with run metadata', () => {
+    expect(reportSchema.safeParse(report).error).toBeUndefined()
+    expect(report).toMatchObject({
+      commit: null,
+      rubricIds: ['r1'],
+      datasetHashes: [],
+      gates: [],
+      baseline: null,
+    })
   })
 
   test('serialises to JSON that reads back the same', () => {

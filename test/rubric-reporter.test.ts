@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import type { TestModule, Vitest } from 'vitest/node'
 import type { CollectableModule, CollectableTest } from '../src/reporter/collect.ts'
 import { collectRecords } from '../src/reporter/collect.ts'
-import type { RubricReport } from '../src/reporter/report-json.ts'
+import { REPORT_SCHEMA_VERSION, type RubricReport } from '../src/reporter/report-json.ts'
 import RubricReporterDefault, { RubricReporter } from '../src/reporter.ts'
 import type { RubricRecord } from '../src/types.ts'
 
@@ -122,7 +122,7 @@ describe('RubricReporter', () => {
     const report = JSON.parse(
       await readFile(join(root, '.vitest-rubric', 'report.json'), 'utf8'),
     ) as RubricReport
-    expect(report).toMatchObject({ schemaVersion: 1, vitestVersion: '4.1.12' })
+    expect(report).toMatchObject({ schemaVersion: REPORT_SCHEMA_VERSION, vitestVersion: '4.1.12' })
     expect(report.judgments).toHaveLength(2)
   })
 

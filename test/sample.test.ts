@@ -1,8 +1,16 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { loadDataset } from '../src/dataset/load-dataset.ts'
-import { chooseIndices, createRandom, seedToUint32 } from '../src/dataset/random.ts'
-import { allocate, DEFAULT_SEED, resolveSeed, sampleDataset, sampleRows } from '../src/dataset/sample.ts'
+import {
+  allocate,
+  DEFAULT_SEED,
+  resolveSeed,
+  sampleDataset,
+  sampleKey,
+  sampleRank,
+  sampleRows,
+} from '../src/dataset/sample.ts'
+import { createRng } from '../src/stats/random.ts'
 
 const root = join(import.meta.dirname, '..')
 
@@ -38,11 +46,11 @@ describe('sampleRows', () => {
   test('a fixed sample for a fixed seed, across runs and machines', () => {
     expect(numbers(sampleRows(items(20), { n: 5, seed: 42 }))).toMatchInlineSnapshot(`
       [
-        2,
-        4,
-        11,
-        16,
-        19,
+        0,
+        3,
+        6,
+        8,
+        17,
       ]
     `)
   })
@@ -157,7 +165,7 @@ describe('allocate (largest remainder)', () => {
   })
 
   test('sums to the total and keeps every share within one of exact', () => {
-    const random = createRandom('allocate')
+    const random = createRng(2025)
     for (let trial = 0; trial < 200; trial++) {
       const sizes = Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.floor(random() * 300))
       const sum = sizes.reduce((a, b) => a + b, 0)
@@ -172,28 +180,57 @@ describe('allocate (largest remainder)', () => {
   })
 })
 
-describe('random', () => {
-  test('is seeded: the same seed gives the same stream, numbers and text seeds alike', () => {
-    const a = createRandom(42)
-    const b = createRandom('42')
-    const stream = Array.from({ length: 5 }, () => a())
-    expect(Array.from({ length: 5 }, () => b())).toEqual(stream)
-    expect(stream.every((x) => x >= 0 && x < 1)).toBe(true)
-    expect(seedToUint32(1)).not.toBe(seedToUint32(2))
+describe('the draw: smallest seeded hashes of the row ids', () => {
+  const withIds = (count: number, from = 0) =>
+    Array.from({ length: count }, (_, i) => ({ id: `row-${from + i}`, n: from + i }))
+
+  test('a dataset that gains a row keeps all but at most one row of a sample of n', () => {
+    const rows = withIds(500)
+    for (const seed of [1, 2, 3, 'nightly']) {
+      const before = new Set(numbers(sampleRows(rows, { n: 50, seed }) as never))
+      const grown = [...rows.slice(0, 250), ...withIds(1, 1000), ...rows.slice(250)]
+      const after = numbers(sampleRows(grown, { n: 50, seed }) as never)
+      expect(after).toHaveLength(50)
+      expect(after.filter((n) => before.has(n)).length).toBeGreaterThanOrEqual(49)
+      // Reordering the rows changes nothing: the draw depends on the ids, not on positions.
+      expect(
+        numbers(sampleRows([...grown].reverse(), { n: 50, seed }) as never).sort((a, b) => a - b),
+      ).toEqual([...after].sort((a, b) => a - b))
+    }
   })
 
-  test('chooseIndices draws distinct indices, every index about equally often', () => {
-    const random = createRandom(3)
-    const counts = new Array<number>(20).fill(0)
-    let repeats = 0
-    for (let trial = 0; trial < 8000; trial++) {
-      const chosen = chooseIndices(20, 5, random)
-      if (new Set(chosen).size !== 5) repeats++
-      for (const index of chosen) counts[index]!++
+  test('with fraction, a grown dataset loses only rows displaced by new rows that were drawn', () => {
+    const rows = withIds(1000)
+    for (const seed of [1, 2, 3]) {
+      const before = numbers(sampleRows(rows, { fraction: 0.1, seed }) as never)
+      const after = numbers(sampleRows([...rows, ...withIds(10, 5000)], { fraction: 0.1, seed }) as never)
+      expect(after).toHaveLength(101)
+      const entered = after.filter((n) => n >= 5000).length
+      const lost = before.filter((n) => !after.includes(n)).length
+      // One more row is drawn (101 of 1010 instead of 100 of 1000), so a new row drawn displaces no old one.
+      expect(lost).toBe(Math.max(0, entered - 1))
     }
-    expect(repeats).toBe(0)
-    // each index is chosen with probability 1/4: 2,000 expected, standard deviation about 39
-    for (const count of counts) expect(Math.abs(count - 2000)).toBeLessThan(200)
-    expect(chooseIndices(3, 10, random).sort()).toEqual([0, 1, 2])
+  })
+
+  test('every row is about equally likely to be drawn over seeds', () => {
+    const rows = withIds(20)
+    const counts = new Array<number>(20).fill(0)
+    for (let seed = 0; seed < 4000; seed++) {
+      const sample = sampleRows(rows, { n: 5, seed })
+      expect(sample).toHaveLength(5)
+      for (const row of sample) counts[row.n]!++
+    }
+    // each row is drawn with probability 1/4: 1,000 expected, standard deviation about 27
+    for (const count of counts) expect(Math.abs(count - 1000)).toBeLessThan(110)
+  })
+
+  test('items are keyed by dataset row id, then their own id field, then their content', () => {
+    expect(sampleKey({ id: 'a', data: { input: 'x' }, source: { file: 'f' } })).toBe('id:a')
+    expect(sampleKey({ id: 7, input: 'x' })).toBe('id:7')
+    expect(sampleKey({ input: 'x', n: 1 })).toBe(sampleKey({ n: 1, input: 'x' }))
+    expect(sampleKey({ input: 'x' })).toMatch(/^content:[0-9a-f]{12}$/)
+    expect(sampleRank(42, 'id:a')).toBe(sampleRank('42', 'id:a'))
+    expect(sampleRank(42, 'id:a')).not.toBe(sampleRank(43, 'id:a'))
+    expect(sampleRank(1, 'id:a')).toMatch(/^[0-9a-f]{16}$/)
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { cosineSimilarity } from '../src/scorers/cosine.ts'
 import { scorers } from '../src/scorers/index.ts'
 import { jaccard } from '../src/scorers/jaccard.ts'
 import { levenshtein, levenshteinDistance } from '../src/scorers/levenshtein.ts'
@@ -78,7 +79,16 @@ describe('jaccard', () => {
 describe('scorers', () => {
   test('bundles the plain functions', () => {
     expect(Object.keys(scorers).sort()).toEqual(
-      ['findPII', 'isRefusal', 'jaccard', 'levenshtein', 'rouge1', 'rouge2', 'rougeL'].sort(),
+      [
+        'cosineSimilarity',
+        'findPII',
+        'isRefusal',
+        'jaccard',
+        'levenshtein',
+        'rouge1',
+        'rouge2',
+        'rougeL',
+      ].sort(),
     )
     expect(scorers.rougeL('the cat sat', 'the cat sat')).toBe(1)
     expect(scorers.findPII('mail a@b.io')[0]?.kind).toBe('email')
@@ -101,5 +111,22 @@ describe('scorers', () => {
         }
       }
     }
+  })
+})
+
+describe('cosineSimilarity', () => {
+  test('is the dot product over the product of the lengths, in [-1, 1]', () => {
+    expect(cosineSimilarity([1, 2, 3], [1, 2, 3])).toBe(1)
+    expect(cosineSimilarity([1, 0], [0, 3])).toBe(0)
+    expect(cosineSimilarity([1, 1], [-1, -1])).toBe(-1)
+    expect(cosineSimilarity([3, 4], [4, 3])).toBeCloseTo(24 / 25, 15)
+    expect(cosineSimilarity(new Float32Array([0.5, 0.5]), [1, 1])).toBe(1)
+  })
+
+  test('a zero vector is similar to nothing; vectors of two sizes are refused', () => {
+    expect(cosineSimilarity([0, 0], [1, 2])).toBe(0)
+    expect(() => cosineSimilarity([1, 2], [1, 2, 3])).toThrow(
+      'cosine similarity needs vectors of one size, got 2 and 3',
+    )
   })
 })

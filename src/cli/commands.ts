@@ -4,4 +4,10 @@
  */
 import type { Command } from './command.ts'
 
-export const commands: Record<string, () => Promise<Command>> = {}
+export const commands: Record<string, () => Promise<Command>> = {
+  baseline: async () => (await import('./baseline.ts')).command,
+  calibrate: async () => (await import('./calibrate.ts')).command,
+  compare: async () => (await import('./compare.ts')).command,
+  report: async () => (await import('./report.ts')).command,
+  sample: async () => (await import('./sample.ts')).command,
+}

@@ -1,5 +1,5 @@
 import { RubricError } from '../errors.ts'
-import type { RowSource } from './types.ts'
+import type { RowSource } from '../types.ts'
 
 /** Shows where a row is: `file:line` for JSONL, `file[index]` for JSON, `file:line (row n)` for CSV. */
 export function formatSource(source: RowSource): string {

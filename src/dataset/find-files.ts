@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module'
 import { relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import fg from 'fast-glob'
 import { RubricArgumentError } from '../errors.ts'
 import { DatasetNoFilesError } from './errors.ts'
 
@@ -11,6 +11,11 @@ export interface FoundFile {
 }
 
 const IGNORE = ['**/node_modules/**']
+
+// fast-glob is loaded when a dataset is first read, not with every eval file that imports vitest-rubric.
+const require = createRequire(import.meta.url)
+let fastGlob: typeof import('fast-glob') | undefined
+const glob = () => (fastGlob ??= require('fast-glob') as typeof import('fast-glob'))
 
 /** The patterns as a list, after checking that each is non-empty text. */
 export function toPatterns(patterns: string | readonly string[], caller: string): string[] {
@@ -31,13 +36,13 @@ export function resolveCwd(cwd: string | URL | undefined): string {
 
 /** Finds the files matching the patterns, sorted by their relative path; none fails naming patterns and cwd. */
 export async function findFiles(patterns: string[], cwd: string, what: string): Promise<FoundFile[]> {
-  const paths = await fg(patterns, { cwd, absolute: true, onlyFiles: true, unique: true, ignore: IGNORE })
+  const paths = await glob()(patterns, { cwd, absolute: true, onlyFiles: true, unique: true, ignore: IGNORE })
   return toFound(paths, patterns, cwd, what)
 }
 
 /** `findFiles`, synchronously. */
 export function findFilesSync(patterns: string[], cwd: string, what: string): FoundFile[] {
-  const paths = fg.sync(patterns, { cwd, absolute: true, onlyFiles: true, unique: true, ignore: IGNORE })
+  const paths = glob().sync(patterns, { cwd, absolute: true, onlyFiles: true, unique: true, ignore: IGNORE })
   return toFound(paths, patterns, cwd, what)
 }
 

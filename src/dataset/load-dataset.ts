@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { RubricArgumentError } from '../errors.ts'
+import type { Dataset, LoadDatasetOptions, RowSource } from '../types.ts'
 import { DatasetEmptyError, DatasetRowError, type RowProblem } from './errors.ts'
 import { findFiles, findFilesSync, resolveCwd, toPatterns } from './find-files.ts'
 import { parseDatasetText, type RawRow } from './parse-file.ts'
 import { buildRows, datasetHash, datasetName } from './rows.ts'
 import { datasetRowSchema } from './schema.ts'
-import type { Dataset, LoadDatasetOptions, RowSource } from './types.ts'
 
 type AnySchema = z.core.$ZodType
 type DefaultSchema = typeof datasetRowSchema

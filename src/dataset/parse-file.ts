@@ -1,7 +1,7 @@
 import { extname } from 'node:path'
+import type { RowSource } from '../types.ts'
 import { CsvSyntaxError, parseCsv } from './csv.ts'
 import { DatasetFormatError, DatasetParseError, formatSource } from './errors.ts'
-import type { RowSource } from './types.ts'
 
 /** A parsed, not yet validated row and where it comes from. */
 export interface RawRow {

@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path'
+import type { Row, RowSource } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
 import { DatasetDuplicateIdError } from './errors.ts'
-import type { Row, RowSource } from './types.ts'
 
 /**
  * The JSON value a validated row stands for: `toJSON` applied (a `Date` becomes its ISO text), `undefined`
@@ -34,6 +34,17 @@ export function ownId(data: unknown): string | undefined {
   if (typeof id === 'string' && id !== '') return id
   if (typeof id === 'number' && Number.isFinite(id)) return String(id)
   return undefined
+}
+
+/** Whether `value` is a dataset row (`{ id, data, source }`) rather than the data of one. */
+export function isDatasetRow(value: unknown): value is Row<unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Row<unknown>).id === 'string' &&
+    'data' in value &&
+    typeof (value as Row<unknown>).source === 'object'
+  )
 }
 
 /** The full content digest of a row's data: equal rows, whatever their key order, get equal digests. */

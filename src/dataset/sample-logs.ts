@@ -3,13 +3,13 @@ import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
 import { z } from 'zod'
 import { RubricArgumentError } from '../errors.ts'
+import type { DatasetRow, LogRecord, LogSample, RowSource, SampleLogsOptions } from '../types.ts'
 import { DatasetRowError, type RowProblem } from './errors.ts'
 import { findFiles, resolveCwd, toPatterns } from './find-files.ts'
 import { parseJsonl } from './parse-file.ts'
 import { buildRows, datasetHash, datasetName } from './rows.ts'
 import { assertShare, sampleRows } from './sample.ts'
 import { datasetRowSchema } from './schema.ts'
-import type { DatasetRow, LogRecord, LogSample, RowSource, SampleLogsOptions } from './types.ts'
 
 const unzip = promisify(gunzip)
 
@@ -143,16 +143,12 @@ export async function sampleLogs(
 
   // Ids come from all requests, before the draw, so that a request's id does not depend on the sample.
   const rows = buildRows(items, 'suffix')
-  const always = new Set(items.flatMap((item, index) => (item.always ? [index] : [])))
-  const indices = sampleRows(
-    rows.map((_, index) => index),
-    {
-      fraction: options.rate,
-      always: (index) => always.has(index),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    },
-  )
-  const kept = indices.map((index) => rows[index]!)
+  const always = new Set(rows.filter((_, index) => items[index]!.always))
+  const kept = sampleRows(rows, {
+    fraction: options.rate,
+    always: (row) => always.has(row),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  })
   return {
     name,
     rows: kept,

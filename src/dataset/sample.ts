@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto'
 import { RubricArgumentError } from '../errors.ts'
-import { chooseIndices, createRandom } from './random.ts'
-import { datasetHash } from './rows.ts'
-import type { Dataset, Row, SampleOptions } from './types.ts'
+import type { Dataset, Row, SampleOptions } from '../types.ts'
+import { contentId, datasetHash, isDatasetRow, ownId } from './rows.ts'
 
 /** The seed used when neither the `seed` option nor `VITEST_RUBRIC_SEED` sets one. */
 export const DEFAULT_SEED = 1
@@ -28,6 +28,11 @@ export function resolveSeed(seed?: number | string): number | string {
  * `fraction`: `{ fraction: 0.05 }` over 10,000 ordinary rows and 30 `always` rows keeps 500 + 30. With
  * `stratifyBy`, each stratum gets its share of the draw within one row (largest remainders). The rows come back
  * in their original order. The same rows, options and seed always give the same sample.
+ *
+ * Within a stratum the rows drawn are those with the smallest seeded hash of their id (a dataset row's `id`,
+ * else the item's own `id` field, else a hash of its content): every subset of the right size is equally likely
+ * over seeds, and a dataset that gains or loses a row keeps all but about one row of its sample, so stored
+ * judgments keep serving it.
  */
 export function sampleRows<R>(rows: readonly R[], options: SampleOptions<R> = {}): R[] {
   const { n, fraction, stratifyBy, always } = options
@@ -60,14 +65,17 @@ export function sampleRows<R>(rows: readonly R[], options: SampleOptions<R> = {}
   if (k >= pool.length) {
     for (const index of pool) kept[index] = 1
   } else {
-    const random = createRandom(seed)
     const strata = stratifyBy === undefined ? [pool] : groupBy(rows, pool, stratifyBy)
     const quotas = allocate(
       strata.map((stratum) => stratum.length),
       k,
     )
     strata.forEach((stratum, s) => {
-      for (const chosen of chooseIndices(stratum.length, quotas[s]!, random)) kept[stratum[chosen]!] = 1
+      const quota = quotas[s]!
+      if (quota === 0) return
+      const ranked = stratum.map((index) => ({ index, rank: sampleRank(seed, sampleKey(rows[index])) }))
+      ranked.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.index - b.index))
+      for (let i = 0; i < quota; i++) kept[ranked[i]!.index] = 1
     })
   }
   return rows.filter((_, index) => kept[index] === 1)
@@ -99,6 +107,24 @@ export function allocate(sizes: readonly number[], total: number): number[] {
     left--
   }
   return quotas
+}
+
+/**
+ * Where a row with `key` ranks in the draw of `seed`: 64 bits of SHA-256 over both, as hex. Numbers and their
+ * text are the same seed.
+ */
+export function sampleRank(seed: number | string, key: string): string {
+  return createHash('sha256')
+    .update(`vitest-rubric sample\u0000${String(seed)}\u0000${key}`)
+    .digest('hex')
+    .slice(0, 16)
+}
+
+/** What identifies an item in a draw: a dataset row's id, else its own `id` field, else a hash of its content. */
+export function sampleKey(item: unknown): string {
+  if (isDatasetRow(item)) return `id:${item.id}`
+  const own = ownId(item)
+  return own === undefined ? `content:${contentId(item)}` : `id:${own}`
 }
 
 /** Throws unless `share` is undefined or a number in [0, 1]. */
@@ -143,14 +169,4 @@ function fieldOf(row: unknown, key: string): unknown {
   return metadata !== null && typeof metadata === 'object'
     ? (metadata as Record<string, unknown>)[key]
     : undefined
-}
-
-function isDatasetRow(row: unknown): row is Row<unknown> {
-  return (
-    row !== null &&
-    typeof row === 'object' &&
-    typeof (row as Row<unknown>).id === 'string' &&
-    'data' in row &&
-    typeof (row as Row<unknown>).source === 'object'
-  )
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { DatasetRow } from './types.ts'
+import type { DatasetRow } from '../types.ts'
 
 const KNOWN = new Set(['id', 'input', 'output', 'context', 'reference', 'expected', 'metadata'])
 

@@ -1,7 +1,7 @@
 import type { Judge, JudgeOption } from '../types.ts'
-import type { LlmJudgeInternals } from './llm-judge.ts'
 import { HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME } from './heuristic/identity.ts'
 import { llmJudgeId } from './llm-identity.ts'
+import type { LlmJudgeInternals } from './llm-judge.ts'
 
 /**
  * Makes the judge that a `judge` option describes. Its id and name are known at once; its code (the heuristic

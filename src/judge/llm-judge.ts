@@ -2,11 +2,18 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions'
-import { MissingJudgeKeyError, RubricArgumentError, RubricError } from '../errors.ts'
+import { MissingJudgeKeyError, RubricArgumentError } from '../errors.ts'
 import type { Judge, JudgeRequest, Judgment, JudgmentError, LlmJudgeOptions, TokenUsage } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
-import { buildJudgeMessages, PROMPT_TEMPLATE, verdictInstruction } from './prompt.ts'
+import { classifyFailure, JudgeCallError, toJudgeCallError } from './call-errors.ts'
+import { createLocalLimiter, type JudgeLimiter, judgeLimits } from './limiter/limiter.ts'
+import { llmJudgeId } from './llm-identity.ts'
+import { assertBudgetPriced, costOf, priceFor, validatePrices } from './pricing.ts'
+import { buildJudgeMessages, verdictInstruction } from './prompt.ts'
+import { callWithRetries } from './retry.ts'
 import { parseVerdict, verdictJsonSchema } from './verdict.ts'
+
+export { JudgeCallError } from './call-errors.ts'
 
 // The SDK is only a type here: it is imported on the first live call, so a replayed suite never loads it.
 type Sdk = typeof import('openai')
@@ -23,39 +30,44 @@ const STEP_DOWN: Record<ResponseMode, ResponseMode | undefined> = {
   text: undefined,
 }
 
-/** A failed judge call, kept with its cause until it becomes an error judgment. */
-export class JudgeCallError extends RubricError {
-  readonly status: number | undefined
-  readonly requestId: string | undefined
+/** Tokens a verdict is expected to take per dimension, for `tokensPerMinute` before the usage is known. */
+const EXPECTED_TOKENS_PER_DIMENSION = 80
 
-  constructor(
-    code: string,
-    message: string,
-    details: { status?: number; requestId?: string; cause?: unknown } = {},
-  ) {
-    super(code, message, { cause: details.cause })
-    this.name = 'JudgeCallError'
-    this.status = details.status
-    this.requestId = details.requestId
-  }
+/** What `createJudge` hands an LLM judge inside an `evals()` run. */
+export interface LlmJudgeInternals {
+  /** The run's limiter (the coordinator's client); without it the judge limits its own calls. */
+  limiter?: JudgeLimiter | undefined
+}
+
+/** What one judgment's calls used, gathered across its attempts. */
+interface Tally {
+  usage: TokenUsage
+  costUsd: number
+  retries: number
 }
 
 /**
  * A judge that calls an OpenAI-compatible chat completions API and scores every requested dimension in one call.
- * Failures (missing key, HTTP errors, unusable verdicts) resolve to error judgments, never to a score.
+ * Each call attempt takes a slot of the limiter (the run's, inside `evals()`), transient failures are retried
+ * with backoff, and failures (missing key, HTTP errors, unusable verdicts, a spent budget) resolve to error
+ * judgments, never to a score.
  */
-export function createLlmJudge(options: LlmJudgeOptions): Judge {
+export function createLlmJudge(options: LlmJudgeOptions, internals: LlmJudgeInternals = {}): Judge {
   if (typeof options?.model !== 'string' || options.model.trim() === '') {
     throw new RubricArgumentError("an LLM judge needs a `model`, for example { model: 'gpt-4.1-mini' }.")
   }
   const model = options.model
   const temperature = options.temperature ?? 0
   const maxRetries = options.maxRetries ?? 2
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 8_000
   const timeout = options.timeout ?? 60_000
   const requested = options.responseFormat ?? 'auto'
   const auto = requested === 'auto'
   let mode: ResponseMode = requested === 'auto' ? 'json_schema' : requested
-  const id = contentHash({ model, template: PROMPT_TEMPLATE, temperature })
+  const id = llmJudgeId(options)
+  const price = priceFor(model, validatePrices(options.prices))
+  assertBudgetPriced(options)
+  const limiter = internals.limiter ?? createLocalLimiter(judgeLimits(options))
   let connection: Promise<Connection> | undefined
   let connected: Connection | undefined
 
@@ -63,7 +75,8 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
     connection ??= import('openai').then(
       (sdk) => {
         const baseURL = options.baseURL || process.env.OPENAI_BASE_URL
-        const client = new sdk.OpenAI({ apiKey, maxRetries, timeout, ...(baseURL ? { baseURL } : {}) })
+        // Retries are made by callWithRetries, through the limiter.
+        const client = new sdk.OpenAI({ apiKey, maxRetries: 0, timeout, ...(baseURL ? { baseURL } : {}) })
         connected = { sdk, client }
         return connected
       },
@@ -80,7 +93,7 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
 
   async function judge(request: JudgeRequest): Promise<Judgment> {
     let started = performance.now()
-    const usage: TokenUsage = { prompt: 0, completion: 0, total: 0 }
+    const tally: Tally = { usage: { prompt: 0, completion: 0, total: 0 }, costUsd: 0, retries: 0 }
     const base = {
       judgeId: contentHash({ judge: id, rubric: request.rubric.id }),
       judgeName: model,
@@ -88,12 +101,18 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
       rubricId: request.rubric.id,
       source: 'live' as const,
     }
-    const finish = (rest: Pick<Judgment, 'scores'> & { error?: JudgmentError }): Judgment => ({
-      ...base,
-      ...rest,
-      ...(usage.total > 0 || usage.prompt > 0 ? { tokens: usage } : {}),
-      latencyMs: Math.round(performance.now() - started),
-    })
+    const finish = (rest: Pick<Judgment, 'scores'> & { error?: JudgmentError }): Judgment => {
+      const { usage } = tally
+      const used = usage.total > 0 || usage.prompt > 0
+      return {
+        ...base,
+        ...rest,
+        ...(used ? { tokens: usage } : {}),
+        ...(used && price ? { costUsd: tally.costUsd } : {}),
+        ...(tally.retries > 0 ? { retries: tally.retries } : {}),
+        latencyMs: Math.round(performance.now() - started),
+      }
+    }
 
     const apiKey = options.apiKey || process.env.OPENAI_API_KEY
     if (!apiKey) {
@@ -115,7 +134,7 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
         for (;;) {
           const tried = mode
           try {
-            return await complete(client, request, messages, tried, usage)
+            return await complete(sdk, client, request, messages, tried, tally)
           } catch (error) {
             const next = STEP_DOWN[tried]
             if (!auto || next === undefined || !rejectsResponseFormat(sdk, error)) throw error
@@ -147,7 +166,14 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
         },
       })
     } catch (error) {
-      const failure = toJudgeCallError(error, request)
+      const failure = toJudgeCallError(error, {
+        model,
+        sdk: connected?.sdk,
+        baseURL: connected?.client.baseURL,
+        timeoutMs: timeout,
+        retries: tally.retries,
+        signal: request.signal,
+      })
       return finish({
         scores: {},
         error: {
@@ -160,12 +186,14 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
     }
   }
 
+  /** One chat completion, through the limiter and with retries; the verdict text it answered. */
   async function complete(
+    sdk: Sdk,
     client: Client,
     request: JudgeRequest,
     messages: ChatCompletionMessageParam[],
     responseMode: ResponseMode,
-    usage: TokenUsage,
+    tally: Tally,
   ): Promise<string> {
     const body: ChatCompletionCreateParamsNonStreaming = { model, temperature, messages: [...messages] }
     if (responseMode === 'json_schema') {
@@ -176,13 +204,35 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
     } else if (responseMode === 'json_object') {
       body.response_format = { type: 'json_object' }
     }
-    const completion = await client.chat.completions.create(
-      body,
-      request.signal ? { signal: request.signal } : {},
-    )
-    usage.prompt += completion.usage?.prompt_tokens ?? 0
-    usage.completion += completion.usage?.completion_tokens ?? 0
-    usage.total += completion.usage?.total_tokens ?? 0
+    const promptChars = messages.reduce((sum, message) => sum + String(message.content ?? '').length, 0)
+    const completion = await callWithRetries({
+      limiter,
+      policy: { maxRetries, maxRetryDelayMs },
+      tokens: Math.ceil(promptChars / 4) + EXPECTED_TOKENS_PER_DIMENSION * request.dimensions.length,
+      signal: request.signal,
+      classify: (error) => classifyFailure(error, sdk),
+      onRetry: () => {
+        tally.retries += 1
+      },
+      attempt: async (spend) => {
+        const answer = await client.chat.completions.create(body, {
+          maxRetries: 0,
+          ...(request.signal ? { signal: request.signal } : {}),
+        })
+        const usage = {
+          prompt: answer.usage?.prompt_tokens ?? 0,
+          completion: answer.usage?.completion_tokens ?? 0,
+          total: answer.usage?.total_tokens ?? 0,
+        }
+        const costUsd = price ? costOf(usage, price) : 0
+        tally.usage.prompt += usage.prompt
+        tally.usage.completion += usage.completion
+        tally.usage.total += usage.total
+        tally.costUsd += costUsd
+        spend({ tokens: usage.total, costUsd })
+        return answer
+      },
+    })
     const requestId = completion._request_id ?? undefined
     const details = requestId ? { requestId } : {}
     const choice = completion.choices?.[0]
@@ -214,52 +264,6 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
     return choice.message?.content ?? ''
   }
 
-  function toJudgeCallError(error: unknown, request: JudgeRequest): JudgeCallError {
-    if (error instanceof JudgeCallError) return error
-    const { sdk, client } = connected ?? {}
-    const where = client ? ` at ${client.baseURL}` : ''
-    if (request.signal?.aborted || (sdk && error instanceof sdk.APIUserAbortError)) {
-      return new JudgeCallError(
-        'RUBRIC_JUDGE_ABORTED',
-        `the call to the judge "${model}" was aborted (the test timed out or was cancelled).`,
-        { cause: error },
-      )
-    }
-    if (sdk && error instanceof sdk.APIConnectionTimeoutError) {
-      return new JudgeCallError(
-        'RUBRIC_JUDGE_TIMEOUT',
-        `the judge "${model}"${where} did not answer within ${timeout} ms (after ${maxRetries} retries). ` +
-          'Raise the judge `timeout`, or check that the server is not overloaded.',
-        { cause: error },
-      )
-    }
-    if (sdk && error instanceof sdk.APIConnectionError) {
-      return new JudgeCallError(
-        'RUBRIC_JUDGE_HTTP',
-        `could not reach the judge "${model}"${where} (after ${maxRetries} retries): ${clause(error.message)}. ` +
-          'Check that the server runs and that `baseURL` (or OPENAI_BASE_URL) is right.',
-        { cause: error },
-      )
-    }
-    if (sdk && error instanceof sdk.APIError && error.status !== undefined) {
-      const detail = (error.error as { message?: unknown } | undefined)?.message
-      const requestId = error.requestID ?? undefined
-      return new JudgeCallError(
-        'RUBRIC_JUDGE_HTTP',
-        `the judge "${model}"${where} answered HTTP ${error.status}: ${clause(typeof detail === 'string' ? detail : error.message)}. ` +
-          httpHint(error.status, maxRetries),
-        { status: error.status, cause: error, ...(requestId ? { requestId } : {}) },
-      )
-    }
-    if (error instanceof RubricError) return new JudgeCallError(error.code, error.message, { cause: error })
-    return new JudgeCallError(
-      'RUBRIC_JUDGE_HTTP',
-      `the reply of the judge "${model}"${where} could not be read: ${clause(error instanceof Error ? error.message : String(error))}. ` +
-        'Check that `baseURL` points at an OpenAI-compatible server.',
-      { cause: error },
-    )
-  }
-
   return { id, name: model, model, judge }
 }
 
@@ -267,19 +271,4 @@ function rejectsResponseFormat(sdk: Sdk, error: unknown): boolean {
   if (!(error instanceof sdk.APIError) || (error.status !== 400 && error.status !== 422)) return false
   if (error.param === 'response_format') return true
   return /response_format|json_schema|json_object|structured output/i.test(error.message)
-}
-
-/** A message without its final full stop, to be followed by one. */
-function clause(text: string): string {
-  return text.trim().replace(/\.+$/, '')
-}
-
-function httpHint(status: number, maxRetries: number): string {
-  if (status === 401 || status === 403) return 'Check the API key (OPENAI_API_KEY or the judge `apiKey`).'
-  if (status === 404) return 'Check the model name and `baseURL` (it usually ends in /v1).'
-  if (status === 429)
-    return `Still rate-limited after ${maxRetries} retries: lower the judge concurrency or raise \`maxRetries\`.`
-  if (status >= 500)
-    return `The server still failed after ${maxRetries} retries: try again later or raise \`maxRetries\`.`
-  return 'The server rejected the request: check that the model supports chat completions.'
 }

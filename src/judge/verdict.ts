@@ -19,6 +19,10 @@ export interface VerdictJsonSchema {
  * `reason` (declared first, so structured output writes it before the score) and an integer `score` on the scale.
  */
 export function verdictSchema(dimensions: readonly string[], scale: RubricScale) {
+  return remembered(schemas, dimensions, scale, () => buildVerdictSchema(dimensions, scale))
+}
+
+function buildVerdictSchema(dimensions: readonly string[], scale: RubricScale) {
   const range = `an integer from ${scale.min} to ${scale.max}`
   const entry = z.strictObject(
     {
@@ -55,8 +59,32 @@ export function verdictSchema(dimensions: readonly string[], scale: RubricScale)
  * lists all its properties as required and forbids others, and the root carries no `$schema` keyword.
  */
 export function verdictJsonSchema(dimensions: readonly string[], scale: RubricScale): VerdictJsonSchema {
-  const { $schema: _, ...schema } = z.toJSONSchema(verdictSchema(dimensions, scale), { target: 'draft-7' })
-  return { name: 'rubric_verdict', strict: true, schema }
+  return remembered(jsonSchemas, dimensions, scale, () => {
+    const { $schema: _, ...schema } = z.toJSONSchema(verdictSchema(dimensions, scale), { target: 'draft-7' })
+    return { name: 'rubric_verdict', strict: true, schema }
+  })
+}
+
+// Building a zod schema and its JSON Schema costs a few milliseconds, and a suite asks for the same few over and
+// over: they are kept per dimensions and scale (both are immutable once built).
+const schemas = new Map<string, ReturnType<typeof buildVerdictSchema>>()
+const jsonSchemas = new Map<string, VerdictJsonSchema>()
+const REMEMBERED = 64
+
+function remembered<T>(
+  cache: Map<string, T>,
+  dimensions: readonly string[],
+  scale: RubricScale,
+  build: () => T,
+): T {
+  const key = JSON.stringify([dimensions, scale.min, scale.max])
+  let value = cache.get(key)
+  if (value === undefined) {
+    if (cache.size >= REMEMBERED) cache.clear()
+    value = build()
+    cache.set(key, value)
+  }
+  return value
 }
 
 /**

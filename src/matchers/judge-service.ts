@@ -1,6 +1,7 @@
 import { relative } from 'node:path'
 import { inject } from 'vitest'
 import { createJudge } from '../judge/create-judge.ts'
+import { connectLimiter } from '../judge/limiter/client.ts'
 import { fromStored, JudgmentStore, judgmentKey } from '../store/judgment-store.ts'
 import { storePathFor } from '../store/store-file.ts'
 import type { Judge, JudgeRequest, Judgment, RubricRecord } from '../types.ts'
@@ -14,6 +15,7 @@ let store: JudgmentStore | undefined
 const DEFAULTS: ProvidedRubricOptions = {
   judge: 'heuristic',
   store: { mode: 'off', prune: false },
+  concurrent: false,
   root: process.cwd(),
 }
 
@@ -23,7 +25,9 @@ function provided(): ProvidedRubricOptions {
 
 /** The judge of this project: the one `evals({ judge })` provided, else the offline heuristic judge. */
 export function currentJudge(): Judge {
-  judge ??= createJudge(provided().judge)
+  const { judge: option, limiter } = provided()
+  // Live calls take their slots from the run's limiter in the main process, shared by every worker.
+  judge ??= createJudge(option, limiter ? { limiter: connectLimiter(limiter) } : {})
   return judge
 }
 

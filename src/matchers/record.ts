@@ -38,6 +38,8 @@ export function recordJudgment(
       ...(judgment.model === undefined ? {} : { model: judgment.model }),
       rubricId: judgment.rubricId,
       ...(tokens ? { tokens } : {}),
+      ...(judgment.costUsd === undefined ? {} : { costUsd: judgment.costUsd / request.dimensions.length }),
+      ...(judgment.retries ? { retries: judgment.retries } : {}),
       latencyMs: Math.round(judgment.latencyMs),
       source: judgment.source,
       ...(judgment.error ? { error: judgment.error } : {}),
@@ -48,6 +50,19 @@ export function recordJudgment(
     }
   })
   meta.rubric = [...existing, ...records]
+  return records
+}
+
+/** What a data-driven test adds to every record it made: the row, its dataset and its metadata. */
+export type RowFields = Pick<RubricRecord, 'rowId' | 'dataset' | 'datasetHash' | 'metadata'>
+
+/** Adds `fields` to the records of the test's current attempt that have no row yet; returns those records. */
+export function tagRecords(task: Readonly<Test>, fields: RowFields): RubricRecord[] {
+  const retry = task.result?.retryCount ?? 0
+  const records = ((task.meta as { rubric?: RubricRecord[] }).rubric ?? []).filter(
+    (record) => record.retry === retry && record.rowId === undefined,
+  )
+  for (const record of records) Object.assign(record, fields)
   return records
 }
 

@@ -59,10 +59,7 @@ export async function toSatisfyRubric(
   const name = 'toSatisfyRubric'
   const isNot = this.isNot === true
   assertRubric(rubric, name)
-  const dimensions = Object.keys(rubric.dimensions)
-  const floors = Object.fromEntries(
-    dimensions.map((dimension) => [dimension, rubric.dimensions[dimension]!.floor]),
-  )
+  const { dimensions, floors } = rubricFloors(rubric, options, name)
   const judgment = await judgeAndRecord(
     this,
     name,
@@ -76,6 +73,34 @@ export async function toSatisfyRubric(
     actual,
     expected,
   }
+}
+
+/** The dimensions to judge and their floors: the rubric's, narrowed by `dimensions`, overridden by `floors`. */
+export function rubricFloors(
+  rubric: Rubric,
+  options: Pick<RubricMatchOptions, 'dimensions' | 'floors'>,
+  matcher: string,
+): { dimensions: string[]; floors: Record<string, number> } {
+  const known = Object.keys(rubric.dimensions)
+  const dimensions = options.dimensions === undefined ? known : [...new Set(options.dimensions)]
+  if (dimensions.length === 0) {
+    throw new RubricArgumentError(
+      `${matcher}(): \`dimensions\` is empty; list at least one of ${known.join(', ')}, or leave it out to judge all.`,
+    )
+  }
+  const overrides = options.floors ?? {}
+  for (const dimension of [...dimensions, ...Object.keys(overrides)]) {
+    if (!Object.hasOwn(rubric.dimensions, dimension)) {
+      throw new UnknownDimensionError(String(dimension), known, rubric.name)
+    }
+  }
+  const floors: Record<string, number> = {}
+  for (const dimension of dimensions) {
+    const floor = overrides[dimension]
+    if (floor !== undefined) assertFloor(floor, `${matcher}(): the floor of ${dimension}`)
+    floors[dimension] = floor ?? rubric.dimensions[dimension]!.floor
+  }
+  return { dimensions, floors }
 }
 
 function buildRequest(

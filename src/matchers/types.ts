@@ -1,4 +1,7 @@
-import type { Rubric } from '../types.ts'
+import type { $ZodType } from 'zod/v4/core'
+import type { PiiOptions } from '../scorers/pii.ts'
+import type { RefusalOptions } from '../scorers/refusal.ts'
+import type { Rubric, Scorer } from '../types.ts'
 
 /** Text a matcher accepts for input, context and reference: strings, or values that serialise to JSON. */
 export type JudgedText = string | readonly string[] | Record<string, unknown>
@@ -11,10 +14,14 @@ export interface RubricMatchOptions {
   context?: JudgedText
   /** A reference answer. */
   reference?: JudgedText
+  /** Judge only these dimensions of the rubric, in one call. @default every dimension of the rubric */
+  dimensions?: readonly string[]
+  /** Floors that replace the rubric's own, by dimension name, each in [0, 1]. */
+  floors?: Readonly<Record<string, number>>
 }
 
 /** Options of `toScoreAtLeast`. */
-export interface ScoreMatchOptions extends RubricMatchOptions {
+export interface ScoreMatchOptions extends Omit<RubricMatchOptions, 'dimensions' | 'floors'> {
   /**
    * The rubric that defines the dimension.
    * @default the rubric of the built-in dimensions
@@ -22,7 +29,10 @@ export interface ScoreMatchOptions extends RubricMatchOptions {
   rubric?: Rubric
 }
 
-/** The matchers vitest-rubric adds to `expect`. All are async: always `await` them. */
+/**
+ * The matchers vitest-rubric adds to `expect`. The judge matchers (`toScoreAtLeast`, `toSatisfyRubric`), embedding
+ * similarity and `toPassScorer` are async: always `await` them. The deterministic checks decide at once.
+ */
 export interface RubricMatchers<R = unknown> {
   /**
    * Asks the judge to score the output on one dimension and passes when the normalised score is at least
@@ -33,4 +43,151 @@ export interface RubricMatchers<R = unknown> {
    * Scores every dimension of the rubric in one judge call and passes when each is at or above its floor.
    */
   toSatisfyRubric: (rubric: Rubric, options?: RubricMatchOptions) => Promise<R>
+  /**
+   * Passes when the output (JSON text, or a value) is accepted by the zod 4 schema. Records dimension `schema`:
+   * 1 or 0. The failure shows zod's issues prettified, and the path of the first.
+   */
+  toMatchSchema: (schema: $ZodType, options?: CheckOptions) => R
+  /** Passes when the output is text that parses as JSON. Records dimension `json`: 1 or 0. */
+  toBeValidJSON: (options?: CheckOptions) => R
+  /** Passes when the regular expression matches somewhere in the output. Records dimension `pattern`: 1 or 0. */
+  toMatchPattern: (pattern: RegExp, options?: CheckOptions) => R
+  /**
+   * Passes when the output contains every text (case-sensitive unless `ignoreCase`) and matches every regular
+   * expression. Records dimension `contains-all`: the share of the items found.
+   */
+  toContainAll: (items: ReadonlyArray<string | RegExp>, options?: ContainOptions) => R
+  /**
+   * Passes when the output contains none of the texts and matches none of the regular expressions. Records
+   * dimension `contains-none`: the share of the items absent.
+   */
+  toContainNone: (items: ReadonlyArray<string | RegExp>, options?: ContainOptions) => R
+  /**
+   * Passes when the output's length is within the bounds: words are runs of non-whitespace, characters are
+   * Unicode code points. Records dimension `length`: 1 or 0.
+   */
+  toHaveLengthWithin: (bounds: LengthWithinOptions) => R
+  /**
+   * Passes when the output holds no emails, phone numbers, payment card numbers (Luhn-checked), IBANs, US SSNs,
+   * IP addresses or API-key-like secrets, apart from what `allow` lets pass. The failure names each finding,
+   * masked, with its line and column. Records dimension `no-pii`: 1 or 0.
+   */
+  toContainNoPII: (options?: NoPiiMatchOptions) => R
+  /**
+   * Passes when the output declines the request ("I can't help with that"); `.not.toBeRefusal()` asserts that it
+   * was answered. Records dimension `refusal`: 1 for a refusal, 0 for an answer.
+   */
+  toBeRefusal: (options?: RefusalMatchOptions) => R
+  /**
+   * Passes when the output's similarity to the reference is at least `floor` (0 to 1). Lexical methods
+   * (`rouge-l`, the default, `rouge-1`, `rouge-2`, `levenshtein`, `jaccard`) decide at once; `embedding` is the
+   * cosine similarity of embedding vectors (kept in the judgment store) and must be awaited. Records the
+   * method's name as the dimension. The failure shows a word diff of the reference against the output.
+   */
+  toBeSimilarTo: {
+    (reference: string, floor: number, options: EmbeddingSimilarityOptions): Promise<R>
+    (reference: string, floor: number, options?: TextSimilarityOptions): R
+    (reference: string, floor: number, options?: SimilarityOptions): R | Promise<R>
+  }
+  /**
+   * Runs a scorer made with `defineScorer` on the output and passes when its score reaches the floor (the
+   * option, else the scorer's). The score is recorded under the scorer's name, like a judge's dimension.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a scorer of any row type applies to a single output
+  toPassScorer: (scorer: Scorer<any>, options?: ScorerMatchOptions) => Promise<R>
+}
+
+/** What every deterministic check accepts. */
+export interface CheckOptions {
+  /**
+   * The dimension the check's score is recorded under in the report.
+   * @default the check's own (`schema`, `json`, `pattern`, `contains-all`, `contains-none`, `length`, `no-pii`,
+   * `refusal`)
+   */
+  dimension?: string
+}
+
+/** Options of `toContainAll` and `toContainNone`. */
+export interface ContainOptions extends CheckOptions {
+  /**
+   * Compare texts case-insensitively (regular expressions keep their own flags).
+   * @default false
+   */
+  ignoreCase?: boolean
+}
+
+/** The bounds of `toHaveLengthWithin`: at least one, each a whole number. */
+export interface LengthWithinOptions extends CheckOptions {
+  /** The fewest words allowed (runs of non-whitespace). */
+  minWords?: number
+  /** The most words allowed. */
+  maxWords?: number
+  /** The fewest characters allowed (Unicode code points). */
+  minChars?: number
+  /** The most characters allowed. */
+  maxChars?: number
+}
+
+/** Options of `toContainNoPII`: what is looked for and what may pass (see `findPII`). */
+export interface NoPiiMatchOptions extends CheckOptions, PiiOptions {}
+
+/** Options of `toBeRefusal`. */
+export interface RefusalMatchOptions extends CheckOptions, RefusalOptions {}
+
+/** The similarity methods of `toBeSimilarTo` that compare the texts themselves. */
+export type TextSimilarityMethod = 'rouge-l' | 'rouge-1' | 'rouge-2' | 'levenshtein' | 'jaccard'
+
+/** Every similarity method of `toBeSimilarTo`. */
+export type SimilarityMethod = TextSimilarityMethod | 'embedding'
+
+/** Options of `toBeSimilarTo` with a lexical method. */
+export interface TextSimilarityOptions extends CheckOptions {
+  /**
+   * How similarity is measured: ROUGE-L, ROUGE-1 or ROUGE-2 F-measure (rouge-score's conventions), normalised
+   * Levenshtein similarity of the characters, or Jaccard similarity of the token sets.
+   * @default 'rouge-l'
+   */
+  method?: TextSimilarityMethod
+  /**
+   * Porter-stem the tokens first (ROUGE and Jaccard), as rouge-score does with `use_stemmer=True`.
+   * @default false
+   */
+  stem?: boolean
+  /** Compare case-insensitively (Levenshtein; the token methods always lower-case). @default false */
+  ignoreCase?: boolean
+  /** Trim and collapse whitespace first (Levenshtein). @default false */
+  collapseWhitespace?: boolean
+}
+
+/** Options of `toBeSimilarTo` with `method: 'embedding'`. */
+export interface EmbeddingSimilarityOptions extends CheckOptions {
+  /** Cosine similarity of the two texts' embedding vectors; negative similarities count as 0. */
+  method: 'embedding'
+  /**
+   * The embedding model, for this assertion only.
+   * @default the `evals({ embeddings: { model } })` option, else 'text-embedding-3-small'
+   */
+  model?: string
+}
+
+/** Options of `toBeSimilarTo`. */
+export type SimilarityOptions = TextSimilarityOptions | EmbeddingSimilarityOptions
+
+/** Options of `toPassScorer`: what the scorer reads besides the output, and the floor. */
+export interface ScorerMatchOptions {
+  /** The input (question, prompt) that produced the output; the scorer reads it as text. */
+  input?: JudgedText
+  /** The context the output must be grounded in; an array of passages is joined with blank lines. */
+  context?: JudgedText
+  /** A reference answer. */
+  reference?: JudgedText
+  /** An expected value, passed to the scorer as it is. */
+  expected?: unknown
+  /**
+   * The score the output must reach, in [0, 1].
+   * @default the scorer's `floor`; one of the two is required
+   */
+  floor?: number
+  /** The dimension the score is recorded under. @default the scorer's name */
+  dimension?: string
 }

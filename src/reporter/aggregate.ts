@@ -30,6 +30,8 @@ export interface DimensionStats {
   floor: FloorSummary
   /** Tokens of the live records (each carries its share of its judge call). */
   tokens: number
+  /** Cost in US dollars of the live records (each carries its share of its call); 0 when none has a price. */
+  costUsd: number
   /** Records judged live in this run. */
   live: number
   /** Records read from the judgment store. */
@@ -56,6 +58,10 @@ export interface RubricSummary {
   obsolete?: number
   /** Tokens of the live calls (stored judgments cost nothing in this run). */
   tokens: number
+  /** Cost in US dollars of the live calls whose model has a price. */
+  costUsd: number
+  /** Retries of live calls after transient failures (429, 5xx, timeouts), over the judgments of the run. */
+  retries: number
   /** Number of records. */
   records: number
   /** Per dimension over the whole run, sorted by dimension name. */
@@ -72,15 +78,27 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
   const writtenCalls = new Set<string>()
   const byFile = new Map<string, LocatedRecord[]>()
   let tokens = 0
+  let costUsd = 0
+  let retries = 0
   for (const record of records) {
-    if (!judges.has(record.judgeId)) {
-      judges.set(record.judgeId, { id: record.judgeId, name: record.judgeName, model: record.model ?? null })
+    // A deterministic scorer's record is a dimension like any other, but neither a judge nor a judge call.
+    if (record.kind !== 'scorer') {
+      if (!judges.has(record.judgeId)) {
+        judges.set(record.judgeId, {
+          id: record.judgeId,
+          name: record.judgeName,
+          model: record.model ?? null,
+        })
+      }
+      if (record.source === 'live') {
+        // A call's retries are on each of its records; its tokens and cost are split over them.
+        if (!liveCalls.has(record.call)) retries += record.retries ?? 0
+        liveCalls.add(record.call)
+        tokens += record.tokens?.total ?? 0
+        costUsd += record.costUsd ?? 0
+      } else storedCalls.add(record.call)
+      if (record.store?.written) writtenCalls.add(record.call)
     }
-    if (record.source === 'live') {
-      liveCalls.add(record.call)
-      tokens += record.tokens?.total ?? 0
-    } else storedCalls.add(record.call)
-    if (record.store?.written) writtenCalls.add(record.call)
     const fileRecords = byFile.get(record.file)
     if (fileRecords) fileRecords.push(record)
     else byFile.set(record.file, [record])
@@ -91,6 +109,8 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
     storedCalls: storedCalls.size,
     writtenCalls: writtenCalls.size,
     tokens,
+    costUsd,
+    retries,
     records: records.length,
     run: aggregateDimensions(records),
     files: [...byFile.keys()]
@@ -115,12 +135,13 @@ export function aggregateDimensions(records: readonly LocatedRecord[]): Dimensio
 /** Statistics of the records of one dimension. */
 export function dimensionStats(
   dimension: string,
-  records: readonly Pick<LocatedRecord, 'score' | 'pass' | 'floor' | 'tokens' | 'source'>[],
+  records: readonly Pick<LocatedRecord, 'score' | 'pass' | 'floor' | 'tokens' | 'source' | 'costUsd'>[],
 ): DimensionStats {
   const scores: number[] = []
   let passed = 0
   let errors = 0
   let tokens = 0
+  let costUsd = 0
   let live = 0
   for (const record of records) {
     if (record.score === null) errors += 1
@@ -131,6 +152,7 @@ export function dimensionStats(
     if (record.source === 'live') {
       live += 1
       tokens += record.tokens?.total ?? 0
+      costUsd += record.costUsd ?? 0
     }
   }
   scores.sort((a, b) => a - b)
@@ -146,6 +168,7 @@ export function dimensionStats(
     errors,
     floor: summarizeFloors(records.map((record) => record.floor)),
     tokens,
+    costUsd,
     live,
     stored: records.length - live,
   }

@@ -3,7 +3,11 @@
  * can be compared with a snapshot.
  */
 import picocolors from 'picocolors'
+import type { CalibrationCell } from '../calibration/status.ts'
+import { formatUsd } from '../judge/limiter/limiter.ts'
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
+import { changeCell, paintVerdict } from './render-checks.ts'
+import type { DimensionChange } from './schema.ts'
 
 type Colors = ReturnType<typeof picocolors.createColors>
 
@@ -15,6 +19,16 @@ export interface RenderOptions {
    * @default true
    */
   perFile?: boolean
+  /**
+   * The change of each dimension's mean against the baseline: adds a `change` column to the run's table (to the
+   * file's table when it is the only one).
+   */
+  changes?: ReadonlyMap<string, DimensionChange> | undefined
+  /**
+   * The calibration of each dimension's judge (`ρ 0.47 (n 235)`, `stale`, `uncalibrated`): adds a `calibration`
+   * column to the run's table (to the file's table when it is the only one).
+   */
+  calibration?: ReadonlyMap<string, CalibrationCell> | undefined
 }
 
 const COLUMNS = ['dimension', 'n', 'mean', 'p10', 'min', 'pass', 'floor', 'errors'] as const
@@ -26,12 +40,18 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
   const c = picocolors.createColors(options.colors)
   const blocks = [renderHeader(summary, c)]
   const perFile = options.perFile ?? true
+  const single = perFile && summary.files.length === 1
   if (perFile) {
-    for (const { file, dimensions } of summary.files) blocks.push(renderTable(file, dimensions, c))
+    for (const { file, dimensions } of summary.files) {
+      const title = withCost(file, dimensions)
+      blocks.push(
+        renderTable(title, dimensions, c, single ? options.changes : undefined, single ? options.calibration : undefined),
+      )
+    }
   }
-  if (!perFile || summary.files.length !== 1) {
-    const title = `all files (${summary.files.length})`
-    blocks.push(renderTable(title, summary.run, c))
+  if (!single) {
+    const title = withCost(`all files (${summary.files.length})`, summary.run)
+    blocks.push(renderTable(title, summary.run, c, options.changes, options.calibration))
   }
   return blocks.join('\n\n')
 }
@@ -46,6 +66,10 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
     ...(summary.writtenCalls > 0 ? [`${integer.format(summary.writtenCalls)} written`] : []),
     ...(summary.obsolete ? [c.yellow(`${integer.format(summary.obsolete)} obsolete`)] : []),
     `${integer.format(summary.tokens)} tokens`,
+    ...(summary.costUsd > 0 ? [formatUsd(summary.costUsd)] : []),
+    ...(summary.retries > 0
+      ? [c.yellow(`${integer.format(summary.retries)} ${summary.retries === 1 ? 'retry' : 'retries'}`)]
+      : []),
   ]
   return ` ${c.bold(c.inverse(' Rubric '))} ${parts.join(c.dim(' · '))}`
 }
@@ -55,7 +79,11 @@ export function renderTable(
   title: string,
   dimensions: readonly DimensionStats[],
   c: Colors = picocolors.createColors(false),
+  changes?: ReadonlyMap<string, DimensionChange>,
+  calibration?: ReadonlyMap<string, CalibrationCell>,
 ): string {
+  // A cost column only when the judge's model has a price.
+  const priced = dimensions.some((stats) => stats.costUsd > 0)
   const rows: Cell[][] = dimensions.map((stats) => [
     { text: stats.dimension },
     { text: String(stats.n) },
@@ -65,22 +93,40 @@ export function renderTable(
     passCell(stats, c),
     { text: floorText(stats) },
     { text: String(stats.errors), paint: stats.errors > 0 ? c.red : undefined },
+    ...(changes ? [changeColumnCell(changes.get(stats.dimension), c)] : []),
+    ...(priced ? [{ text: formatUsd(stats.costUsd) }] : []),
+    ...(calibration ? [calibrationColumnCell(calibration.get(stats.dimension), c)] : []),
   ])
-  const header: Cell[] = COLUMNS.map((text) => ({ text, paint: c.dim }))
-  const widths = COLUMNS.map((_, index) =>
+  const columns = [
+    ...COLUMNS,
+    ...(changes ? ['change'] : []),
+    ...(priced ? ['cost'] : []),
+    ...(calibration ? ['calibration'] : []),
+  ]
+  const header: Cell[] = columns.map((text) => ({ text, paint: c.dim }))
+  const widths = columns.map((_, index) =>
     Math.max(...[header, ...rows].map((row) => row[index]?.text.length ?? 0)),
   )
   const lines = [header, ...rows].map((row) =>
     row
       .map((cell, index) => {
         const width = widths[index] ?? 0
-        const padded = index === 0 ? cell.text.padEnd(width) : cell.text.padStart(width)
+        const padded =
+          index === 0 || index === COLUMNS.length || columns[index] === 'calibration'
+            ? cell.text.padEnd(width)
+            : cell.text.padStart(width)
         return cell.paint ? cell.paint(padded) : padded
       })
       .join('  ')
       .trimEnd(),
   )
   return [` ${c.bold(title)}`, ...lines.map((line) => INDENT + line)].join('\n')
+}
+
+/** A table's title with what its live calls cost, when they had a price. */
+function withCost(title: string, dimensions: readonly DimensionStats[]): string {
+  const costUsd = dimensions.reduce((sum, stats) => sum + stats.costUsd, 0)
+  return costUsd > 0 ? `${title} · ${formatUsd(costUsd)}` : title
 }
 
 interface Cell {
@@ -96,6 +142,18 @@ function passCell(stats: DimensionStats, c: Colors): Cell {
   const percent = Math.floor(stats.passRate * 100)
   const text = `${stats.passed}/${stats.n} ${String(percent).padStart(3)}%`
   return { text, paint: stats.passed < stats.n ? c.red : c.green }
+}
+
+function changeColumnCell(change: DimensionChange | undefined, c: Colors): Cell {
+  const { text, verdict } = changeCell(change)
+  return { text, paint: verdict ? (value) => paintVerdict(verdict, value, c) : c.dim }
+}
+
+/** Scorers have no judge to calibrate: `-`. A stale or missing calibration is flagged, a weak one shown red. */
+function calibrationColumnCell(cell: CalibrationCell | undefined, c: Colors): Cell {
+  if (!cell) return { text: '-', paint: c.dim }
+  const paint = { ok: undefined, weak: c.red, stale: c.yellow, uncalibrated: c.yellow }[cell.tone]
+  return { text: cell.text, paint }
 }
 
 function floorText(stats: DimensionStats): string {

@@ -1,57 +1,17 @@
 /**
- * Internal to the reporter: the `report.json` document, the source of every other rendering. Pure.
+ * Internal to the reporter: the `report.json` document, the source of every other rendering. Pure. Its shape is
+ * the published `reportSchema` (schema.ts).
  */
-import type { JudgmentError, RubricRecord, TokenUsage } from '../types.ts'
-import { type DimensionStats, type JudgeSummary, type RubricSummary, summarize } from './aggregate.ts'
+import type { DimensionStats, RubricSummary } from './aggregate.ts'
+import { summarize } from './aggregate.ts'
 import type { LocatedRecord } from './collect.ts'
+import { REPORT_SCHEMA_VERSION, type ReportJudgment, type RubricReport } from './schema.ts'
 
-/** Bumped on any change that a reader of an older report would misread. */
-export const REPORT_SCHEMA_VERSION = 1
-
-/** One dimension of one judgment, from the last attempt of its test. Absent values are `null`. */
-export interface ReportJudgment {
-  file: string
-  test: string
-  project: string
-  /** The test's final state. */
-  state: LocatedRecord['state']
-  assertion: string
-  dimension: string
-  score: number | null
-  floor: number
-  pass: boolean | null
-  reason: string
-  judgeId: string
-  judgeName: string
-  model: string | null
-  rubricId: string
-  tokens: TokenUsage | null
-  latencyMs: number
-  source: RubricRecord['source']
-  error: JudgmentError | null
-  retry: number
-  input: string | null
-  output: string
-}
+export type { ReportJudgment, RubricReport } from './schema.ts'
+export { REPORT_SCHEMA_VERSION } from './schema.ts'
 
 /** Statistics keyed by dimension name, in name order. */
 export type DimensionStatsMap = Record<string, DimensionStats>
-
-/** The versioned JSON document of one run. */
-export interface RubricReport {
-  schemaVersion: typeof REPORT_SCHEMA_VERSION
-  /** ISO 8601 time the report was built. */
-  createdAt: string
-  vitestVersion: string
-  judges: JudgeSummary[]
-  summary: {
-    totals: { records: number; liveCalls: number; storedCalls: number; tokens: number }
-    run: DimensionStatsMap
-    /** Keyed by file (relative to the Vitest root), in file order. */
-    files: Record<string, DimensionStatsMap>
-  }
-  judgments: ReportJudgment[]
-}
 
 export interface BuildReportOptions {
   vitestVersion: string
@@ -59,31 +19,45 @@ export interface BuildReportOptions {
   createdAt?: Date
   /** The summary of the same records, when already computed. */
   summary?: RubricSummary
+  /** The git commit of the run, when known. */
+  commit?: string | null
 }
 
-/** The report of `records`: run and per-file statistics, then every judgment ordered by file. */
+/**
+ * The report of `records`: run metadata, run and per-file statistics, then every judgment ordered by file. Gates,
+ * the baseline comparison and alerts start empty; the reporter fills them in once it has checked them.
+ */
 export function buildReport(records: readonly LocatedRecord[], options: BuildReportOptions): RubricReport {
   const summary = options.summary ?? summarize(records)
   const files: Record<string, DimensionStatsMap> = {}
   for (const { file, dimensions } of summary.files) files[file] = byDimension(dimensions)
   // A stable sort: within a file, judgments keep the order of the tests that made them.
   const ordered = [...records].sort((a, b) => compare(a.file, b.file) || compare(a.project, b.project))
+  const judgments = ordered.map(toJudgment)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     createdAt: (options.createdAt ?? new Date()).toISOString(),
     vitestVersion: options.vitestVersion,
+    commit: options.commit ?? null,
     judges: summary.judges,
+    rubricIds: distinct(judgments.map((judgment) => judgment.rubricId)),
+    datasetHashes: distinct(judgments.map((judgment) => judgment.datasetHash)),
     summary: {
       totals: {
         records: summary.records,
         liveCalls: summary.liveCalls,
         storedCalls: summary.storedCalls,
         tokens: summary.tokens,
+        costUsd: totalCost(ordered),
+        retries: summary.retries,
       },
       run: byDimension(summary.run),
       files,
     },
-    judgments: ordered.map(toJudgment),
+    gates: [],
+    baseline: null,
+    alerts: [],
+    judgments,
   }
 }
 
@@ -108,14 +82,41 @@ function toJudgment(record: LocatedRecord): ReportJudgment {
     judgeName: record.judgeName,
     model: record.model ?? null,
     rubricId: record.rubricId,
+    datasetHash: optionalString(record, 'datasetHash'),
     tokens: record.tokens ?? null,
+    costUsd: record.source === 'live' ? (record.costUsd ?? null) : null,
+    retries: record.retries ?? 0,
     latencyMs: record.latencyMs,
     source: record.source,
     error: record.error ?? null,
     retry: record.retry,
     input: record.input ?? null,
     output: record.output,
+    ...(record.rowId === undefined ? {} : { rowId: record.rowId }),
+    ...(record.dataset === undefined ? {} : { dataset: record.dataset }),
+    ...(record.metadata === undefined ? {} : { metadata: record.metadata }),
   }
+}
+
+// Records made by newer matchers may carry a dataset hash and a cost; read them without requiring them.
+function optionalString(record: LocatedRecord, key: string): string | null {
+  const value = (record as unknown as Record<string, unknown>)[key]
+  return typeof value === 'string' ? value : null
+}
+
+/** The cost of the live records, when any record carries one (each carries its share of its judge call). */
+function totalCost(records: readonly LocatedRecord[]): number | null {
+  let total: number | null = null
+  for (const record of records) {
+    const cost = (record as unknown as Record<string, unknown>).costUsd
+    if (typeof cost === 'number' && Number.isFinite(cost))
+      total = (total ?? 0) + (record.source === 'live' ? cost : 0)
+  }
+  return total
+}
+
+function distinct(values: readonly (string | null)[]): string[] {
+  return [...new Set(values.filter((value): value is string => value !== null))].sort(compare)
 }
 
 function byDimension(dimensions: readonly DimensionStats[]): DimensionStatsMap {

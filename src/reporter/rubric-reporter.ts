@@ -1,5 +1,8 @@
 import { isAbsolute, relative, resolve } from 'node:path'
+import picocolors from 'picocolors'
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import { runCalibration } from '../calibration/run-status.ts'
+import { validateCalibrationGate } from '../calibration/status.ts'
 import { RubricError } from '../errors.ts'
 import type { StorePolicy } from '../store/mode.ts'
 import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obsolete.ts'
@@ -7,15 +10,26 @@ import type { RubricReporterOptions } from '../types.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
 import { collectRecords } from './collect.ts'
+import { evaluateRun, failureReasons, type RunEvaluation, withEvaluation } from './evaluate-run.ts'
+import { readGitCommit } from './git-commit.ts'
+import { groupFields, renderGroups, summarizeGroups } from './group-by.ts'
+import { appendHistory, type HistoryEntry, historyEntry, readHistory } from './history.ts'
+import { type ReportOptions, resolveReportOptions } from './options.ts'
+import { renderChecks } from './render-checks.ts'
 import { renderSummary } from './render-table.ts'
 import { buildReport, stringifyReport } from './report-json.ts'
+import { type LoadedBaseline, loadBaseline, resolveFrom, shown, writeSummaries } from './run-outputs.ts'
+import type { RubricReport } from './schema.ts'
 import { storeUsage } from './store-usage.ts'
 
 const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
 
 /**
  * Aggregates the scores that vitest-rubric matchers record, per dimension, for each file and for the run:
- * prints a table after Vitest's summary and writes `report.json`.
+ * prints a table after Vitest's summary, checks the suite gates and the baseline, and writes `report.json`, the
+ * run history and, on request, the Markdown summary and the HTML report. A broken gate (or a regression with
+ * `regression: 'fail'`) fails the run. A shard of a sharded run only prints its table: the whole run is checked
+ * and written by `vitest --merge-reports`.
  *
  * @example
  * ```ts
@@ -24,12 +38,15 @@ const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
  */
 export class RubricReporter implements Reporter {
   private readonly options: RubricReporterOptions
+  private readonly checks: ReportOptions
   private readonly store: StorePolicy | undefined
   private vitest: Vitest | undefined
 
   /** @param store How the evals project uses the judgment store (set by `evals()`). */
   constructor(options: RubricReporterOptions = {}, store?: StorePolicy) {
     this.options = options
+    this.checks = resolveReportOptions(options)
+    validateCalibrationGate(options.calibration, 'the reporter option calibration')
     this.store = store
   }
 
@@ -67,13 +84,99 @@ export class RubricReporter implements Reporter {
     summary.obsolete = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
     const colors = useColors(vitest.logger.outputStream)
     const perFile = this.options.perFile ?? true
-    vitest.logger.log(`\n${renderSummary(summary, { colors, perFile })}\n`)
+    const shard = vitest.config.shard
+    if (shard) {
+      // A shard holds part of the run: gates, the baseline and the history would judge a part as the whole.
+      vitest.logger.log(`\n${renderSummary(summary, { colors, perFile })}\n`)
+      vitest.logger.log(
+        ` shard ${shard.index}/${shard.count}: these scores are part of the run; gates, the baseline comparison, ` +
+          'report.json and the history come from `vitest --merge-reports`.\n',
+      )
+      if (obsolete.length > 0) await this.settleObsolete(vitest, obsolete)
+      return
+    }
+
+    const built = buildReport(records, {
+      vitestVersion: vitest.version,
+      summary,
+      commit: await readGitCommit(root),
+    })
+    const partial = Boolean(vitest.config.watch) || (await isPartialRun(vitest, testModules))
+    const { evaluation, baseline, history } = await this.evaluate(built, root, partial)
+    // A judge that is uncalibrated, stale or weak on a dimension breaks the calibration gate (a P0 alert).
+    const calibration = await runCalibration(root, records, this.options.calibration)
+    evaluation.alerts.unshift(...calibration.alerts)
+    const report = withEvaluation(built, evaluation)
+    const changes = evaluation.baseline
+      ? new Map(evaluation.baseline.dimensions.map((change) => [change.dimension, change]))
+      : undefined
+    vitest.logger.log(
+      `\n${renderSummary(summary, { colors, perFile, changes, calibration: calibration.cells })}\n`,
+    )
+    for (const field of groupFields(this.options.groupBy)) {
+      vitest.logger.log(`${renderGroups(summarizeGroups(records, field), { colors })}\n`)
+    }
+    const c = picocolors.createColors(colors)
+    const notes = [
+      baselineNote(baseline, evaluation, c),
+      renderChecks(evaluation.gates, evaluation.alerts, c),
+      calibration.notes.length > 0 ? c.yellow(calibration.notes.join('\n')) : '',
+    ]
+    if (notes.some(Boolean)) vitest.logger.log(`${notes.filter(Boolean).join('\n')}\n`)
     if (obsolete.length > 0) await this.settleObsolete(vitest, obsolete)
 
+    const written = await this.writeReport(report, root)
+    written.push(
+      ...(await writeSummaries(report, root, this.checks, {
+        baseline: baseline?.status === 'loaded' ? baseline.report : undefined,
+        history: history && [...history, historyEntry(report)],
+      })),
+    )
+    if (history && this.checks.history !== false) {
+      await appendHistory(resolveFrom(root, this.checks.history), historyEntry(report), history)
+    }
+    if (written.length > 0) vitest.logger.log(` report ${written.join(', ')}\n`)
+
+    const failures = failureReasons(evaluation, this.checks.regression)
+    const unreadable = baseline?.status === 'invalid' && this.checks.regression === 'fail'
+    if (failures.length > 0 || unreadable) {
+      const reasons = [...new Set(failures.map((alert) => `${alert.tier} ${alert.kind}`))]
+      if (unreadable) reasons.push('unreadable baseline')
+      vitest.logger.log(`${c.red(c.bold(' rubric checks failed'))} ${c.dim(`(${reasons.join(', ')})`)}\n`)
+      // Vitest has set its own exit code before reporters run; a broken gate fails the run as a failed test would.
+      process.exitCode = 1
+    }
+  }
+
+  /** Reads the baseline and the history the run is checked against, and checks it. */
+  private async evaluate(
+    report: RubricReport,
+    root: string,
+    partial: boolean,
+  ): Promise<{ evaluation: RunEvaluation; baseline?: LoadedBaseline; history?: HistoryEntry[] }> {
+    const { gates, drift } = this.checks
+    const baseline =
+      this.checks.baseline === false ? undefined : await loadBaseline(root, this.checks.baseline)
+    // A watch re-run or a filtered run is not a run of the suite: it neither extends the history nor is judged
+    // against it (its means would read as drift).
+    const history =
+      this.checks.history === false || partial
+        ? undefined
+        : await readHistory(resolveFrom(root, this.checks.history))
+    const evaluation = evaluateRun(report, {
+      gates,
+      drift,
+      history,
+      baseline: baseline?.status === 'loaded' ? { report: baseline.report, file: baseline.file } : undefined,
+    })
+    return { evaluation, ...(baseline ? { baseline } : {}), ...(history ? { history } : {}) }
+  }
+
+  /** Writes report.json unless `outputFile` is false; returns it, relative to the root, in a list. */
+  private async writeReport(report: RubricReport, root: string): Promise<string[]> {
     const outputFile = this.options.outputFile ?? DEFAULT_OUTPUT_FILE
-    if (outputFile === false) return
+    if (outputFile === false) return []
     const path = isAbsolute(outputFile) ? outputFile : resolve(root, outputFile)
-    const report = buildReport(records, { vitestVersion: vitest.version, summary })
     try {
       await writeFileAtomic(path, stringifyReport(report))
     } catch (error) {
@@ -84,7 +187,7 @@ export class RubricReporter implements Reporter {
         { cause: error },
       )
     }
-    vitest.logger.log(` report ${relative(root, path).replaceAll('\\', '/')}\n`)
+    return [shown(root, path)]
   }
 
   /**
@@ -117,6 +220,50 @@ export class RubricReporter implements Reporter {
       )
     }
   }
+}
+
+/**
+ * Whether the run left out test files of its projects (file filters) or tests (`-t`). A merged sharded run is
+ * whole: it holds the files of every shard.
+ */
+async function isPartialRun(vitest: Vitest, testModules: ReadonlyArray<TestModule>): Promise<boolean> {
+  if (vitest.config.testNamePattern) return true
+  try {
+    const ran = new Set(testModules.map((module) => `${module.project.name}\u0000${module.moduleId}`))
+    const projects = new Set(testModules.map((module) => module.project.name))
+    const specifications = await vitest.globTestSpecifications()
+    return specifications.some(
+      (specification) =>
+        projects.has(specification.project.name) &&
+        !ran.has(`${specification.project.name}\u0000${specification.moduleId}`),
+    )
+  } catch {
+    // Without the list of test files (a reporter driven by hand), the run is taken as whole.
+    return false
+  }
+}
+
+/** What the baseline comparison found, in one line; empty without a configured baseline. */
+function baselineNote(
+  baseline: LoadedBaseline | undefined,
+  evaluation: RunEvaluation,
+  c: ReturnType<typeof picocolors.createColors>,
+): string {
+  if (!baseline) return ''
+  if (baseline.status === 'missing') {
+    return c.dim(
+      ` no baseline at ${baseline.file} yet; after a run you trust, write one with ` +
+        `\`npx vitest-rubric baseline --to ${baseline.file}\``,
+    )
+  }
+  if (baseline.status === 'invalid') return c.yellow(` baseline ${baseline.error.message}`)
+  const changes = evaluation.baseline?.dimensions ?? []
+  const counts = (['regressed', 'improved', 'unchanged', 'incomparable'] as const)
+    .map((verdict) => [verdict, changes.filter((change) => change.verdict === verdict).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([verdict, count]) => `${count} ${verdict}`)
+  const commit = baseline.report.commit ? ` at ${baseline.report.commit.slice(0, 7)}` : ''
+  return ` ${c.bold('baseline')} ${baseline.file}${commit}: ${counts.join(c.dim(' · ')) || 'no dimension in common'}`
 }
 
 /** Colours when Vitest's output is a terminal, unless `NO_COLOR` asks for none or `FORCE_COLOR` for some. */

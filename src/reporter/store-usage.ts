@@ -16,6 +16,7 @@ export function storeUsage(modules: Iterable<TestModule>): StoreUsage[] {
       if (state === 'skipped' || state === 'pending') complete = false
       for (const record of (testCase.meta() as { rubric?: RubricRecord[] }).rubric ?? []) {
         if (record.store) usedKeys.add(record.store.key)
+        for (const key of record.store?.keys ?? []) usedKeys.add(key)
       }
     }
     usages.push({ moduleFile: module.moduleId, complete, usedKeys })

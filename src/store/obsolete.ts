@@ -26,7 +26,8 @@ export async function findObsolete(usages: readonly StoreUsage[]): Promise<Obsol
     const storeFile = storePathFor(usage.moduleFile)
     let stored: string[]
     try {
-      stored = Object.keys((await readStoreFile(storeFile)).judgments)
+      const document = await readStoreFile(storeFile)
+      stored = [...Object.keys(document.judgments), ...Object.keys(document.embeddings ?? {})]
     } catch {
       continue // a corrupt store is reported by the tests that read it
     }

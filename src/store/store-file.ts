@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -6,7 +7,11 @@ import type { DimensionScore, TokenUsage } from '../types.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { stableStringify } from '../util/hash.ts'
 
-/** Version of the store file format. */
+/**
+ * Version of the store file format. The optional `rows` and `embeddings` sections did not change it: files without
+ * them are read as before, and an older reader ignores them (losing only the row index and the vectors, which
+ * later runs write again).
+ */
 export const STORE_VERSION = 1
 
 /** One stored judgment. Only verdicts are kept: errors are judged again next time. */
@@ -25,9 +30,33 @@ export interface StoredJudgment {
   output: string
 }
 
+/**
+ * The last scores of the rows of `describeEval` suites, by suite name, then row id, then dimension: what the
+ * boundary slice reads to pick the rows near a floor, since a judgment's key needs the output, which needs the
+ * task to run. A row's entry is replaced whenever the row is scored in a run that writes the store.
+ */
+export type StoredRowScores = Record<string, Record<string, Record<string, number>>>
+
 export interface StoreDocument {
   version: number
   judgments: Record<string, StoredJudgment>
+  /** Absent from files written before row scores were kept, and from stores of files without `describeEval`. */
+  rows?: StoredRowScores
+  /** Embedding vectors by `embeddingKey` (model and text); absent from stores of files without embedding similarity. */
+  embeddings?: Record<string, StoredEmbedding>
+}
+
+/** One stored embedding vector, so that embedding similarity replays without a call. */
+export interface StoredEmbedding {
+  model: string
+  /** The number of components of the vector. */
+  size: number
+  /** The vector as little-endian 32-bit floats (what embedding APIs return), base64-encoded. */
+  vector: string
+  /** The embedded text, shortened, so that a diff of the store file shows which texts changed. */
+  text: string
+  /** ISO time of the live call. */
+  embeddedAt: string
 }
 
 /** The store file of an eval file: `__judgments__/<eval file name>.json` beside it. */
@@ -53,6 +82,18 @@ export async function readStoreFile(file: string): Promise<StoreDocument> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: STORE_VERSION, judgments: {} }
+    throw error
+  }
+  return parseStore(text, file)
+}
+
+/** `readStoreFile`, synchronously, for what tests need while they are collected. */
+export function readStoreFileSync(file: string): StoreDocument {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: STORE_VERSION, judgments: {} }
     throw error
@@ -92,6 +133,8 @@ export function parseStore(text: string, file: string): StoreDocument {
       )
     }
   }
+  if (document.rows !== undefined) checkRows(document.rows, text, file)
+  if (document.embeddings !== undefined) checkEmbeddings(document.embeddings, text, file)
   return document as StoreDocument
 }
 
@@ -113,8 +156,74 @@ export async function writeStoreEntries(
     const current = await readStoreFile(file)
     const judgments = { ...current.judgments, ...entries }
     for (const key of remove) delete judgments[key]
-    await writeFileAtomic(file, serializeStore({ version: STORE_VERSION, judgments }))
+    const rows = current.rows === undefined ? {} : { rows: current.rows }
+    // Removed keys may name vectors too (obsolete entries); other sections are kept as they are.
+    const embeddings = current.embeddings === undefined ? {} : { embeddings: { ...current.embeddings } }
+    for (const key of remove) delete embeddings.embeddings?.[key]
+    await writeFileAtomic(file, serializeStore({ version: STORE_VERSION, judgments, ...rows, ...embeddings }))
   })
+}
+
+/**
+ * Replaces the stored scores of rows (suite name → row id → scores) in the store file on disk, under the same
+ * lock as the judgments, atomically.
+ */
+export async function writeStoreRows(file: string, updates: Readonly<StoredRowScores>): Promise<void> {
+  await withLock(`${file}.lock`, async () => {
+    const current = await readStoreFile(file)
+    const rows: StoredRowScores = { ...current.rows }
+    for (const [suite, byRow] of Object.entries(updates)) rows[suite] = { ...rows[suite], ...byRow }
+    await writeFileAtomic(file, serializeStore({ ...current, version: STORE_VERSION, rows }))
+  })
+}
+
+/** Adds (or replaces) embedding vectors in the store file on disk, under the same lock, atomically. */
+export async function writeStoreEmbeddings(
+  file: string,
+  entries: Readonly<Record<string, StoredEmbedding>>,
+): Promise<void> {
+  await withLock(`${file}.lock`, async () => {
+    const current = await readStoreFile(file)
+    const embeddings = { ...current.embeddings, ...entries }
+    await writeFileAtomic(file, serializeStore({ ...current, version: STORE_VERSION, embeddings }))
+  })
+}
+
+function checkEmbeddings(embeddings: unknown, text: string, file: string): void {
+  if (embeddings === null || typeof embeddings !== 'object' || Array.isArray(embeddings)) {
+    throw new StoreCorruptError(
+      file,
+      `line ${lineOf(text, '"embeddings"')}: "embeddings" is not an object of vectors`,
+    )
+  }
+  for (const [key, entry] of Object.entries(embeddings as Record<string, unknown>)) {
+    const candidate = entry as Partial<StoredEmbedding> | null
+    if (!candidate || typeof candidate.model !== 'string' || typeof candidate.vector !== 'string') {
+      throw new StoreCorruptError(
+        file,
+        `line ${lineOf(text, `"${key}"`)}: embedding "${key}" has no "model" or "vector"`,
+      )
+    }
+  }
+}
+
+function checkRows(rows: unknown, text: string, file: string): void {
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+  const fail = (where: string, detail: string) => {
+    throw new StoreCorruptError(file, `line ${lineOf(text, where)}: ${detail}`)
+  }
+  if (!isObject(rows)) fail('"rows"', '"rows" is not an object of suites')
+  for (const [suite, byRow] of Object.entries(rows as Record<string, unknown>)) {
+    if (!isObject(byRow)) fail(`"${suite}"`, `rows of suite "${suite}" are not an object of row ids`)
+    for (const [row, scores] of Object.entries(byRow as Record<string, unknown>)) {
+      const valid =
+        isObject(scores) &&
+        Object.values(scores).every((score) => typeof score === 'number' && score >= 0 && score <= 1)
+      if (!valid)
+        fail(`"${row}"`, `row "${row}" of suite "${suite}" has scores that are not numbers in [0, 1]`)
+    }
+  }
 }
 
 const STALE_LOCK_MS = 30_000

@@ -44,6 +44,7 @@ export type ScriptedReply = { hold?: Promise<unknown>; usage?: Usage } & (
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'malformed' }
   | { kind: 'drop' }
+  | { kind: 'drop-mid-body' }
   | { kind: 'truncated' }
   | { kind: 'empty-choices' }
   | { kind: 'refusal'; refusal: string }
@@ -73,6 +74,8 @@ export const reply = {
   malformed: (): ScriptedReply => ({ kind: 'malformed' }),
   /** The connection is destroyed without a response. */
   drop: (): ScriptedReply => ({ kind: 'drop' }),
+  /** A 200 whose body is cut off: the connection is destroyed half-way through it. */
+  dropMidBody: (): ScriptedReply => ({ kind: 'drop-mid-body' }),
   /** A cut-off verdict with `finish_reason: 'length'`. */
   truncated: (): ScriptedReply => ({ kind: 'truncated' }),
   emptyChoices: (): ScriptedReply => ({ kind: 'empty-choices' }),
@@ -108,6 +111,9 @@ export interface JudgeServer {
   respond(handler: (request: RecordedRequest) => ScriptedReply | undefined): void
   /** Resolves once `count` requests have arrived. */
   received(count: number): Promise<void>
+  /** Chat completions requests being answered now, and the most there were at once since the last reset. */
+  readonly inFlight: number
+  readonly maxInFlight: number
   /** Forgets recorded requests, the queue and the handler. */
   reset(): void
   close(): Promise<void>
@@ -121,6 +127,8 @@ export async function startJudgeServer(): Promise<JudgeServer> {
   let handler: ((request: RecordedRequest) => ScriptedReply | undefined) | undefined
   let waiters: Array<{ count: number; resolve: () => void }> = []
   let sequence = 0
+  let inFlight = 0
+  let maxInFlight = 0
 
   const server = createServer(async (req, res) => {
     const text = await readBody(req)
@@ -149,6 +157,9 @@ export async function startJudgeServer(): Promise<JudgeServer> {
         error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' },
       })
     }
+    inFlight++
+    maxInFlight = Math.max(maxInFlight, inFlight)
+    res.once('close', () => inFlight--)
     const scripted = queue.shift() ?? handler?.(recorded) ?? reply.verdict()
     if (scripted.hold) await scripted.hold.catch(() => {})
     answer(res, req, body, scripted, id)
@@ -170,7 +181,14 @@ export async function startJudgeServer(): Promise<JudgeServer> {
       requests.length >= count
         ? Promise.resolve()
         : new Promise((resolve) => waiters.push({ count, resolve })),
+    get inFlight() {
+      return inFlight
+    },
+    get maxInFlight() {
+      return maxInFlight
+    },
     reset: () => {
+      maxInFlight = inFlight
       requests.length = 0
       sequence = 0
       queue = []
@@ -226,6 +244,12 @@ function answer(
       return res.end('{"id": "chatcmpl-broken", "choices": [')
     case 'drop':
       return req.socket.destroy()
+    case 'drop-mid-body': {
+      const text = JSON.stringify(completion([choice(JSON.stringify(verdictFor(body)))]))
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+      res.write(text.slice(0, text.length / 2))
+      return setTimeout(() => req.socket.destroy(), 10)
+    }
     case 'truncated':
       return sendJson(res, 200, completion([choice('{"faithfulness": {"reason": "The output', 'length')]))
     case 'empty-choices':

@@ -154,3 +154,59 @@ export async function watchEvals(root: string, options: EvalsOptions = {}) {
     close: () => vitest.close(),
   }
 }
+
+/**
+ * Merges the blob reports in `blobsDir` (written by runs with `--reporter=blob`, for example shards) as
+ * `vitest --merge-reports` does, with the same eval project so that its reporter runs, and gives back what a
+ * run gives back. The report is written to a temporary folder unless `options.reporter.outputFile` says where.
+ */
+export async function mergeEvalReports(
+  root: string,
+  blobsDir: string,
+  options: EvalsOptions = {},
+): Promise<EvalRun> {
+  const outDir = mkdtempSync(join(tmpdir(), 'vitest-rubric-merge-'))
+  const reporter = options.reporter || {}
+  const outputFile = reporter.outputFile || join(outDir, 'report.json')
+  let text = ''
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk)
+      done()
+    },
+  })
+  sink.end = (() => sink) as never
+  const project = mergeConfig(evals({ ...options, reporter: { ...reporter, outputFile } }), {
+    resolve: { alias },
+  })
+  const previousExitCode = process.exitCode
+  process.exitCode = undefined
+  const vitest = await createVitest(
+    'test',
+    {
+      root,
+      config: false,
+      watch: false,
+      mergeReports: blobsDir,
+      reporters: [['default', { summary: false }]],
+      projects: [project],
+    } as never,
+    {},
+    { stdout: sink as never, stderr: sink as never },
+  )
+  try {
+    await vitest.mergeReports(blobsDir)
+    const exitCode = Number(process.exitCode ?? 0)
+    let report: RubricReport
+    try {
+      report = JSON.parse(readFileSync(outputFile, 'utf8')) as RubricReport
+    } catch {
+      report = undefined as never
+    }
+    return { output: normalize(text, root, outDir), exitCode, report, modules: vitest.state.getTestModules() }
+  } finally {
+    await vitest.close()
+    process.exitCode = previousExitCode
+    rmSync(outDir, { recursive: true, force: true })
+  }
+}

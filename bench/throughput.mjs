@@ -1,0 +1,101 @@
+// Throughput benchmark: 400 outputs judged live in 8 eval files (Vitest's default workers) against a local judge
+// that answers after 100 ms, with the global judge limit at 16 calls in flight. The ideal is
+// 400 x 100 ms / 16 = 2.5 s plus Vitest's own start-up, measured in the same run on a one-test suite.
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { evalsConfig, fmt, installPackage, median, scratch, timedRun, write } from './lib.mjs'
+
+const FILES = 8
+const PER_FILE = 50
+const DELAY_MS = 100
+const CONCURRENCY = 16
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const TARGET = 1.25
+
+if (!process.env.BENCH_NO_BUILD) installPackage()
+const judge = spawn(
+  process.execPath,
+  [fileURLToPath(new URL('judge-server.mjs', import.meta.url)), String(DELAY_MS)],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+)
+try {
+  const baseURL = await new Promise((resolve) =>
+    createInterface({ input: judge.stdout }).once('line', resolve),
+  )
+  const stats = async (path = '/stats', method = 'GET') =>
+    // A fresh connection each time: the runs in between block this process longer than a keep-alive lasts.
+    (
+      await fetch(new URL(path, baseURL.replace(/\/v1$/, '/')), { method, headers: { connection: 'close' } })
+    ).json()
+
+  const emptyDir = scratch('throughput-empty')
+  write(emptyDir, {
+    'empty.test.ts': "import { test } from 'vitest'\n\ntest('nothing', () => {})\n",
+    'vitest.config.ts': "export default { test: { include: ['**/*.test.ts'] } }\n",
+  })
+
+  const evalDir = scratch('throughput-live')
+  const files = {}
+  for (let file = 0; file < FILES; file++) {
+    files[`file-${file}.eval.ts`] = [
+      "import { test } from 'vitest'",
+      `for (let index = 0; index < ${PER_FILE}; index++) {`,
+      '  test(`case ${index}`, async ({ expect }) => {',
+      `    await expect(\`Refunds are paid within 14 days (case \${index}, file ${file}).\`).toScoreAtLeast('relevance', 0.5)`,
+      '  })',
+      '}',
+      '',
+    ].join('\n')
+  }
+  const options = {
+    judge: { model: 'bench-judge', baseURL, apiKey: 'bench', concurrency: CONCURRENCY },
+    store: 'off',
+    reporter: { outputFile: false, progress: false },
+  }
+  // Vitest 4 hands workers the root's `sequence.concurrent`, not the project's, so the concurrency that evals()
+  // asks for is set at the root here, as a user of Vitest 4 has to.
+  const config = evalsConfig(options).replace(
+    'defineConfig({ test: {',
+    'defineConfig({ test: { sequence: { concurrent: true },',
+  )
+  write(evalDir, { ...files, 'vitest.config.ts': config })
+
+  const startup = []
+  const live = []
+  let maxInFlight = 0
+  for (let round = 0; round < ROUNDS; round++) {
+    startup.push(timedRun(emptyDir).wallMs)
+    await stats('/stats/reset', 'POST')
+    const run = timedRun(evalDir)
+    const served = await stats()
+    if (served.calls !== FILES * PER_FILE || !/400 live calls/.test(run.stdout)) {
+      throw new Error(
+        `expected ${FILES * PER_FILE} live calls, the judge served ${served.calls}:\n${run.stdout}`,
+      )
+    }
+    maxInFlight = Math.max(maxInFlight, served.maxInFlight)
+    live.push(run.wallMs)
+  }
+
+  const startupMs = median(startup)
+  const liveMs = median(live)
+  const idealMs = (FILES * PER_FILE * DELAY_MS) / CONCURRENCY
+  const ratio = liveMs / (idealMs + startupMs)
+  console.log(
+    `throughput: ${FILES * PER_FILE} live judge calls in ${FILES} files, judge answering in ${DELAY_MS} ms, ` +
+      `concurrency ${CONCURRENCY}, median of ${ROUNDS} runs`,
+  )
+  console.log(`  vitest start-up (one-test suite)  ${fmt(startupMs).padStart(8)}`)
+  console.log(`  ideal (400 x 100 ms / 16)         ${fmt(idealMs).padStart(8)}`)
+  console.log(
+    `  live run                          ${fmt(liveMs).padStart(8)}   most calls in flight: ${maxInFlight}`,
+  )
+  console.log(
+    `  ratio to ideal + start-up         ${`${ratio.toFixed(2)}x`.padStart(8)}   (target: within ${TARGET}x)`,
+  )
+} finally {
+  judge.kill('SIGTERM')
+}

@@ -1,0 +1,119 @@
+/**
+ * Internal to calibration: judges every row of a calibration set through the judgment store kept beside its
+ * file (`__judgments__/<file>.json`), so that a second run calls no judge.
+ */
+import { resolve } from 'node:path'
+import { fromStored, JudgmentStore, judgmentKey } from '../store/judgment-store.ts'
+import type { StorePolicy } from '../store/mode.ts'
+import { storePathFor } from '../store/store-file.ts'
+import type { Judge, JudgeRequest, Judgment, JudgmentError, Rubric } from '../types.ts'
+import { contentHash } from '../util/hash.ts'
+import type { CalibrationItem } from './load-set.ts'
+import { mapConcurrent } from './pool.ts'
+
+/** A row's judgment, or why it has none. */
+export interface JudgedItem {
+  item: CalibrationItem
+  judgment: Judgment
+}
+
+export interface JudgeSetOptions {
+  judge: Judge
+  rubric: Rubric
+  /** The directory the items' source files are relative to. */
+  cwd: string
+  store: StorePolicy
+  concurrency: number
+  onProgress?: ((done: number, total: number) => void) | undefined
+}
+
+/**
+ * Judges each item on the dimensions it has human scores for, in one call per row. A judge that throws, or a
+ * row the store must replay but does not hold, gives an error judgment: counted, never a score.
+ */
+export async function judgeItems(items: readonly CalibrationItem[], options: JudgeSetOptions): Promise<JudgedItem[]> {
+  const { judge, rubric, store: policy } = options
+  const stores = new Map<string, JudgmentStore>()
+  const storeFor = (item: CalibrationItem) => {
+    const file = storePathFor(resolve(options.cwd, item.source.file))
+    let store = stores.get(file)
+    if (!store) {
+      store = new JudgmentStore(file)
+      stores.set(file, store)
+    }
+    return store
+  }
+  let done = 0
+  return mapConcurrent(items, options.concurrency, async (item) => {
+    const request = requestFor(item, rubric)
+    const judgment = await judgeThroughStore(judge, request, policy, policy.mode === 'off' ? undefined : storeFor(item))
+    options.onProgress?.(++done, items.length)
+    return { item, judgment }
+  })
+}
+
+function requestFor(item: CalibrationItem, rubric: Rubric): JudgeRequest {
+  return {
+    rubric,
+    dimensions: Object.keys(item.labels).sort(),
+    output: item.output,
+    ...(item.input === undefined ? {} : { input: item.input }),
+    ...(item.context === undefined ? {} : { context: item.context }),
+    ...(item.reference === undefined ? {} : { reference: item.reference }),
+  }
+}
+
+async function judgeThroughStore(
+  judge: Judge,
+  request: JudgeRequest,
+  policy: StorePolicy,
+  store: JudgmentStore | undefined,
+): Promise<Judgment> {
+  if (!store) return callJudge(judge, request)
+  const key = judgmentKey(judge.id, request)
+  try {
+    const stored = policy.mode === 'record' ? undefined : await store.get(key)
+    if (stored) return fromStored(stored)
+  } catch (error) {
+    return errorJudgment(judge, request, error)
+  }
+  if (policy.mode === 'replay') {
+    return errorJudgment(judge, request, {
+      code: 'RUBRIC_STORE_MISS',
+      message: `no stored judgment for this row in ${store.file}; run calibrate where the judge can be called (store mode auto) to record it.`,
+    })
+  }
+  const judgment = await callJudge(judge, request)
+  if (judgment.error) return judgment
+  try {
+    await store.put(key, request, judgment)
+  } catch (error) {
+    return errorJudgment(judge, request, error)
+  }
+  return judgment
+}
+
+async function callJudge(judge: Judge, request: JudgeRequest): Promise<Judgment> {
+  try {
+    return await judge.judge(request)
+  } catch (error) {
+    return errorJudgment(judge, request, error)
+  }
+}
+
+function errorJudgment(judge: Judge, request: JudgeRequest, error: unknown): Judgment {
+  const { code, message } = error as Partial<JudgmentError>
+  return {
+    judgeId: contentHash({ judge: judge.id, rubric: request.rubric.id }),
+    judgeName: judge.name,
+    ...(judge.model === undefined ? {} : { model: judge.model }),
+    rubricId: request.rubric.id,
+    scores: {},
+    error: {
+      code: typeof code === 'string' ? code : 'RUBRIC_JUDGE_FAILED',
+      message: typeof message === 'string' ? message : String(error),
+    },
+    latencyMs: 0,
+    source: 'live',
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Internal to calibration: reads a calibration set and puts every human score on [0, 1].
+ */
+import { formatSource } from '../dataset/errors.ts'
+import { loadDataset } from '../dataset/load-dataset.ts'
+import { RubricArgumentError } from '../errors.ts'
+import type { CalibrationRow, Dataset, HumanScale, HumanScore, Row, RowSource } from '../types.ts'
+import { calibrationRowSchema, isScale, rowScale } from './schema.ts'
+
+/** One row's human score on a dimension, normalised. */
+export interface HumanLabel {
+  /** The mean of the annotators' scores (or the single score), in [0, 1]. */
+  score: number
+  /** Annotators' scores in [0, 1] by annotator key (position or name), when the row has several. */
+  annotators?: Record<string, number | null>
+}
+
+/** A row ready to be judged: what the judge reads, and the human labels of the requested dimensions. */
+export interface CalibrationItem {
+  id: string
+  source: RowSource
+  group?: string
+  input?: string
+  output: string
+  context?: string
+  reference?: string
+  labels: Record<string, HumanLabel>
+}
+
+export interface CalibrationSet {
+  dataset: Dataset<CalibrationRow>
+  items: CalibrationItem[]
+  /** The dimensions measured: those asked for, or every rubric dimension some row scores. */
+  dimensions: string[]
+}
+
+const UNIT: HumanScale = { min: 0, max: 1 }
+
+/**
+ * Loads the set and normalises its human scores on the requested dimensions; a row that scores none of them is
+ * left out. A score outside its scale fails with the row's place and the fix.
+ */
+export async function loadCalibrationSet(
+  patterns: string | readonly string[],
+  options: {
+    cwd: string
+    dimensions: readonly string[] | undefined
+    known: readonly string[]
+    scale: HumanScale | Record<string, HumanScale> | undefined
+  },
+): Promise<CalibrationSet> {
+  const dataset = (await loadDataset(patterns, {
+    schema: calibrationRowSchema,
+    cwd: options.cwd,
+  })) as Dataset<CalibrationRow>
+  const labelled = new Set(dataset.rows.flatMap((row) => Object.keys(row.data.human)))
+  const dimensions = options.dimensions ? [...options.dimensions] : options.known.filter((name) => labelled.has(name))
+  if (dimensions.length === 0) {
+    throw new RubricArgumentError(
+      `no row of ${dataset.name} scores a dimension of the rubric (${options.known.join(', ')}); the rows score ` +
+        `${[...labelled].join(', ')}. Name the human scores after the rubric's dimensions, or pass a rubric that has them.`,
+    )
+  }
+  for (const dimension of dimensions) {
+    if (!labelled.has(dimension)) {
+      throw new RubricArgumentError(
+        `no row of ${dataset.name} has a human score for "${dimension}"; the rows score ${[...labelled].join(', ')}. ` +
+          'Pick dimensions the set labels with --dimensions.',
+      )
+    }
+  }
+  const items: CalibrationItem[] = []
+  for (const row of dataset.rows) {
+    const item = toItem(row, dimensions, options.scale)
+    if (Object.keys(item.labels).length > 0) items.push(item)
+  }
+  return { dataset, items, dimensions }
+}
+
+function toItem(
+  row: Row<CalibrationRow>,
+  dimensions: readonly string[],
+  fallback: HumanScale | Record<string, HumanScale> | undefined,
+): CalibrationItem {
+  const { data } = row
+  const labels: Record<string, HumanLabel> = {}
+  for (const dimension of dimensions) {
+    const human = data.human[dimension]
+    if (human === undefined) continue
+    const scale = rowScale(data, dimension) ?? optionScale(fallback, dimension) ?? UNIT
+    const label = normalizeHuman(human, scale, `${formatSource(row.source)}: human.${dimension}`)
+    if (label) labels[dimension] = label
+  }
+  const context = Array.isArray(data.context) ? data.context.join('\n\n') : data.context
+  return {
+    id: row.id,
+    source: row.source,
+    ...(data.group === undefined ? {} : { group: String(data.group) }),
+    ...(data.input === undefined ? {} : { input: data.input }),
+    output: data.output,
+    ...(context === undefined ? {} : { context }),
+    ...(data.reference === undefined ? {} : { reference: data.reference }),
+    labels,
+  }
+}
+
+function optionScale(
+  scale: HumanScale | Record<string, HumanScale> | undefined,
+  dimension: string,
+): HumanScale | undefined {
+  if (scale === undefined) return undefined
+  return isScale(scale) ? scale : scale[dimension]
+}
+
+/** The label of one dimension; `undefined` when every annotator's rating is missing. */
+export function normalizeHuman(human: HumanScore, scale: HumanScale, where: string): HumanLabel | undefined {
+  const normalize = (value: number) => {
+    if (!Number.isFinite(value) || value < scale.min || value > scale.max) {
+      throw new RubricArgumentError(
+        `${where} is ${value}, outside the scale ${scale.min} to ${scale.max}. Declare the scale the scores are on: ` +
+          'a "scale" field in the row ({"min": 1, "max": 5}, or one per dimension), or --scale 1-5 ' +
+          '(the `scale` option of calibrate()); without one, scores are read on 0 to 1.',
+      )
+    }
+    return (value - scale.min) / (scale.max - scale.min)
+  }
+  if (typeof human === 'number') return { score: normalize(human) }
+  const entries: [string, number | null][] = Array.isArray(human)
+    ? human.map((value, index) => [String(index), value])
+    : Object.entries(human as Record<string, number | null>)
+  const annotators: Record<string, number | null> = {}
+  const present: number[] = []
+  for (const [key, value] of entries) {
+    const normalized = value === null ? null : normalize(value)
+    annotators[key] = normalized
+    if (normalized !== null) present.push(normalized)
+  }
+  if (present.length === 0) return undefined
+  return { score: present.reduce((sum, value) => sum + value, 0) / present.length, annotators }
+}
+
+/** Parses `--scale`: `1-5` for every dimension, or `coherence=1-3,faithfulness=0-1`. */
+export function parseScaleOption(text: string): HumanScale | Record<string, HumanScale> {
+  const range = (part: string, what: string): HumanScale => {
+    const match = /^\s*(-?\d+(?:\.\d+)?)\s*(?:-|\.\.|:)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(part)
+    const min = Number(match?.[1])
+    const max = Number(match?.[2])
+    if (!match || !(min < max)) {
+      throw new RubricArgumentError(
+        `${what} is "${part}"; write the scale as min-max, for example 1-5, or per dimension: coherence=1-3,faithfulness=0-1.`,
+      )
+    }
+    return { min, max }
+  }
+  if (!text.includes('=')) return range(text, '--scale')
+  const scales: Record<string, HumanScale> = {}
+  for (const part of text.split(',')) {
+    const [dimension, value] = part.split('=')
+    if (!dimension?.trim() || value === undefined) range('', `--scale ${part}`)
+    scales[dimension!.trim()] = range(value!, `--scale ${dimension!.trim()}`)
+  }
+  return scales
+}

@@ -1,0 +1,86 @@
+/** `vitest-rubric report report.json --html out.html`: renders a report as HTML or Markdown. */
+
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { RubricArgumentError, RubricError } from '../errors.ts'
+import { compareReports } from '../reporter/baseline.ts'
+import { readHistory } from '../reporter/history.ts'
+import { renderHtml } from '../reporter/html.ts'
+import { renderMarkdown } from '../reporter/markdown.ts'
+import { readReport } from '../reporter/read-report.ts'
+import { writeFileAtomic } from '../util/atomic-write.ts'
+import { withUsage } from './args.ts'
+import type { Command } from './command.ts'
+
+const usage = `Usage: vitest-rubric report <report.json> [--html <out.html>] [--markdown <out.md>]
+                            [--baseline <baseline.json>] [--history <history.jsonl>] [--worst <n>]
+
+Renders a report.json. Without --html or --markdown, prints the Markdown summary.
+
+Options:
+  --html <file>       write the self-contained HTML report (charts inline, no script, no network)
+  --markdown <file>   write the Markdown summary
+  --baseline <file>   compare with this report: the change column, and a diff of each shown output
+                      against the baseline's
+  --history <file>    the run history for the trend (default: history.jsonl beside the report, if any)
+  --worst <n>         lowest-scoring outputs shown per dimension (default 5)`
+
+export const command: Command = {
+  summary: 'render a report.json as a self-contained HTML report or a Markdown summary',
+  usage,
+  async run(args) {
+    const { values, positionals } = withUsage(usage, () =>
+      parseArgs({
+        args,
+        options: {
+          html: { type: 'string' },
+          markdown: { type: 'string' },
+          baseline: { type: 'string' },
+          history: { type: 'string' },
+          worst: { type: 'string' },
+        },
+        allowPositionals: true,
+      }),
+    )
+    const [reportPath, ...rest] = positionals
+    if (!reportPath || rest.length > 0)
+      throw new RubricArgumentError(`report takes one report.json.\n\n${usage}`)
+    const worst = values.worst === undefined ? 5 : Number(values.worst)
+    if (!Number.isInteger(worst) || worst < 0) {
+      throw new RubricArgumentError(
+        `--worst is "${values.worst}"; give a whole number of outputs, such as 5.`,
+      )
+    }
+    let report = await readReport(reportPath)
+    const baseline = values.baseline ? await readReport(values.baseline) : undefined
+    if (baseline && values.baseline) {
+      report = { ...report, baseline: compareReports(baseline, report, { file: values.baseline }) }
+    }
+    const historyPath = values.history ?? join(dirname(reportPath), 'history.jsonl')
+    const history = values.history || existsSync(historyPath) ? await readHistory(historyPath) : []
+
+    if (values.html === undefined && values.markdown === undefined) {
+      console.log(renderMarkdown(report, { worst }).trimEnd())
+      return 0
+    }
+    if (values.html !== undefined) await write(values.html, renderHtml(report, { baseline, history, worst }))
+    if (values.markdown !== undefined) await write(values.markdown, renderMarkdown(report, { worst }))
+    return 0
+  },
+}
+
+async function write(path: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, text)
+  } catch (error) {
+    throw new RubricError(
+      'RUBRIC_REPORT_WRITE',
+      `could not write ${path}. Check that its directory is writable.`,
+      {
+        cause: error,
+      },
+    )
+  }
+  console.log(`wrote ${path}`)
+}

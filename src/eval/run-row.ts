@@ -1,0 +1,145 @@
+/**
+ * Internal to `describeEval`: the test of one row. It runs the task, judges the output with the test context's
+ * `expect` (so that concurrent rows never mix their scores), runs the scorers, then tags the test's records with
+ * the row and keeps the row's scores for the boundary slice.
+ */
+import { inject, type TestContext } from 'vitest'
+import { RubricArgumentError, RubricError } from '../errors.ts'
+import { recordCheck, scorerId } from '../matchers/check-record.ts'
+import { optionToText, outputToText } from '../matchers/judged-text.ts'
+import { PROVIDED_KEY } from '../matchers/provided.ts'
+import { type RowFields, tagRecords } from '../matchers/record.ts'
+import type { JudgedText } from '../matchers/types.ts'
+import { RowScoresWriter } from '../store/row-scores.ts'
+import { storePathFor } from '../store/store-file.ts'
+import type { EvalJudgeInputs, Row, RubricRecord } from '../types.ts'
+import { ASSERTION, type SuitePlan } from './plan.ts'
+import { runScorers } from './run-scorers.ts'
+
+/** One row's test: run the task, judge, score, then tag the records with the row and keep its scores. */
+export async function runRow<T, O>(
+  plan: SuitePlan<T, O>,
+  row: Row<T>,
+  fields: RowFields,
+  context: TestContext,
+): Promise<void> {
+  const { expect, task, signal } = context
+  try {
+    const result = plan.task ? await plan.task(row.data, { row, signal }) : recordedOutput<O>(row)
+    const judged = judgeInputsOf(row.data, result, plan.judgeInputs)
+    const against = {
+      ...(judged.input === undefined ? {} : { input: judged.input as JudgedText }),
+      ...(judged.context === undefined ? {} : { context: judged.context as JudgedText }),
+      ...(judged.reference === undefined ? {} : { reference: judged.reference as JudgedText }),
+    }
+    if (plan.rubric) {
+      await expect.soft(judged.output).toSatisfyRubric(plan.rubric, {
+        ...against,
+        dimensions: plan.judged.dimensions,
+        floors: plan.judged.floors,
+      })
+    }
+    if (plan.scorers.length === 0) return
+    const output = outputToText(judged.output, ASSERTION)
+    const input = optionToText(against.input, 'input', ASSERTION)
+    const reference = optionToText(against.reference, 'reference', ASSERTION)
+    const contextText = optionToText(against.context, 'context', ASSERTION)
+    const expected = (row.data as { expected?: unknown } | null)?.expected
+    const outcomes = await runScorers(plan.scorers, plan.scorerFloors, output, {
+      ...(input === undefined ? {} : { input }),
+      ...(contextText === undefined ? {} : { context: contextText }),
+      ...(reference === undefined ? {} : { reference }),
+      ...(expected === undefined ? {} : { expected }),
+      data: row.data,
+      row,
+      result,
+    })
+    for (const outcome of outcomes) {
+      recordCheck(task, {
+        assertion: ASSERTION,
+        dimension: outcome.name,
+        score: outcome.score,
+        floor: outcome.floor,
+        pass: outcome.score === null ? null : outcome.score >= outcome.floor,
+        reason: outcome.reason,
+        judgeName: 'scorer',
+        judgeId: scorerId(outcome.name, 'describeEval'),
+        scorer: outcome.name,
+        latencyMs: outcome.latencyMs,
+        ...(outcome.error ? { error: outcome.error } : {}),
+        output,
+        input,
+      })
+    }
+    for (const { name, score, floor, reason } of outcomes) {
+      if (score === null || score >= floor) continue
+      expect
+        .soft(score, `${name} scored ${score.toFixed(2)}, below its floor ${floor.toFixed(2)} (${reason})`)
+        .toBeGreaterThanOrEqual(floor)
+    }
+    const errors = outcomes.filter((outcome) => outcome.error)
+    if (errors.length > 0) {
+      throw new RubricError('RUBRIC_SCORER_FAILED', errors.map((outcome) => outcome.reason).join('\n'))
+    }
+  } finally {
+    const records = tagRecords(task, fields)
+    await keepRowScores(task.file.filepath, plan.name, row.id, records)
+  }
+}
+
+/** The row's recorded output, for suites without a task (checked when the suite is defined). */
+function recordedOutput<O>(row: Row<unknown>): O {
+  return (row.data as { output: O }).output
+}
+
+/** What the judge reads: the defaults from the row's fields, then what `judgeInputs` returns. */
+function judgeInputsOf<T, O>(
+  data: T,
+  result: O,
+  custom: ((data: T, result: O) => EvalJudgeInputs) | undefined,
+): EvalJudgeInputs & { output: unknown } {
+  const fields = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>
+  const defaults: EvalJudgeInputs & { output: unknown } = { output: result }
+  for (const key of ['input', 'context', 'reference'] as const) {
+    const value = fields[key]
+    if (
+      typeof value === 'string' ||
+      (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    ) {
+      defaults[key] = value as string | string[]
+    }
+  }
+  if (!custom) return defaults
+  const returned = custom(data, result)
+  if (returned === null || typeof returned !== 'object') {
+    throw new RubricArgumentError(
+      `describeEval \`judgeInputs\` returned ${String(returned)}; return an object such as ` +
+        '`{ output: reply.answer, context: reply.context }`.',
+    )
+  }
+  const merged = { ...defaults, ...returned }
+  return { ...merged, output: 'output' in returned ? returned.output : result }
+}
+
+// Module state lives per test file in a worker, like the judgment store of judge-service.ts.
+let writer: RowScoresWriter | undefined
+
+/**
+ * Keeps the row's scores of this attempt (dimensions whose judgment failed are left out, so the row counts as
+ * never scored on them) where the store is written: in `auto` and `record` modes.
+ */
+async function keepRowScores(
+  testFile: string,
+  suite: string,
+  rowId: string,
+  records: readonly RubricRecord[],
+): Promise<void> {
+  const mode = inject(PROVIDED_KEY)?.store.mode
+  if (mode !== 'auto' && mode !== 'record') return
+  const scores: Record<string, number> = {}
+  for (const record of records) if (record.score !== null) scores[record.dimension] = record.score
+  if (Object.keys(scores).length === 0) return
+  const file = storePathFor(testFile)
+  if (writer?.file !== file) writer = new RowScoresWriter(file)
+  await writer.put(suite, rowId, scores)
+}

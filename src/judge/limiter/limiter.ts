@@ -1,0 +1,138 @@
+/**
+ * Internal to the judge: the limiter a live judge call takes a slot from. Inside an `evals()` run it is a client
+ * of the coordinator in the main process (global across workers); elsewhere an in-process one.
+ */
+import { RubricArgumentError, RubricError } from '../../errors.ts'
+import { type Grant, type JudgeLimits, LimiterCore, type Spent } from './limits.ts'
+
+export type { JudgeLimits, Spent } from './limits.ts'
+
+export interface AcquireRequest {
+  /** The tokens the call is expected to use, for `tokensPerMinute`. */
+  tokens: number
+  /** Withdraws the request while it waits. */
+  signal?: AbortSignal | undefined
+}
+
+/** A slot held by one call attempt. Release it exactly once, with what the attempt used when known. */
+export interface JudgeLease {
+  release(spent?: Spent): void
+}
+
+export interface JudgeLimiter {
+  /**
+   * Resolves when the call may start; rejects with a {@link BudgetSpentError} once the budget is spent, or with
+   * the signal's reason when it aborts first.
+   */
+  acquire(request: AcquireRequest): Promise<JudgeLease>
+}
+
+/** The run's judge budget is spent: the judgment is not made. */
+export class BudgetSpentError extends RubricError {
+  readonly spentUsd: number
+  readonly budgetUsd: number
+
+  constructor(spentUsd: number, budgetUsd: number) {
+    super(
+      'RUBRIC_JUDGE_BUDGET',
+      `the judge budget of ${formatUsd(budgetUsd)} for this run is spent (${formatUsd(spentUsd)} on live calls), ` +
+        'so this output was not judged. Raise the judge option `budgetUsd`, or run again: judgments already ' +
+        'stored are not paid for twice.',
+    )
+    this.name = 'BudgetSpentError'
+    this.spentUsd = spentUsd
+    this.budgetUsd = budgetUsd
+  }
+}
+
+/** A dollar amount with enough digits to show sub-cent judge costs. */
+export function formatUsd(value: number): string {
+  if (value === 0) return '$0.00'
+  if (value >= 1) return `$${value.toFixed(2)}`
+  return `$${value.toFixed(Math.max(2, 1 - Math.floor(Math.log10(value))))}`
+}
+
+/** The outcome of a grant as a lease, or the error of a refusal. */
+export function leaseOrError(grant: Grant, release: (lease: number, spent?: Spent) => void): JudgeLease {
+  if (!grant.ok) throw new BudgetSpentError(grant.spentUsd, grant.budgetUsd)
+  let released = false
+  return {
+    release(spent) {
+      if (released) return
+      released = true
+      release(grant.lease, spent)
+    },
+  }
+}
+
+/** The reason a waiting request gives up with when its signal aborts. */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError')
+}
+
+/** A limiter inside this process: limits one judge instance, not the run. */
+export function createLocalLimiter(limits: JudgeLimits): JudgeLimiter & { core: LimiterCore } {
+  const core = new LimiterCore(limits)
+  return {
+    core,
+    acquire({ tokens, signal }) {
+      if (signal?.aborted) return Promise.reject(abortReason(signal))
+      return new Promise<JudgeLease>((resolve, reject) => {
+        let ticket = 0
+        const onAbort = () => {
+          if (core.cancel(ticket)) reject(abortReason(signal!))
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        ticket = core.request(tokens, (grant) => {
+          signal?.removeEventListener('abort', onAbort)
+          try {
+            resolve(leaseOrError(grant, (lease, spent) => core.release(lease, spent)))
+          } catch (error) {
+            reject(error)
+          }
+        })
+      })
+    },
+  }
+}
+
+/** Judge calls in flight at once when the judge options do not say. */
+export const DEFAULT_CONCURRENCY = 16
+
+/** The limits that judge options ask for, checked. */
+export function judgeLimits(options: LimitOptions): JudgeLimits {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RubricArgumentError(
+      `judge.concurrency is ${String(concurrency)}; give a whole number of at least 1.`,
+    )
+  }
+  for (const name of ['requestsPerMinute', 'tokensPerMinute'] as const) {
+    const value = options[name]
+    if (value !== undefined && !(typeof value === 'number' && value > 0)) {
+      throw new RubricArgumentError(
+        `judge.${name} is ${String(value)}; give a number above 0, or leave it out.`,
+      )
+    }
+  }
+  const { budgetUsd } = options
+  if (budgetUsd !== undefined && !(typeof budgetUsd === 'number' && budgetUsd >= 0)) {
+    throw new RubricArgumentError(
+      `judge.budgetUsd is ${String(budgetUsd)}; give an amount in US dollars, such as 5.`,
+    )
+  }
+  return {
+    concurrency,
+    requestsPerMinute: options.requestsPerMinute,
+    tokensPerMinute: options.tokensPerMinute,
+    budgetUsd,
+  }
+}
+
+/** The judge options that set limits. */
+export interface LimitOptions {
+  concurrency?: number | undefined
+  requestsPerMinute?: number | undefined
+  tokensPerMinute?: number | undefined
+  budgetUsd?: number | undefined
+}

@@ -1,0 +1,202 @@
+/**
+ * Internal to the judge limiter: the accounting behind the global limits on live judge calls. No I/O: the
+ * coordinator (main process) and the in-process limiter both drive one of these.
+ */
+
+/** The limits on live judge calls, from the judge options. */
+export interface JudgeLimits {
+  /** Calls in flight at once. */
+  concurrency: number
+  /** Calls started in any 60 s window. */
+  requestsPerMinute?: number | undefined
+  /** Tokens (estimated when a call starts, corrected from its usage) in any 60 s window. */
+  tokensPerMinute?: number | undefined
+  /** Once this much has been spent on live calls, further calls are refused. */
+  budgetUsd?: number | undefined
+}
+
+/** What a finished call used, reported when its slot is released. */
+export interface Spent {
+  tokens: number
+  costUsd: number
+}
+
+export type Grant =
+  | { ok: true; lease: number }
+  | { ok: false; reason: 'budget'; spentUsd: number; budgetUsd: number }
+
+/** Counters of the current run. */
+export interface LimiterStats {
+  inFlight: number
+  /** The most calls that were in flight at once. */
+  maxInFlight: number
+  waiting: number
+  /** Calls granted a slot. */
+  granted: number
+  /** Calls refused because the budget was spent. */
+  refused: number
+  spentUsd: number
+  tokens: number
+}
+
+export interface Clock {
+  now(): number
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+}
+
+const WINDOW_MS = 60_000
+
+interface Waiter {
+  ticket: number
+  tokens: number
+  settle: (grant: Grant) => void
+}
+
+interface Started {
+  at: number
+  tokens: number
+}
+
+/**
+ * First come, first served slots for live judge calls: a call waits until a slot is free and the per-minute
+ * windows have room for it, and is refused once the budget is spent.
+ */
+export class LimiterCore {
+  private readonly queue: Waiter[] = []
+  private readonly window: Started[] = []
+  private readonly leases = new Map<number, Started>()
+  private nextId = 1
+  private timer: unknown
+  private stats: LimiterStats = emptyStats()
+
+  constructor(
+    readonly limits: JudgeLimits,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /**
+   * Asks for a slot for a call expected to use `tokens`; `settle` is called once, with a lease or a refusal
+   * (possibly before `request` returns). The ticket cancels a request still waiting.
+   */
+  request(tokens: number, settle: (grant: Grant) => void): number {
+    const ticket = this.nextId++
+    this.queue.push({ ticket, tokens, settle })
+    this.stats.waiting = this.queue.length
+    this.pump()
+    return ticket
+  }
+
+  /** Withdraws a waiting request; `false` when it was already settled. */
+  cancel(ticket: number): boolean {
+    const index = this.queue.findIndex((waiter) => waiter.ticket === ticket)
+    if (index === -1) return false
+    this.queue.splice(index, 1)
+    this.stats.waiting = this.queue.length
+    this.pump()
+    return true
+  }
+
+  /** Frees a slot. `spent` is what the call used, when it is known. */
+  release(lease: number, spent?: Spent): void {
+    const started = this.leases.get(lease)
+    if (!started) return
+    this.leases.delete(lease)
+    if (spent) {
+      // The window counted the estimate; the usage replaces it.
+      if (spent.tokens > 0) {
+        this.stats.tokens += spent.tokens
+        started.tokens = spent.tokens
+      }
+      this.stats.spentUsd += spent.costUsd
+    }
+    this.stats.inFlight = this.leases.size
+    this.pump()
+  }
+
+  /** Starts a new run: budget and counters from zero; calls in flight keep their slots. */
+  resetRun(): void {
+    this.stats = { ...emptyStats(), inFlight: this.leases.size, waiting: this.queue.length }
+  }
+
+  snapshot(): LimiterStats {
+    return { ...this.stats }
+  }
+
+  private pump(): void {
+    const { concurrency, budgetUsd } = this.limits
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!
+      if (budgetUsd !== undefined && this.stats.spentUsd >= budgetUsd) {
+        this.queue.shift()
+        this.stats.refused += 1
+        head.settle({ ok: false, reason: 'budget', spentUsd: this.stats.spentUsd, budgetUsd })
+        continue
+      }
+      if (this.leases.size >= concurrency) break
+      const wait = this.windowWait(head.tokens)
+      if (wait > 0) {
+        this.wakeIn(wait)
+        break
+      }
+      this.queue.shift()
+      const started = { at: this.clock.now(), tokens: head.tokens }
+      const lease = this.nextId++
+      this.leases.set(lease, started)
+      if (this.windowed) this.window.push(started)
+      this.stats.granted += 1
+      this.stats.inFlight = this.leases.size
+      this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.leases.size)
+      head.settle({ ok: true, lease })
+    }
+    this.stats.waiting = this.queue.length
+  }
+
+  /** How long until the per-minute windows have room for a call of `tokens`; 0 when they have now. */
+  private windowWait(tokens: number): number {
+    const { requestsPerMinute, tokensPerMinute } = this.limits
+    if (!this.windowed) return 0
+    const now = this.clock.now()
+    while (this.window.length > 0 && this.window[0]!.at <= now - WINDOW_MS) this.window.shift()
+    let wait = 0
+    if (requestsPerMinute !== undefined && this.window.length >= requestsPerMinute) {
+      const oldest = this.window[this.window.length - requestsPerMinute]!
+      wait = Math.max(wait, oldest.at + WINDOW_MS - now)
+    }
+    if (tokensPerMinute !== undefined && this.window.length > 0) {
+      // A call bigger than the whole allowance still runs, alone in its window.
+      let used = this.window.reduce((sum, started) => sum + started.tokens, 0)
+      for (const started of this.window) {
+        if (used + tokens <= tokensPerMinute) break
+        used -= started.tokens
+        wait = Math.max(wait, started.at + WINDOW_MS - now)
+      }
+    }
+    return wait
+  }
+
+  private get windowed(): boolean {
+    return this.limits.requestsPerMinute !== undefined || this.limits.tokensPerMinute !== undefined
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = undefined
+        this.pump()
+      },
+      Math.max(1, Math.ceil(ms)),
+    )
+  }
+}
+
+function emptyStats(): LimiterStats {
+  return { inFlight: 0, maxInFlight: 0, waiting: 0, granted: 0, refused: 0, spentUsd: 0, tokens: 0 }
+}

@@ -1,0 +1,59 @@
+/**
+ * Internal to the reporter: statistics per value of a row metadata field, for the `groupBy` option. Pure.
+ */
+import picocolors from 'picocolors'
+import { aggregateDimensions, type DimensionStats } from './aggregate.ts'
+import type { LocatedRecord } from './collect.ts'
+import { renderTable } from './render-table.ts'
+
+/** The group of the records that do not carry the field. */
+export const NO_GROUP = '(none)'
+
+/** The statistics of one metadata field's groups. */
+export interface GroupedStats {
+  field: string
+  /** One group per value, in natural order of the values, `(none)` last. */
+  groups: { value: string; dimensions: DimensionStats[] }[]
+  /** Records that carry the field. */
+  matched: number
+}
+
+/** The fields of the `groupBy` option, as a list without repeats or empty names. */
+export function groupFields(option: string | readonly string[] | undefined): string[] {
+  if (option === undefined) return []
+  const list = typeof option === 'string' ? [option] : option
+  return [...new Set(list.filter((field) => typeof field === 'string' && field !== ''))]
+}
+
+/** Per-dimension statistics of the records of each value of `metadata[field]`, over the whole run. */
+export function summarizeGroups(records: readonly LocatedRecord[], field: string): GroupedStats {
+  const byValue = new Map<string, LocatedRecord[]>()
+  let matched = 0
+  for (const record of records) {
+    const raw = record.metadata?.[field]
+    if (raw !== undefined) matched++
+    const value = raw === undefined ? NO_GROUP : String(raw)
+    const group = byValue.get(value)
+    if (group) group.push(record)
+    else byValue.set(value, [record])
+  }
+  const values = [...byValue.keys()].sort((a, b) =>
+    a === NO_GROUP ? 1 : b === NO_GROUP ? -1 : a.localeCompare(b, 'en', { numeric: true }),
+  )
+  return {
+    field,
+    groups: values.map((value) => ({ value, dimensions: aggregateDimensions(byValue.get(value) ?? []) })),
+    matched,
+  }
+}
+
+/** A table per group, titled `field: value`; a line saying so when no record carries the field. */
+export function renderGroups(grouped: GroupedStats, options: { colors: boolean }): string {
+  const c = picocolors.createColors(options.colors)
+  if (grouped.matched === 0) {
+    return ` ${c.yellow(`groupBy "${grouped.field}": no record carries this metadata field`)} (rows of describeEval carry their dataset metadata)`
+  }
+  return grouped.groups
+    .map(({ value, dimensions }) => renderTable(`${grouped.field}: ${value}`, dimensions, c))
+    .join('\n\n')
+}

@@ -1,0 +1,210 @@
+/**
+ * Internal to the reporter: the HTML report, one self-contained file (inline CSS and SVG, no script, no network;
+ * a Content-Security-Policy forbids both). Pure. Every text that came from a test or a judge is escaped.
+ */
+import { diffWords } from 'diff'
+import { formatChange, pairJudgments } from './baseline.ts'
+import { escapeHtml as esc } from './escape-html.ts'
+import { formatGate } from './gates.ts'
+import { type HistoryEntry, historyEntry } from './history.ts'
+import { histogramSvg, trendSvg } from './html-charts.ts'
+import { HTML_STYLE } from './html-style.ts'
+import type { DimensionChange, ReportJudgment, RubricReport } from './schema.ts'
+import { worstJudgments } from './worst.ts'
+
+export interface HtmlOptions {
+  /** The baseline report: the lowest-scoring outputs show their change against the output it scored. */
+  baseline?: RubricReport | undefined
+  /** The run history, oldest first, for the trend; the report's own run is added when it is not the last entry. */
+  history?: readonly HistoryEntry[] | undefined
+  /** How many of the lowest-scoring outputs to show per dimension. @default 5 */
+  worst?: number
+}
+
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+/** The whole page. */
+export function renderHtml(report: RubricReport, options: HtmlOptions = {}): string {
+  const history = trendEntries(report, options.history ?? [])
+  const paired = options.baseline ? pairJudgments(options.baseline.judgments, report.judgments) : new Map()
+  const worst = options.worst ?? 5
+  const dimensions = Object.keys(report.summary.run)
+  const body = [
+    `<header><h1>Rubric report</h1><p class="meta">${metaLine(report)}</p></header>`,
+    `<section id="summary"><h2>Dimensions</h2>${dimensionTable(report)}</section>`,
+    gatesSection(report),
+    alertsSection(report),
+    ...dimensions.map((dimension) => dimensionSection(report, dimension, history, paired, worst)),
+  ]
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>Rubric report ${esc(report.createdAt)}</title>`,
+    `<style>${HTML_STYLE}</style>`,
+    '</head>',
+    `<body>${body.filter(Boolean).join('\n')}</body>`,
+    '</html>',
+    '',
+  ].join('\n')
+}
+
+function metaLine(report: RubricReport): string {
+  const judges = report.judges.map((judge) =>
+    esc(judge.model ? `${judge.name} (${judge.model})` : judge.name),
+  )
+  const { totals } = report.summary
+  return [
+    esc(report.createdAt),
+    `judge ${judges.join(', ') || '-'}`,
+    `${totals.liveCalls} live calls · ${totals.storedCalls} stored · ${totals.tokens.toLocaleString('en-US')} tokens`,
+    ...(totals.costUsd === null ? [] : [`$${totals.costUsd.toFixed(4)}`]),
+    ...(report.commit ? [`commit <code>${esc(report.commit.slice(0, 12))}</code>`] : []),
+    `Vitest ${esc(report.vitestVersion)}`,
+  ].join(' · ')
+}
+
+function dimensionTable(report: RubricReport): string {
+  const changes = new Map(report.baseline?.dimensions.map((change) => [change.dimension, change]))
+  const withChange = report.baseline !== null
+  const head = [
+    'dimension',
+    'n',
+    'mean',
+    'p10',
+    'min',
+    'pass',
+    'floor',
+    'errors',
+    ...(withChange ? ['change'] : []),
+  ]
+  const rows = Object.values(report.summary.run).map((stats) => {
+    const change = changes.get(stats.dimension)
+    const pass =
+      stats.passRate === null ? '-' : `${stats.passed}/${stats.n} (${Math.floor(stats.passRate * 100)}%)`
+    const floor =
+      stats.floor.min === stats.floor.max
+        ? fixed(stats.floor.min)
+        : `${fixed(stats.floor.min)}–${fixed(stats.floor.max)}`
+    const cells = [
+      `<th scope="row"><a href="#${anchor(stats.dimension)}">${esc(stats.dimension)}</a></th>`,
+      ...[stats.n, fixed(stats.mean), fixed(stats.p10), fixed(stats.min), pass, floor, stats.errors].map(
+        (value) => `<td class="num">${esc(String(value))}</td>`,
+      ),
+      ...(withChange
+        ? [
+            change
+              ? `<td class="change ${change.verdict}">${esc(formatChange(change))} ${verdictLabel(change)}</td>`
+              : '<td class="change">new</td>',
+          ]
+        : []),
+    ]
+    return `<tr>${cells.join('')}</tr>`
+  })
+  const header = head.map((name) => `<th scope="col">${name}</th>`).join('')
+  const note = report.baseline
+    ? `<p class="note">change: against <code>${esc(report.baseline.file)}</code>, over the outputs both runs scored, ` +
+      `with its ${Math.round(report.baseline.level * 100)}% paired bootstrap interval.</p>`
+    : ''
+  return `<table><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table>${note}`
+}
+
+function gatesSection(report: RubricReport): string {
+  if (report.gates.length === 0) return ''
+  const items = report.gates.map((gate) => `<li class="gate ${gate.status}">${esc(formatGate(gate))}</li>`)
+  return `<section id="gates"><h2>Gates</h2><ul>${items.join('')}</ul></section>`
+}
+
+function alertsSection(report: RubricReport): string {
+  if (report.alerts.length === 0) return ''
+  const items = report.alerts.map(
+    (alert) =>
+      `<li class="alert ${alert.tier}"><strong>${alert.tier}</strong> ${alert.kind}: ${esc(alert.message)}</li>`,
+  )
+  return `<section id="alerts"><h2>Alerts</h2><ul>${items.join('')}</ul></section>`
+}
+
+function dimensionSection(
+  report: RubricReport,
+  dimension: string,
+  history: readonly HistoryEntry[],
+  paired: ReadonlyMap<ReportJudgment, ReportJudgment>,
+  worst: number,
+): string {
+  const stats = report.summary.run[dimension]!
+  const floor = Number.isFinite(stats.floor.common) ? stats.floor.common : null
+  const scores = report.judgments
+    .filter((judgment) => judgment.dimension === dimension && judgment.score !== null)
+    .map((judgment) => judgment.score!)
+  const trend = history.flatMap((entry) => {
+    const mean = entry.dimensions[dimension]?.mean
+    return typeof mean === 'number'
+      ? [{ label: entry.commit ? `${entry.time} ${entry.commit.slice(0, 7)}` : entry.time, mean }]
+      : []
+  })
+  const outputs = worstJudgments(report, dimension, worst).map((judgment) =>
+    outputArticle(judgment, paired.get(judgment)),
+  )
+  return [
+    `<section class="dimension" id="${anchor(dimension)}">`,
+    `<h2>${esc(dimension)}</h2>`,
+    '<div class="charts">',
+    `<figure>${histogramSvg(scores, floor, dimension)}<figcaption>Scores (n = ${scores.length})</figcaption></figure>`,
+    `<figure>${trendSvg(trend, floor, dimension)}<figcaption>Mean over the run history</figcaption></figure>`,
+    '</div>',
+    outputs.length > 0 ? `<h3>Lowest-scoring outputs</h3>${outputs.join('')}` : '',
+    '</section>',
+  ].join('')
+}
+
+function outputArticle(judgment: ReportJudgment, before: ReportJudgment | undefined): string {
+  const rows = [
+    [
+      'Input',
+      judgment.input === null ? '<p class="none">none recorded</p>' : `<pre>${esc(judgment.input)}</pre>`,
+    ],
+    ['Output', `<pre>${esc(judgment.output)}</pre>`],
+    ['Reason', `<pre>${esc(judgment.reason)}</pre>`],
+  ]
+  if (before && before.output !== judgment.output) {
+    const parts = diffWords(before.output, judgment.output).map((part) => {
+      const text = esc(part.value)
+      return part.added ? `<ins>${text}</ins>` : part.removed ? `<del>${text}</del>` : text
+    })
+    const scores = `baseline scored ${fixed(before.score)}, now ${fixed(judgment.score)}`
+    rows.push([
+      'Change against the baseline',
+      `<p class="note">${scores}</p><pre class="diff">${parts.join('')}</pre>`,
+    ])
+  }
+  const details = rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')
+  return (
+    `<article class="output"><header><span class="score ${judgment.pass === false ? 'failed' : 'passed'}">` +
+    `${fixed(judgment.score)}</span> ` +
+    `<span class="where">${esc(judgment.file)} &gt; ${esc(judgment.test)}</span> ` +
+    `<span class="judge">${esc(judgment.judgeName)}</span></header><dl>${details}</dl></article>`
+  )
+}
+
+/** The history with the report's own run last. */
+function trendEntries(report: RubricReport, history: readonly HistoryEntry[]): HistoryEntry[] {
+  const last = history.at(-1)
+  return last?.time === report.createdAt ? [...history] : [...history, historyEntry(report)]
+}
+
+/** An id for a dimension's section: letters, digits, `-` and `_` kept, anything else as its code point. */
+function anchor(dimension: string): string {
+  return `dimension-${dimension.replace(/[^A-Za-z0-9_-]/g, (character) => `.${character.codePointAt(0)!.toString(16)}`)}`
+}
+
+function verdictLabel(change: DimensionChange): string {
+  return change.verdict === 'incomparable' ? 'too few pairs' : change.verdict
+}
+
+function fixed(value: number | null): string {
+  return value === null ? '-' : value.toFixed(3)
+}

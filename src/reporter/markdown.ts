@@ -1,0 +1,189 @@
+/**
+ * Internal to the reporter: the Markdown summary of a report, for `$GITHUB_STEP_SUMMARY` and pull requests. Pure.
+ * Every text that came from a test or a judge is escaped: it renders as the text it is, never as Markdown or HTML.
+ */
+import { formatChange } from './baseline.ts'
+import { escapeHtml } from './escape-html.ts'
+import type { DimensionChange, RubricReport } from './schema.ts'
+import { shorten, worstJudgments } from './worst.ts'
+
+export interface MarkdownOptions {
+  /** How many of the lowest-scoring outputs to show per dimension. @default 5 */
+  worst?: number
+  /** Characters of each input, output and reason before it is cut. @default 300 */
+  maxText?: number
+}
+
+const VERDICT_MARKS: Record<DimensionChange['verdict'], string> = {
+  improved: '🟢 improved',
+  unchanged: 'unchanged',
+  regressed: '🔴 regressed',
+  incomparable: 'too few pairs',
+}
+
+/** The summary: header, per-dimension table, gates, alerts, baseline comparison and the lowest-scoring outputs. */
+export function renderMarkdown(report: RubricReport, options: MarkdownOptions = {}): string {
+  const worst = options.worst ?? 5
+  const maxText = options.maxText ?? 300
+  const sections = [`## Rubric evals\n\n${header(report)}`, dimensionTable(report)]
+  if (report.gates.length > 0) {
+    const rows = report.gates.map((gate) => {
+      const mark = gate.status === 'passed' ? '✅' : gate.status === 'failed' ? '❌' : '⏭️ skipped'
+      return `| ${escapeMarkdown(gate.dimension)} | ${gate.statistic} | ${fixed(gate.value)} | ${fixed(gate.bound)} | ${mark} |`
+    })
+    sections.push(
+      [
+        '### Gates',
+        '',
+        '| dimension | statistic | value | bound | |',
+        '| --- | --- | --: | --: | --- |',
+        ...rows,
+      ].join('\n'),
+    )
+  }
+  if (report.alerts.length > 0) {
+    const lines = report.alerts.map(
+      (alert) => `- **${alert.tier}** ${alert.kind}: ${escapeMarkdown(alert.message)}`,
+    )
+    sections.push(['### Alerts', '', ...lines].join('\n'))
+  }
+  if (report.baseline) sections.push(baselineSection(report))
+  if (worst > 0) sections.push(worstSection(report, worst, maxText))
+  return `${sections.filter((section) => section !== '').join('\n\n')}\n`
+}
+
+function header(report: RubricReport): string {
+  const judges = report.judges.map((judge) => `\`${escapeCode(judge.name)}\``).join(', ') || '-'
+  const { totals } = report.summary
+  const parts = [
+    `judge ${judges}`,
+    `${totals.liveCalls} live calls`,
+    `${totals.storedCalls} stored`,
+    `${totals.tokens.toLocaleString('en-US')} tokens`,
+    ...(totals.costUsd === null ? [] : [`$${totals.costUsd.toFixed(4)}`]),
+    ...(report.commit ? [`commit \`${report.commit.slice(0, 12)}\``] : []),
+  ]
+  return parts.join(' · ')
+}
+
+function dimensionTable(report: RubricReport): string {
+  const changes = new Map(report.baseline?.dimensions.map((change) => [change.dimension, change]))
+  const withChange = report.baseline !== null
+  const head = [
+    'dimension',
+    'n',
+    'mean',
+    'p10',
+    'min',
+    'pass',
+    'floor',
+    'errors',
+    ...(withChange ? ['change'] : []),
+  ]
+  const align = ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', ...(withChange ? ['---'] : [])]
+  const rows = Object.values(report.summary.run).map((stats) => {
+    const floor =
+      stats.floor.min === stats.floor.max
+        ? fixed(stats.floor.min)
+        : `${fixed(stats.floor.min)}–${fixed(stats.floor.max)}`
+    const pass =
+      stats.passRate === null ? '-' : `${stats.passed}/${stats.n} (${Math.floor(stats.passRate * 100)}%)`
+    const change = changes.get(stats.dimension)
+    const cells = [
+      escapeMarkdown(stats.dimension),
+      String(stats.n),
+      fixed(stats.mean),
+      fixed(stats.p10),
+      fixed(stats.min),
+      pass,
+      floor,
+      String(stats.errors),
+      ...(withChange ? [change ? `${formatChange(change)} ${VERDICT_MARKS[change.verdict]}` : 'new'] : []),
+    ]
+    return `| ${cells.join(' | ')} |`
+  })
+  return [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows].join('\n')
+}
+
+function baselineSection(report: RubricReport): string {
+  const baseline = report.baseline!
+  const about = [
+    baseline.commit ? `commit \`${baseline.commit.slice(0, 12)}\`` : undefined,
+    baseline.createdAt ? escapeMarkdown(baseline.createdAt) : undefined,
+  ].filter(Boolean)
+  const rows = baseline.dimensions.map(
+    (change) =>
+      `| ${escapeMarkdown(change.dimension)} | ${change.pairs} | ${fixed(change.baseMean)} | ${fixed(change.headMean)} | ` +
+      `${formatChange(change)} | ${VERDICT_MARKS[change.verdict]} | ${change.added} | ${change.removed} |`,
+  )
+  return [
+    '### Baseline',
+    '',
+    `Compared with \`${escapeCode(baseline.file)}\`${about.length > 0 ? ` (${about.join(', ')})` : ''}: the change of ` +
+      `the mean over the outputs both runs scored, with its ${Math.round(baseline.level * 100)}% paired bootstrap interval.`,
+    '',
+    '| dimension | pairs | base | head | change | verdict | added | removed |',
+    '| --- | --: | --: | --: | --- | --- | --: | --: |',
+    ...rows,
+  ].join('\n')
+}
+
+function worstSection(report: RubricReport, count: number, maxText: number): string {
+  const blocks: string[] = []
+  for (const dimension of Object.keys(report.summary.run)) {
+    const worst = worstJudgments(report, dimension, count)
+    if (worst.length === 0) continue
+    const rows = worst.map((judgment) => {
+      const cells = [
+        fixed(judgment.score),
+        escapeMarkdown(`${judgment.file} > ${judgment.test}`, maxText),
+        escapeMarkdown(judgment.input ?? '', maxText),
+        escapeMarkdown(judgment.output, maxText),
+        escapeMarkdown(judgment.reason, maxText),
+      ]
+      return `| ${cells.join(' | ')} |`
+    })
+    blocks.push(
+      [
+        `<details><summary>${escapeHtml(dimension)}: ${worst.length} lowest</summary>`,
+        '',
+        '| score | test | input | output | reason |',
+        '| --: | --- | --- | --- | --- |',
+        ...rows,
+        '',
+        '</details>',
+      ].join('\n'),
+    )
+  }
+  return blocks.length === 0 ? '' : ['### Lowest-scoring outputs', ...blocks].join('\n\n')
+}
+
+/**
+ * Text made safe for a Markdown table cell: HTML is written as entities (so no tag, comment or autolink forms),
+ * pipes and `@` (no mentions) as numeric entities, inline Markdown punctuation is backslash-escaped and line
+ * breaks become `<br>`. Cut to `max` characters first when given.
+ */
+export function escapeMarkdown(text: string, max?: number): string {
+  const cut = max === undefined ? text : shorten(text, max)
+  return cut
+    .replace(/[\\`*_{}[\]()#+!~]/g, '\\$&')
+    .replace(/[&<>|@]/g, (character) => ENTITIES[character]!)
+    .replace(/\r\n|\r|\n/g, '<br>')
+}
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '|': '&#124;',
+  '@': '&#64;',
+}
+
+/** Text for inside a code span: backticks and line breaks cannot end it early. */
+function escapeCode(text: string): string {
+  return text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ')
+}
+
+function fixed(value: number | null): string {
+  return value === null ? '-' : value.toFixed(3)
+}

@@ -1,0 +1,129 @@
+/**
+ * Internal to the reporter: checks the options of gates, baseline, history and the Markdown and HTML outputs,
+ * and fills in their defaults. Pure; called when the config loads, so a mistake stops the run before any test.
+ */
+import { dirname, join } from 'node:path'
+import { validateCalibrationGate } from '../calibration/status.ts'
+import { RubricArgumentError } from '../errors.ts'
+import type {
+  DriftOptions,
+  EvalsOptions,
+  RegressionPolicy,
+  RubricReporterOptions,
+  SuiteGates,
+} from '../types.ts'
+import { validateGates } from './gates.ts'
+import { DEFAULT_DRIFT } from './history.ts'
+
+/** What the reporter does after the table, every default filled in. */
+export interface ReportOptions {
+  gates: SuiteGates
+  baseline: string | false
+  regression: RegressionPolicy
+  history: string | false
+  drift: Required<DriftOptions> | false
+  markdown: string | false
+  githubSummary: boolean
+  html: string | false
+  worst: number
+}
+
+export const DEFAULT_HISTORY_FILE = '.vitest-rubric/history.jsonl'
+
+/**
+ * The history lives beside report.json: `.vitest-rubric/history.jsonl` unless `outputFile` moves the report, and
+ * none when `outputFile` is false (a reporter told to write no report writes no file).
+ */
+function defaultHistory(outputFile: string | false | undefined): string | false {
+  if (outputFile === false) return false
+  if (typeof outputFile !== 'string' || outputFile.trim() === '') return DEFAULT_HISTORY_FILE
+  return join(dirname(outputFile), 'history.jsonl')
+}
+export const DEFAULT_WORST = 5
+
+/** Validates `options` and fills in defaults; `where` names them in errors, for example `evals({ reporter })`. */
+export function resolveReportOptions(
+  options: RubricReporterOptions,
+  where = 'the reporter options',
+): ReportOptions {
+  return {
+    gates: options.gates === undefined ? {} : validateGates(options.gates, `${where}: gates`),
+    baseline: pathOption(options.baseline, 'baseline', where) ?? false,
+    regression: regressionOption(options.regression, where),
+    history: pathOption(options.history, 'history', where) ?? defaultHistory(options.outputFile),
+    drift: driftOption(options.drift, where),
+    markdown: pathOption(options.markdown, 'markdown', where) ?? false,
+    githubSummary: booleanOption(options.githubSummary, 'githubSummary', where) ?? true,
+    html: pathOption(options.html, 'html', where) ?? false,
+    worst: worstOption(options.worst, where),
+  }
+}
+
+/**
+ * The reporter options of an `evals()` project: its `reporter` options with the project's `gates`, `baseline` and
+ * `regression` (the reporter options win where both are set), validated now so that a mistake fails when the config
+ * loads, before any test runs.
+ */
+export function evalsReporterOptions(options: EvalsOptions): RubricReporterOptions {
+  const reporter: RubricReporterOptions = { ...(options.reporter || {}) }
+  if (options.gates !== undefined) reporter.gates ??= validateGates(options.gates)
+  if (options.baseline !== undefined && reporter.baseline === undefined) {
+    const baseline = pathOption(options.baseline, 'baseline', 'evals()')
+    if (baseline !== undefined) reporter.baseline = baseline
+  }
+  if (options.regression !== undefined)
+    reporter.regression ??= regressionOption(options.regression, 'evals()')
+  if (options.calibration !== undefined) reporter.calibration ??= validateCalibrationGate(options.calibration)
+  resolveReportOptions(reporter, 'evals({ reporter })')
+  return reporter
+}
+
+/** Checks `evals({ regression })` or the reporter option of the same name. */
+export function regressionOption(value: unknown, where: string): RegressionPolicy {
+  if (value === undefined) return 'warn'
+  if (value === 'warn' || value === 'fail') return value
+  throw new RubricArgumentError(
+    `${where}: regression is ${JSON.stringify(value)}; use 'warn' (print a P1 alert) or 'fail' (also fail the run).`,
+  )
+}
+
+/** A file path option: a non-empty string, or `false` for none. */
+export function pathOption(value: unknown, name: string, where: string): string | false | undefined {
+  if (value === undefined || value === false) return value
+  if (typeof value === 'string' && value.trim() !== '') return value
+  throw new RubricArgumentError(
+    `${where}: ${name} is ${JSON.stringify(value)}; give a file path relative to the Vitest root, or false for none.`,
+  )
+}
+
+function booleanOption(value: unknown, name: string, where: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value
+  throw new RubricArgumentError(`${where}: ${name} is ${JSON.stringify(value)}; use true or false.`)
+}
+
+function driftOption(value: unknown, where: string): Required<DriftOptions> | false {
+  if (value === false) return false
+  if (value === undefined) return DEFAULT_DRIFT
+  const drift = value as DriftOptions
+  const runs = drift.runs ?? DEFAULT_DRIFT.runs
+  const slope = drift.slope ?? DEFAULT_DRIFT.slope
+  if (typeof value !== 'object' || value === null || !Number.isInteger(runs) || runs < 3) {
+    throw new RubricArgumentError(
+      `${where}: drift.runs is ${JSON.stringify(drift?.runs)}; give a whole number of runs, at least 3 (default 5).`,
+    )
+  }
+  if (typeof slope !== 'number' || !(slope >= 0 && slope <= 1)) {
+    throw new RubricArgumentError(
+      `${where}: drift.slope is ${JSON.stringify(slope)}; give the fall of the mean per run, between 0 and 1 (default 0.01).`,
+    )
+  }
+  return { runs, slope }
+}
+
+function worstOption(value: unknown, where: string): number {
+  if (value === undefined) return DEFAULT_WORST
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value
+  throw new RubricArgumentError(
+    `${where}: worst is ${JSON.stringify(value)}; give how many outputs to show per dimension, a whole number (default 5).`,
+  )
+}

@@ -1,0 +1,205 @@
+/**
+ * The published schema of `report.json` (exported as `reportSchema`): other tools validate a report with it, and
+ * vitest-rubric reads baselines through it. `schemaVersion` is bumped on any change that a reader of an older
+ * report would misread; fields are only added within a version.
+ */
+import { z } from 'zod'
+
+/** The version of the report this package writes. */
+export const REPORT_SCHEMA_VERSION = 2
+
+const tokenUsageSchema = z.object({ prompt: z.number(), completion: z.number(), total: z.number() })
+
+/** The floors the records of a dimension were held to. */
+const floorSummarySchema = z.object({
+  /** The floor most records were held to (the higher one on a tie). */
+  common: z.number(),
+  min: z.number(),
+  max: z.number(),
+})
+
+/** The statistics of one dimension over a set of records. */
+export const dimensionStatsSchema = z.object({
+  dimension: z.string(),
+  /** Records with a score; error records are not scores. */
+  n: z.number().int().nonnegative(),
+  /** Mean score, `null` when `n` is 0. */
+  mean: z.number().nullable(),
+  /** 10th percentile of the scores (linear interpolation, numpy's default), `null` when `n` is 0. */
+  p10: z.number().nullable(),
+  min: z.number().nullable(),
+  /** Scored records that reached their own floor. */
+  passed: z.number().int().nonnegative(),
+  /** `passed / n`, `null` when `n` is 0. */
+  passRate: z.number().nullable(),
+  /** Records whose judgment is an error (no score). */
+  errors: z.number().int().nonnegative(),
+  floor: floorSummarySchema,
+  /** Tokens of the live records. */
+  tokens: z.number().nonnegative(),
+  /** Cost in US dollars of the live records (0 when the judge's model has no price). */
+  costUsd: z.number().nonnegative().default(0),
+  /** Records judged live in this run. */
+  live: z.number().int().nonnegative(),
+  /** Records read from the judgment store. */
+  stored: z.number().int().nonnegative(),
+})
+
+const dimensionStatsMapSchema = z.record(z.string(), dimensionStatsSchema)
+
+/** A judge that made at least one record. */
+export const judgeSummarySchema = z.object({ id: z.string(), name: z.string(), model: z.string().nullable() })
+
+/** The statistics a suite gate can hold a dimension to. */
+export const gateStatisticSchema = z.enum(['mean', 'passRate', 'p10', 'min'])
+
+/** One suite gate checked against the run: `value >= bound`. */
+export const gateResultSchema = z.object({
+  dimension: z.string(),
+  statistic: gateStatisticSchema,
+  bound: z.number(),
+  /** The statistic over the run; `null` when the dimension has no score. */
+  value: z.number().nullable(),
+  /** `skipped` when the run recorded nothing on the dimension (for example a filtered run). */
+  status: z.enum(['passed', 'failed', 'skipped']),
+})
+
+/** How the mean of a dimension changed against the baseline, over the outputs both runs scored. */
+export const dimensionChangeSchema = z.object({
+  dimension: z.string(),
+  /** Outputs scored on this dimension by both runs (paired by location, see `compareReports`). */
+  pairs: z.number().int().nonnegative(),
+  /** Means over the pairs; `null` without pairs. */
+  baseMean: z.number().nullable(),
+  headMean: z.number().nullable(),
+  /** `headMean - baseMean`, with its paired bootstrap interval; `null` without pairs. */
+  diff: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  /**
+   * `improved` or `regressed` when the interval excludes 0, `unchanged` when it holds 0 (within noise),
+   * `incomparable` with fewer than 5 pairs (too few to tell a change from noise).
+   */
+  verdict: z.enum(['improved', 'unchanged', 'regressed', 'incomparable']),
+  /** Scored outputs only the head run has. */
+  added: z.number().int().nonnegative(),
+  /** Scored outputs only the baseline has. */
+  removed: z.number().int().nonnegative(),
+})
+
+/** The comparison of the run with a baseline report. */
+export const baselineComparisonSchema = z.object({
+  /** The baseline file as configured, or as given on the command line. */
+  file: z.string(),
+  /** When the baseline report was built, and at which commit. */
+  createdAt: z.string().nullable(),
+  commit: z.string().nullable(),
+  /** The confidence level of the intervals, the number of bootstrap resamples and the seed. */
+  level: z.number(),
+  resamples: z.number().int().positive(),
+  seed: z.number().int(),
+  dimensions: z.array(dimensionChangeSchema),
+})
+
+/** A drift alert. P0: a suite gate is broken; P1: a significant drop against the baseline; P2: a slow drift. */
+export const alertSchema = z.object({
+  tier: z.enum(['P0', 'P1', 'P2']),
+  kind: z.enum(['gate', 'regression', 'drift']),
+  dimension: z.string(),
+  /** One line, without the tier, for example `faithfulness mean 0.812 < 0.850`. */
+  message: z.string(),
+})
+
+const judgmentErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  status: z.number().optional(),
+  requestId: z.string().optional(),
+})
+
+/** One dimension of one judgment, from the last attempt of its test. Absent values are `null`. */
+export const reportJudgmentSchema = z.object({
+  /** The eval file, relative to the Vitest root, with `/` separators. */
+  file: z.string(),
+  /** The test's full name: its suites and its own name, joined with ` > `. */
+  test: z.string(),
+  project: z.string(),
+  /** The test's final state. */
+  state: z.enum(['passed', 'failed', 'skipped', 'pending']),
+  assertion: z.string(),
+  dimension: z.string(),
+  /** Normalised score in [0, 1], `null` when the judgment is an error. */
+  score: z.number().nullable(),
+  floor: z.number(),
+  pass: z.boolean().nullable(),
+  reason: z.string(),
+  judgeId: z.string(),
+  judgeName: z.string(),
+  model: z.string().nullable(),
+  rubricId: z.string(),
+  /** The content hash of the dataset the judged row came from, when the test recorded one. */
+  datasetHash: z.string().nullable(),
+  tokens: tokenUsageSchema.nullable(),
+  /** This dimension's share of the judge call's cost in US dollars; `null` when stored or without a price. */
+  costUsd: z.number().nullable().default(null),
+  /** Calls of the judgment retried after transient failures (429, 5xx, timeouts, connection errors). */
+  retries: z.number().int().nonnegative().default(0),
+  latencyMs: z.number(),
+  source: z.enum(['live', 'stored']),
+  error: judgmentErrorSchema.nullable(),
+  retry: z.number().int().nonnegative(),
+  input: z.string().nullable(),
+  output: z.string(),
+  /** The id of the `describeEval` row the judgment was made for (absent for other tests). */
+  rowId: z.string().optional(),
+  /** The name of the dataset of that row. */
+  dataset: z.string().optional(),
+  /** The row's metadata (for example `segment`), for grouping. */
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+})
+
+/** `report.json`: the versioned document of one run, the source of every other rendering. */
+export const reportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  /** ISO 8601 time the report was built. */
+  createdAt: z.string(),
+  vitestVersion: z.string(),
+  /** The git commit checked out when the run started, when the root is in a git work tree. */
+  commit: z.string().nullable(),
+  /** Every judge that made a record, with its model. */
+  judges: z.array(judgeSummarySchema),
+  /** Every rubric id records were scored against, sorted. */
+  rubricIds: z.array(z.string()),
+  /** The content hashes of the datasets the judged rows came from, sorted (empty when no test recorded one). */
+  datasetHashes: z.array(z.string()),
+  summary: z.object({
+    totals: z.object({
+      records: z.number().int().nonnegative(),
+      liveCalls: z.number().int().nonnegative(),
+      storedCalls: z.number().int().nonnegative(),
+      tokens: z.number().nonnegative(),
+      /** The cost of the live calls in US dollars, `null` when no record carried a cost. */
+      costUsd: z.number().nullable(),
+      /** Retries of live judge calls after transient failures, over the run's judgments. */
+      retries: z.number().int().nonnegative().default(0),
+    }),
+    /** Per dimension over the whole run, in name order. */
+    run: dimensionStatsMapSchema,
+    /** Per file (relative to the Vitest root), in file order, each per dimension. */
+    files: z.record(z.string(), dimensionStatsMapSchema),
+  }),
+  /** The suite gates checked against the run, in dimension then statistic order. */
+  gates: z.array(gateResultSchema),
+  /** The comparison with the baseline, `null` when none was configured or found. */
+  baseline: baselineComparisonSchema.nullable(),
+  /** Every alert of the run, P0 first. */
+  alerts: z.array(alertSchema),
+  judgments: z.array(reportJudgmentSchema),
+})
+
+export type RubricReport = z.output<typeof reportSchema>
+export type ReportJudgment = z.output<typeof reportJudgmentSchema>
+export type GateResult = z.output<typeof gateResultSchema>
+export type DimensionChange = z.output<typeof dimensionChangeSchema>
+export type BaselineComparison = z.output<typeof baselineComparisonSchema>
+export type RubricAlert = z.output<typeof alertSchema>

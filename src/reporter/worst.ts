@@ -1,0 +1,24 @@
+/**
+ * Internal to the reporter: the lowest-scoring outputs of a dimension, shown by the Markdown summary and the HTML
+ * report. Pure.
+ */
+import type { ReportJudgment, RubricReport } from './schema.ts'
+
+/**
+ * The `count` scored judgments of `dimension` with the lowest scores, lowest first; equal scores keep report
+ * order. Error judgments are not scores and are left out.
+ */
+export function worstJudgments(report: RubricReport, dimension: string, count: number): ReportJudgment[] {
+  return report.judgments
+    .filter((judgment) => judgment.dimension === dimension && judgment.score !== null)
+    .map((judgment, index) => ({ judgment, index }))
+    .sort((a, b) => a.judgment.score! - b.judgment.score! || a.index - b.index)
+    .slice(0, count)
+    .map(({ judgment }) => judgment)
+}
+
+/** `text` cut to `max` characters (whole code points), with an ellipsis when it was longer. */
+export function shorten(text: string, max: number): string {
+  const characters = Array.from(text)
+  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`
+}

@@ -1,0 +1,82 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import type { EvalsOptions } from '../src/types.ts'
+import { gate, type JudgeServer, reply, requestedVerdict, startJudgeServer } from './support/judge-server.ts'
+import { fixture, runEvals } from './support/run-vitest.ts'
+import { judgedOutput } from './support/scripted-judge.ts'
+
+// The global judge limit, end to end: four eval files in several workers, each call held by the judge server
+// for a while so that calls overlap, and the server counting how many it is answering at once.
+
+let server: JudgeServer
+const held = gate()
+
+beforeAll(async () => {
+  server = await startJudgeServer()
+})
+afterAll(async () => {
+  held.open()
+  await server.close()
+})
+beforeEach(() => {
+  server.reset()
+  server.respond((request) => {
+    const output = judgedOutput(request)
+    const quality = Number(/quality:(\d)/.exec(output)?.[1] ?? 3)
+    const verdict = reply.verdict(
+      Object.fromEntries(requestedVerdict(request.body).dimensions.map((name) => [name, quality])),
+    )
+    return reply.held(output.includes('hold') ? held.promise : delay(40), verdict)
+  })
+})
+
+const judge = (concurrency: number) => ({
+  model: 'judge-model',
+  baseURL: server.baseURL,
+  apiKey: 'test-key',
+  maxRetries: 0,
+  concurrency,
+})
+
+function run(name: string, options: EvalsOptions, maxWorkers = 3) {
+  return runEvals(fixture('e2e', name), { store: 'off', ...options }, { cli: { maxWorkers } })
+}
+
+describe('global judge concurrency', () => {
+  test('with concurrent tests, calls in flight across workers never exceed the limit', async () => {
+    const { exitCode, report } = await run('concurrency', { judge: judge(3) })
+    expect(exitCode).toBe(0)
+    expect(report.summary.totals.liveCalls).toBe(18)
+    expect(server.chatRequests).toHaveLength(18)
+    expect(server.maxInFlight).toBe(3)
+  })
+
+  test("with Vitest's default (sequential tests, parallel files), the limit holds too", async () => {
+    const { exitCode } = await run('concurrency', { judge: judge(2), concurrent: false })
+    expect(exitCode).toBe(0)
+    expect(server.chatRequests).toHaveLength(18)
+    expect(server.maxInFlight).toBe(2)
+  })
+
+  test('without a tight limit the same suite has more calls in flight (the check can fail)', async () => {
+    const { exitCode } = await run('concurrency', { judge: judge(100) })
+    expect(exitCode).toBe(0)
+    expect(server.maxInFlight).toBeGreaterThan(3)
+  })
+})
+
+describe('test timeout', () => {
+  test("cancels the judge call through the test's signal and gives its slot to the next test", async () => {
+    const { exitCode, output, modules } = await run('test-timeout', { judge: judge(1) }, 1)
+    expect(exitCode).toBe(1)
+    expect(output).toContain('Test timed out in <time>')
+    const states = Array.from(modules[0]!.children.allTests(), (t) => [t.name, t.result().state])
+    expect(states).toEqual([
+      ['times out while the judge holds the call', 'failed'],
+      ['gets the slot the timed-out test held', 'passed'],
+    ])
+    // The held call's connection was closed by the abort: the server answers nothing any more.
+    expect(server.chatRequests).toHaveLength(2)
+    expect(server.inFlight).toBe(0)
+  })
+})

@@ -1,0 +1,167 @@
+import { describe, expect, test } from 'vitest'
+import { evals } from '../src/config.ts'
+import { summarize } from '../src/reporter/aggregate.ts'
+import { evaluateRun, failureReasons } from '../src/reporter/evaluate-run.ts'
+import { evaluateGates, formatGate, gateAlerts, validateGates } from '../src/reporter/gates.ts'
+import { evalsReporterOptions, resolveReportOptions } from '../src/reporter/options.ts'
+import { reportOf, scoredRecords } from './support/reports.ts'
+
+const run = summarize([
+  ...scoredRecords('faithfulness', [1, 0.75, 0.75, 0.5]),
+  ...scoredRecords('safety', [1, 1, 0.75]),
+  ...scoredRecords('tone', [null, null]),
+]).run
+
+describe('validateGates', () => {
+  test('returns the gates as written when every bound is a statistic in [0, 1]', () => {
+    const gates = { faithfulness: { mean: 0.85, passRate: 0.9, p10: 0.5 }, safety: { min: 1 } }
+    expect(validateGates(gates)).toEqual(gates)
+  })
+
+  test.each([
+    [
+      { faithfulness: { avg: 0.8 } },
+      'evals({ gates }).faithfulness has the unknown statistic "avg"; use mean, passRate, p10, min.',
+    ],
+    [
+      { faithfulness: { mean: 85 } },
+      'evals({ gates }).faithfulness.mean is 85; a bound is a number between 0 and 1',
+    ],
+    [{ faithfulness: { mean: -0.1 } }, 'evals({ gates }).faithfulness.mean is -0.1;'],
+    [{ faithfulness: { mean: '0.8' } }, 'evals({ gates }).faithfulness.mean is "0.8";'],
+    [{ faithfulness: { mean: Number.NaN } }, 'evals({ gates }).faithfulness.mean is NaN;'],
+    [{ faithfulness: 0.8 }, 'evals({ gates }).faithfulness is 0.8; write the bounds of its statistics'],
+    [{ faithfulness: {} }, 'evals({ gates }).faithfulness bounds no statistic'],
+    [[0.8], 'evals({ gates }) is an array; write an object keyed by dimension name'],
+  ])('rejects %j with a message that names the fault', (gates, message) => {
+    expect(() => validateGates(gates)).toThrow(message)
+  })
+
+  test('evals() rejects bad gates when the config loads, before any test runs', () => {
+    expect(() => evals({ gates: { faithfulness: { median: 0.8 } } as never })).toThrow(
+      'has the unknown statistic "median"',
+    )
+    expect(() => evals({ regression: 'error' as never })).toThrow("use 'warn' (print a P1 alert) or 'fail'")
+    expect(() => evals({ gates: { safety: { min: 1 } }, reporter: false })).toThrow('turns it off')
+  })
+})
+
+describe('evaluateGates', () => {
+  test('passes a statistic at or above its bound and fails one below, naming value and bound', () => {
+    const results = evaluateGates({ faithfulness: { min: 0.6, mean: 0.75 }, safety: { min: 1 } }, run)
+    expect(results).toEqual([
+      { dimension: 'faithfulness', statistic: 'mean', bound: 0.75, value: 0.75, status: 'passed' },
+      { dimension: 'faithfulness', statistic: 'min', bound: 0.6, value: 0.5, status: 'failed' },
+      { dimension: 'safety', statistic: 'min', bound: 1, value: 0.75, status: 'failed' },
+    ])
+    expect(results.map(formatGate)).toEqual([
+      'faithfulness mean 0.750 >= 0.750',
+      'faithfulness min 0.500 < 0.600',
+      'safety min 0.750 < 1.000',
+    ])
+  })
+
+  test('pass rate and p10 come from the same statistics as the table', () => {
+    const results = evaluateGates({ faithfulness: { passRate: 1, p10: 0.5 } }, run)
+    expect(results.map((result) => [result.statistic, result.value, result.status])).toEqual([
+      ['passRate', 1, 'passed'],
+      ['p10', 0.575, 'passed'],
+    ])
+  })
+
+  test('a mean that floating point puts a hair below its bound reaches it', () => {
+    const tenths = summarize(scoredRecords('faithfulness', [0.7, 0.8, 0.9, 1, 0.85, 0.85])).run
+    expect(tenths[0]!.mean).not.toBe(0.85)
+    expect(evaluateGates({ faithfulness: { mean: 0.85 } }, tenths)[0]!.status).toBe('passed')
+  })
+
+  test('a dimension with only error judgments fails; one the run never scored is skipped', () => {
+    const results = evaluateGates({ tone: { mean: 0.5 }, coherence: { mean: 0.5 } }, run)
+    expect(results).toEqual([
+      { dimension: 'coherence', statistic: 'mean', bound: 0.5, value: null, status: 'skipped' },
+      { dimension: 'tone', statistic: 'mean', bound: 0.5, value: null, status: 'failed' },
+    ])
+    expect(results.map(formatGate)).toEqual([
+      'coherence mean: not scored in this run (skipped)',
+      'tone mean: no scores (every judgment is an error) < 0.500',
+    ])
+  })
+
+  test('each failed gate is a P0 alert', () => {
+    const alerts = gateAlerts(evaluateGates({ safety: { min: 1 }, faithfulness: { mean: 0.5 } }, run))
+    expect(alerts).toEqual([
+      { tier: 'P0', kind: 'gate', dimension: 'safety', message: 'safety min 0.750 < 1.000' },
+    ])
+  })
+})
+
+describe('evaluateRun', () => {
+  const head = reportOf(scoredRecords('faithfulness', [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]))
+  const base = reportOf(scoredRecords('faithfulness', [1, 1, 1, 1, 1, 1]))
+
+  test('a broken gate always fails the run; a regression only with regression: fail', () => {
+    const evaluation = evaluateRun(head, {
+      gates: { faithfulness: { mean: 0.6 } },
+      baseline: { report: base, file: 'evals/baseline.json' },
+      drift: false,
+    })
+    expect(evaluation.alerts.map((alert) => `${alert.tier} ${alert.message}`)).toEqual([
+      'P0 faithfulness mean 0.500 < 0.600',
+      'P1 faithfulness mean -0.500 [-0.500, -0.500] against evals/baseline.json (6 paired outputs)',
+    ])
+    expect(failureReasons(evaluation, 'warn').map((alert) => alert.tier)).toEqual(['P0'])
+    expect(failureReasons(evaluation, 'fail').map((alert) => alert.tier)).toEqual(['P0', 'P1'])
+  })
+
+  test('without gates, baseline or history nothing is alerted', () => {
+    expect(evaluateRun(head, { gates: {}, drift: false })).toEqual({
+      gates: [],
+      baseline: null,
+      drift: [],
+      alerts: [],
+    })
+  })
+})
+
+describe('reporter options', () => {
+  test('defaults: no gates, no baseline, warn, history beside report.json, drift over 5 runs', () => {
+    expect(resolveReportOptions({})).toEqual({
+      gates: {},
+      baseline: false,
+      regression: 'warn',
+      history: '.vitest-rubric/history.jsonl',
+      drift: { runs: 5, slope: 0.01 },
+      markdown: false,
+      githubSummary: true,
+      html: false,
+      worst: 5,
+    })
+    expect(resolveReportOptions({ outputFile: 'out/run.json' }).history).toBe('out/history.jsonl')
+  })
+
+  test('evals() options reach the reporter, the reporter options winning', () => {
+    expect(
+      evalsReporterOptions({
+        gates: { safety: { min: 1 } },
+        baseline: 'evals/baseline.json',
+        regression: 'fail',
+        reporter: { html: 'report.html', regression: 'warn' },
+      }),
+    ).toEqual({
+      html: 'report.html',
+      regression: 'warn',
+      gates: { safety: { min: 1 } },
+      baseline: 'evals/baseline.json',
+    })
+  })
+
+  test.each([
+    [{ drift: { runs: 2 } }, 'drift.runs is 2; give a whole number of runs, at least 3'],
+    [{ drift: { slope: 2 } }, 'drift.slope is 2; give the fall of the mean per run, between 0 and 1'],
+    [{ worst: -1 }, 'worst is -1'],
+    [{ html: '' }, 'html is ""; give a file path'],
+    [{ baseline: 3 }, 'baseline is 3; give a file path'],
+  ])('rejects %j', (options, message) => {
+    expect(() => resolveReportOptions(options as never)).toThrow(message)
+  })
+})

@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest'
+import type { LocatedRecord } from '../src/reporter/collect.ts'
+import { groupFields, renderGroups, summarizeGroups } from '../src/reporter/group-by.ts'
+
+function record(
+  dimension: string,
+  score: number | null,
+  metadata?: LocatedRecord['metadata'],
+): LocatedRecord {
+  return {
+    file: 'qa.eval.ts',
+    test: 'qa > row',
+    project: 'evals',
+    state: 'passed',
+    call: 'c1',
+    callId: 'c1',
+    assertion: 'describeEval',
+    dimension,
+    score,
+    floor: 0.5,
+    pass: score === null ? null : score >= 0.5,
+    reason: 'because',
+    judgeId: 'j1',
+    judgeName: 'judge',
+    rubricId: 'r1',
+    latencyMs: 10,
+    source: 'stored',
+    retry: 0,
+    output: 'answer',
+    ...(score === null ? { error: { code: 'RUBRIC_JUDGE_HTTP', message: 'down' } } : {}),
+    ...(metadata ? { metadata } : {}),
+  }
+}
+
+const records = [
+  record('faithfulness', 1, { segment: 'shipping', tier: 2 }),
+  record('faithfulness', 0.25, { segment: 'billing', tier: 10 }),
+  record('faithfulness', 0.75, { segment: 'billing', tier: 2 }),
+  record('tone', 0.5, { segment: 'billing' }),
+  record('faithfulness', null, { segment: 'shipping' }),
+  record('faithfulness', 0.5),
+]
+
+describe('groupBy', () => {
+  test('aggregates every dimension per value of a metadata field, values in natural order, (none) last', () => {
+    const grouped = summarizeGroups(records, 'segment')
+    expect(grouped.matched).toBe(5)
+    expect(
+      grouped.groups.map(({ value, dimensions }) => [
+        value,
+        dimensions.map((d) => `${d.dimension} n=${d.n} mean=${d.mean} errors=${d.errors}`),
+      ]),
+    ).toEqual([
+      ['billing', ['faithfulness n=2 mean=0.5 errors=0', 'tone n=1 mean=0.5 errors=0']],
+      ['shipping', ['faithfulness n=1 mean=1 errors=1']],
+      ['(none)', ['faithfulness n=1 mean=0.5 errors=0']],
+    ])
+    expect(summarizeGroups(records, 'tier').groups.map((group) => group.value)).toEqual(['2', '10', '(none)'])
+  })
+
+  test('renders a table per group', () => {
+    expect(renderGroups(summarizeGroups(records, 'segment'), { colors: false })).toMatchInlineSnapshot(`
+      " segment: billing
+         dimension     n  mean   p10   min      pass  floor  errors
+         faithfulness  2  0.50  0.30  0.25  1/2  50%   0.50       0
+         tone          1  0.50  0.50  0.50  1/1 100%   0.50       0
+
+       segment: shipping
+         dimension     n  mean   p10   min      pass  floor  errors
+         faithfulness  1  1.00  1.00  1.00  1/1 100%   0.50       1
+
+       segment: (none)
+         dimension     n  mean   p10   min      pass  floor  errors
+         faithfulness  1  0.50  0.50  0.50  1/1 100%   0.50       0"
+    `)
+  })
+
+  test('says so when no record carries the field', () => {
+    expect(renderGroups(summarizeGroups(records, 'locale'), { colors: false })).toBe(
+      ' groupBy "locale": no record carries this metadata field (rows of describeEval carry their dataset metadata)',
+    )
+  })
+
+  test('the option takes one field or several', () => {
+    expect(groupFields(undefined)).toEqual([])
+    expect(groupFields('segment')).toEqual(['segment'])
+    expect(groupFields(['segment', 'locale', 'segment', ''])).toEqual(['segment', 'locale'])
+  })
+})

@@ -1,0 +1,117 @@
+import { describe, expect, test } from 'vitest'
+import { evaluateRun, withEvaluation } from '../src/reporter/evaluate-run.ts'
+import type { HistoryEntry } from '../src/reporter/history.ts'
+import { renderHtml } from '../src/reporter/html.ts'
+import { histogramCounts, histogramSvg, trendSvg } from '../src/reporter/html-charts.ts'
+import { IMG_PAYLOAD, located, reportOf, SCRIPT_PAYLOAD } from './support/reports.ts'
+
+const base = reportOf([
+  located({ test: 'refunds', score: 1, output: 'Refunds take 14 days from the day we receive the item.' }),
+  located({ test: 'shipping', score: 0.75, output: 'Shipping is free over 50 euros.' }),
+])
+const head = reportOf(
+  [
+    located({
+      test: 'refunds',
+      score: 0.25,
+      output: 'Refunds take 30 days from the day we receive the item.',
+    }),
+    located({ test: 'shipping', score: 0.75, output: 'Shipping is free over 50 euros.' }),
+    located({
+      test: 'injection "quoted" <test>',
+      score: 0,
+      pass: false,
+      input: `${IMG_PAYLOAD} what?`,
+      output: `Sure. ${SCRIPT_PAYLOAD} ${IMG_PAYLOAD}`,
+      reason: `echoes markup ${SCRIPT_PAYLOAD}`,
+    }),
+    located({ test: 'refunds', dimension: 'odd "name" <dim>', score: 0.5, floor: 0.75, pass: false }),
+  ],
+  '2025-01-03T00:00:00Z',
+)
+const report = withEvaluation(
+  head,
+  evaluateRun(head, {
+    gates: { faithfulness: { mean: 0.9 } },
+    baseline: { report: base, file: 'evals/baseline.json' },
+    drift: false,
+  }),
+)
+const history: HistoryEntry[] = [
+  {
+    time: '2025-01-01T00:00:00.000Z',
+    commit: 'b'.repeat(40),
+    dimensions: { faithfulness: { mean: 0.9, n: 2, passRate: 1 } },
+  },
+  {
+    time: '2025-01-02T00:00:00.000Z',
+    commit: null,
+    dimensions: { faithfulness: { mean: 0.85, n: 2, passRate: 1 } },
+  },
+]
+
+describe('renderHtml', () => {
+  const html = renderHtml(report, { baseline: base, history })
+
+  test('one self-contained page: inline style, no script, nothing fetched, and a policy that forbids both', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true)
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;`,
+    )
+    expect(html).not.toMatch(/<(script|img|link|iframe|object|embed|base|form)\b/i)
+    expect(html).not.toMatch(/ (src|href|action)="(?!#)/i)
+  })
+
+  test('every judged text is escaped, in content and in attributes', () => {
+    expect(html).toContain(
+      'Sure. &lt;script&gt;document.title = &quot;pwned&quot;; window.__pwned = true; alert(1)&lt;/script&gt;',
+    )
+    expect(html).toContain(
+      '&lt;img src=x onerror=&quot;document.title = &#39;pwned&#39;; window.__pwned = true; alert(2)&quot;&gt; what?',
+    )
+    expect(html).toContain('injection &quot;quoted&quot; &lt;test&gt;')
+    expect(html).toContain('<h2>odd &quot;name&quot; &lt;dim&gt;</h2>')
+    expect(html).toContain('id="dimension-odd.20.22name.22.20.3cdim.3e"')
+    expect(html).not.toContain('onerror="')
+  })
+
+  test('a histogram and a trend per dimension, with the floor marked', () => {
+    expect(html.match(/<svg class="chart histogram"/g)).toHaveLength(2)
+    expect(html.match(/<svg class="chart trend"/g)).toHaveLength(2)
+    expect(html).toContain('<title>floor 0.50</title>')
+    expect(html).toContain('<title>floor 0.75</title>')
+    // Two runs of history and this one: a line through three points.
+    expect(html).toMatch(/<polyline class="trend" points="[\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+"\/>/)
+  })
+
+  test('the table, gates and alerts, and for changed outputs a word diff against the baseline', () => {
+    expect(html).toContain('<td class="change incomparable">-0.375 [-0.750, +0.000] too few pairs</td>')
+    expect(html).toContain('<li class="gate failed">faithfulness mean 0.333 &lt; 0.900</li>')
+    expect(html).toContain('<strong>P0</strong> gate')
+    expect(html).toContain('baseline scored 1.000, now 0.250')
+    expect(html).toContain('Refunds take <del>14</del><ins>30</ins> days')
+    // The unchanged output has no diff.
+    expect(html.match(/class="diff"/g)).toHaveLength(1)
+  })
+
+  test('without history the trend has the run alone', () => {
+    const alone = renderHtml(head)
+    expect(alone).toContain('Mean faithfulness score over 1 run')
+    expect(alone).not.toContain('<polyline')
+  })
+})
+
+describe('charts', () => {
+  test('ten bins over [0, 1], the last one holding 1', () => {
+    expect(histogramCounts([0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.99, 1, 1])).toEqual([
+      2, 1, 1, 0, 0, 1, 0, 1, 0, 3,
+    ])
+  })
+
+  test('sizes are set on the svg so that it is drawn at that size without a stylesheet', () => {
+    expect(histogramSvg([0.5], 0.5, 'x')).toMatch(
+      /^<svg class="chart histogram" [^>]*width="360" height="180"/,
+    )
+    expect(trendSvg([], null, 'x')).toMatch(/^<svg class="chart trend" [^>]*width="360" height="180"/)
+  })
+})

@@ -1,0 +1,188 @@
+import { describe, expect, test } from 'vitest'
+import { RubricArgumentError } from '../src/errors.ts'
+import { BudgetSpentError, createLocalLimiter, formatUsd, judgeLimits } from '../src/judge/limiter/limiter.ts'
+import { type Clock, type Grant, type JudgeLimits, LimiterCore } from '../src/judge/limiter/limits.ts'
+
+/** A clock whose time moves only when a test says so. */
+function manualClock() {
+  let time = 0
+  let timers: { at: number; callback: () => void; id: number }[] = []
+  let ids = 0
+  const clock: Clock = {
+    now: () => time,
+    setTimeout: (callback, ms) => {
+      timers.push({ at: time + ms, callback, id: ++ids })
+      return ids
+    },
+    clearTimeout: (id) => {
+      timers = timers.filter((timer) => timer.id !== id)
+    },
+  }
+  const advance = (ms: number) => {
+    time += ms
+    for (;;) {
+      const due = timers.filter((timer) => timer.at <= time).sort((a, b) => a.at - b.at)[0]
+      if (!due) break
+      timers = timers.filter((timer) => timer !== due)
+      due.callback()
+    }
+  }
+  return { clock, advance }
+}
+
+function limiter(limits: JudgeLimits) {
+  const { clock, advance } = manualClock()
+  const core = new LimiterCore(limits, clock)
+  const grants: { name: string; grant: Grant }[] = []
+  const ask = (name: string, tokens = 0) => core.request(tokens, (grant) => grants.push({ name, grant }))
+  const granted = () => grants.filter((entry) => entry.grant.ok).map((entry) => entry.name)
+  const leaseOf = (name: string) => {
+    const entry = grants.find((candidate) => candidate.name === name)
+    if (!entry?.grant.ok) throw new Error(`${name} holds no slot`)
+    return entry.grant.lease
+  }
+  return { core, ask, grants, granted, leaseOf, advance }
+}
+
+describe('LimiterCore', () => {
+  test('never has more calls in flight than the concurrency, and serves waiters first come first served', () => {
+    const { core, ask, granted, leaseOf } = limiter({ concurrency: 2 })
+    for (const name of ['a', 'b', 'c', 'd']) ask(name)
+    expect(granted()).toEqual(['a', 'b'])
+    expect(core.snapshot()).toMatchObject({ inFlight: 2, waiting: 2 })
+    core.release(leaseOf('b'))
+    expect(granted()).toEqual(['a', 'b', 'c'])
+    core.release(leaseOf('a'))
+    core.release(leaseOf('c'))
+    core.release(leaseOf('d'))
+    expect(core.snapshot()).toMatchObject({ inFlight: 0, maxInFlight: 2, waiting: 0, granted: 4 })
+  })
+
+  test('a cancelled request leaves the queue; a released lease is released once', () => {
+    const { core, ask, granted, leaseOf } = limiter({ concurrency: 1 })
+    ask('a')
+    const b = ask('b')
+    ask('c')
+    expect(core.cancel(b)).toBe(true)
+    expect(core.cancel(b)).toBe(false)
+    core.release(leaseOf('a'))
+    core.release(leaseOf('a'))
+    expect(granted()).toEqual(['a', 'c'])
+    expect(core.snapshot().inFlight).toBe(1)
+  })
+
+  test('starts at most requestsPerMinute calls in any 60 s window', () => {
+    const { core, ask, granted, leaseOf, advance } = limiter({ concurrency: 10, requestsPerMinute: 2 })
+    ask('a')
+    advance(10_000)
+    ask('b')
+    ask('c')
+    core.release(leaseOf('a'))
+    expect(granted()).toEqual(['a', 'b'])
+    advance(49_999)
+    expect(granted()).toEqual(['a', 'b'])
+    advance(1)
+    expect(granted()).toEqual(['a', 'b', 'c'])
+  })
+
+  test('keeps tokensPerMinute, counting the usage once known instead of the estimate', () => {
+    const { core, ask, granted, leaseOf, advance } = limiter({ concurrency: 10, tokensPerMinute: 1000 })
+    ask('a', 600)
+    ask('b', 600)
+    expect(granted()).toEqual(['a'])
+    // a used far less than estimated: b fits now.
+    core.release(leaseOf('a'), { tokens: 300, costUsd: 0 })
+    expect(granted()).toEqual(['a', 'b'])
+    ask('c', 200)
+    expect(granted()).toEqual(['a', 'b'])
+    advance(60_000)
+    expect(granted()).toEqual(['a', 'b', 'c'])
+    expect(core.snapshot().tokens).toBe(300)
+  })
+
+  test('lets a call bigger than the whole token allowance run alone', () => {
+    const { ask, granted } = limiter({ concurrency: 10, tokensPerMinute: 100 })
+    ask('huge', 5000)
+    expect(granted()).toEqual(['huge'])
+  })
+
+  test('refuses every call once the budget is spent, counting them, and starts afresh on a new run', () => {
+    const { core, ask, grants, granted, leaseOf } = limiter({ concurrency: 1, budgetUsd: 0.01 })
+    ask('a')
+    ask('b')
+    ask('c')
+    core.release(leaseOf('a'), { tokens: 100, costUsd: 0.004 })
+    core.release(leaseOf('b'), { tokens: 100, costUsd: 0.007 })
+    expect(granted()).toEqual(['a', 'b'])
+    expect(grants.at(-1)).toEqual({
+      name: 'c',
+      grant: { ok: false, reason: 'budget', spentUsd: 0.011, budgetUsd: 0.01 },
+    })
+    ask('d')
+    expect(core.snapshot()).toMatchObject({ refused: 2, spentUsd: 0.011, granted: 2 })
+    core.resetRun()
+    ask('e')
+    expect(granted()).toEqual(['a', 'b', 'e'])
+    expect(core.snapshot()).toMatchObject({ refused: 0, spentUsd: 0, granted: 1, inFlight: 1 })
+  })
+})
+
+describe('createLocalLimiter', () => {
+  test('a waiting acquire gives up with the reason of its signal', async () => {
+    const local = createLocalLimiter({ concurrency: 1 })
+    const held = await local.acquire({ tokens: 0 })
+    const controller = new AbortController()
+    const waiting = local.acquire({ tokens: 0, signal: controller.signal })
+    controller.abort(new Error('test timed out'))
+    await expect(waiting).rejects.toThrow('test timed out')
+    held.release()
+    expect(local.core.snapshot()).toMatchObject({ inFlight: 0, waiting: 0 })
+    await expect(local.acquire({ tokens: 0, signal: controller.signal })).rejects.toThrow('test timed out')
+  })
+
+  test('rejects with BudgetSpentError once the budget is spent', async () => {
+    const local = createLocalLimiter({ concurrency: 2, budgetUsd: 0.5 })
+    ;(await local.acquire({ tokens: 0 })).release({ tokens: 10, costUsd: 0.5 })
+    const refused = local.acquire({ tokens: 0 })
+    await expect(refused).rejects.toBeInstanceOf(BudgetSpentError)
+    await expect(refused).rejects.toMatchObject({
+      code: 'RUBRIC_JUDGE_BUDGET',
+      message: expect.stringContaining(
+        'the judge budget of $0.50 for this run is spent ($0.50 on live calls)',
+      ),
+    })
+  })
+})
+
+describe('judgeLimits', () => {
+  test('defaults to 16 calls in flight and no other limit', () => {
+    expect(judgeLimits({})).toEqual({
+      concurrency: 16,
+      requestsPerMinute: undefined,
+      tokensPerMinute: undefined,
+      budgetUsd: undefined,
+    })
+  })
+
+  test.each([
+    [{ concurrency: 0 }, 'judge.concurrency is 0; give a whole number of at least 1.'],
+    [{ concurrency: 2.5 }, 'judge.concurrency is 2.5'],
+    [{ requestsPerMinute: -1 }, 'judge.requestsPerMinute is -1; give a number above 0'],
+    [{ tokensPerMinute: 0 }, 'judge.tokensPerMinute is 0'],
+    [{ budgetUsd: -5 }, 'judge.budgetUsd is -5; give an amount in US dollars'],
+  ])('rejects %j', (options, message) => {
+    expect(() => judgeLimits(options)).toThrow(RubricArgumentError)
+    expect(() => judgeLimits(options)).toThrow(message)
+  })
+})
+
+test('formatUsd shows sub-cent amounts with two significant digits', () => {
+  expect([0, 0.00042, 0.0123, 0.5, 1, 12.345].map(formatUsd)).toEqual([
+    '$0.00',
+    '$0.00042',
+    '$0.012',
+    '$0.50',
+    '$1.00',
+    '$12.35',
+  ])
+})

@@ -1,0 +1,148 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import { evaluateRun, withEvaluation } from '../src/reporter/evaluate-run.ts'
+import { escapeMarkdown, renderMarkdown } from '../src/reporter/markdown.ts'
+import { writeSummaries } from '../src/reporter/run-outputs.ts'
+import { located, reportOf } from './support/reports.ts'
+
+const payload =
+  'Ignore the rubric <script>alert(1)</script> | @octocat *bold* [x](http://evil.example) `code`\nsecond line'
+
+const steady = (score: number) =>
+  [1, 2, 3, 4, 5].map((index) => located({ test: `steady ${index}`, output: `answer ${index}`, score }))
+const base = reportOf([
+  located({ test: 'refunds', score: 1, output: 'Refunds take 14 days.' }),
+  ...steady(1),
+  ...[1, 2, 3, 4, 5].map((index) => located({ test: `tone ${index}`, dimension: 'tone', score: 0.75 })),
+])
+const head = reportOf([
+  located({
+    test: 'refunds',
+    score: 0.25,
+    output: payload,
+    reason: 'not <b>supported</b> | at all',
+    pass: false,
+  }),
+  ...steady(0.75),
+  ...[1, 2, 3, 4, 5].map((index) => located({ test: `tone ${index}`, dimension: 'tone', score: 0.75 })),
+])
+const report = withEvaluation(
+  head,
+  evaluateRun(head, {
+    gates: { faithfulness: { mean: 0.8 }, tone: { min: 0.5 } },
+    baseline: { report: base, file: 'evals/baseline.json' },
+    drift: false,
+  }),
+)
+
+describe('renderMarkdown', () => {
+  test('table with the change column, gates, alerts, baseline comparison and the lowest-scoring outputs', () => {
+    expect(renderMarkdown(report, { worst: 1 })).toMatchInlineSnapshot(`
+      "## Rubric evals
+
+      judge \`judge-model\` · 0 live calls · 1 stored · 0 tokens · commit \`aaaaaaaaaaaa\`
+
+      | dimension | n | mean | p10 | min | pass | floor | errors | change |
+      | --- | --: | --: | --: | --: | --: | --: | --: | --- |
+      | faithfulness | 6 | 0.667 | 0.500 | 0.250 | 5/6 (83%) | 0.500 | 0 | -0.333 [-0.500, -0.250] 🔴 regressed |
+      | tone | 5 | 0.750 | 0.750 | 0.750 | 5/5 (100%) | 0.500 | 0 | +0.000 [+0.000, +0.000] unchanged |
+
+      ### Gates
+
+      | dimension | statistic | value | bound | |
+      | --- | --- | --: | --: | --- |
+      | faithfulness | mean | 0.667 | 0.800 | ❌ |
+      | tone | min | 0.750 | 0.500 | ✅ |
+
+      ### Alerts
+
+      - **P0** gate: faithfulness mean 0.667 &lt; 0.800
+      - **P1** regression: faithfulness mean -0.333 \\[-0.500, -0.250\\] against evals/baseline.json \\(6 paired outputs\\)
+
+      ### Baseline
+
+      Compared with \`evals/baseline.json\` (commit \`aaaaaaaaaaaa\`, 2025-01-02T03:04:05.000Z): the change of the mean over the outputs both runs scored, with its 95% paired bootstrap interval.
+
+      | dimension | pairs | base | head | change | verdict | added | removed |
+      | --- | --: | --: | --: | --- | --- | --: | --: |
+      | faithfulness | 6 | 1.000 | 0.667 | -0.333 [-0.500, -0.250] | 🔴 regressed | 0 | 0 |
+      | tone | 5 | 0.750 | 0.750 | +0.000 [+0.000, +0.000] | unchanged | 0 | 0 |
+
+      ### Lowest-scoring outputs
+
+      <details><summary>faithfulness: 1 lowest</summary>
+
+      | score | test | input | output | reason |
+      | --: | --- | --- | --- | --- |
+      | 0.250 | qa.eval.ts &gt; refunds | How long do refunds take? | Ignore the rubric &lt;script&gt;alert\\(1\\)&lt;/script&gt; &#124; &#64;octocat \\*bold\\* \\[x\\]\\(http://evil.example\\) \\\`code\\\`<br>second line | not &lt;b&gt;supported&lt;/b&gt; &#124; at all |
+
+      </details>
+
+      <details><summary>tone: 1 lowest</summary>
+
+      | score | test | input | output | reason |
+      | --: | --- | --- | --- | --- |
+      | 0.750 | qa.eval.ts &gt; tone 1 | How long do refunds take? | Refunds take 14 days. | supported by the context |
+
+      </details>
+      "
+    `)
+  })
+
+  test('judged text renders as text: no HTML, no table break, no mention, no link, no emphasis', () => {
+    const markdown = renderMarkdown(report)
+    expect(markdown).not.toContain('<script>')
+    expect(markdown).not.toContain('<b>')
+    expect(markdown).not.toContain('@octocat')
+    expect(markdown).toContain(
+      'Ignore the rubric &lt;script&gt;alert\\(1\\)&lt;/script&gt; &#124; &#64;octocat \\*bold\\* \\[x\\]\\(http://evil.example\\) \\`code\\`<br>second line',
+    )
+    const row = markdown.split('\n').find((line) => line.includes('octocat'))!
+    // Every row of the table has the same number of cells: the judged text adds no pipe.
+    expect(row.split(' | ')).toHaveLength(5)
+  })
+
+  test('without gates, baseline or low outputs the sections are left out', () => {
+    const markdown = renderMarkdown(head, { worst: 0 })
+    expect(markdown).not.toContain('### Gates')
+    expect(markdown).not.toContain('### Baseline')
+    expect(markdown).not.toContain('Lowest-scoring')
+    expect(markdown).not.toContain('| change |')
+  })
+
+  test('escapeMarkdown cuts long text to whole characters', () => {
+    expect(escapeMarkdown('a'.repeat(10), 5)).toBe('aaaa…')
+    expect(escapeMarkdown('😀😀😀', 2)).toBe('😀…')
+  })
+})
+
+describe('writeSummaries', () => {
+  let directory: string | undefined
+  afterEach(async () => {
+    if (directory) await rm(directory, { recursive: true, force: true })
+  })
+
+  test('appends to $GITHUB_STEP_SUMMARY and writes the Markdown file on request', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vitest-rubric-markdown-'))
+    const stepSummary = join(directory, 'step-summary.md')
+    await writeFile(stepSummary, '## Earlier step\n')
+    const targets = { markdown: 'out/summary.md', githubSummary: true, html: false as const, worst: 2 }
+    const written = await writeSummaries(report, directory, targets, {}, { GITHUB_STEP_SUMMARY: stepSummary })
+    expect(written).toEqual(['out/summary.md'])
+    const markdown = await readFile(join(directory, 'out', 'summary.md'), 'utf8')
+    expect(await readFile(stepSummary, 'utf8')).toBe(`## Earlier step\n${markdown}\n`)
+
+    await writeSummaries(
+      report,
+      directory,
+      { ...targets, markdown: false, githubSummary: false },
+      {},
+      {
+        GITHUB_STEP_SUMMARY: stepSummary,
+      },
+    )
+    expect(await readFile(stepSummary, 'utf8')).toBe(`## Earlier step\n${markdown}\n`)
+  })
+})
