@@ -297,7 +297,7 @@ describe('loadDataset: bad input', () => {
     const error = await errorOf(() => loadDataset(data('malformed.jsonl'), { cwd: root }))
     expect(error.code).toBe('RUBRIC_DATASET_PARSE')
     expect(error.message).toMatch(
-      /^fixtures\/datasets\/malformed\.jsonl:3 is not valid JSON \(.+ at position 18\)\. Each non-blank line of a JSONL file must be one complete JSON object; fix or remove the line\.$/,
+      /^fixtures\/datasets\/malformed\.jsonl:3 is not valid JSON \(.+ at position 18( \(line 1 column 19\))?\)\. Each non-blank line of a JSONL file must be one complete JSON object; fix or remove the line\.$/,
     )
     expect(error.cause).toBeInstanceOf(SyntaxError)
   })
