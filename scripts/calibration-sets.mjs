@@ -56,7 +56,8 @@ const dialogues = new Map()
 write(
   'topical-chat.jsonl',
   read('topical_chat.json').map((row, index) => {
-    if (!dialogues.has(row.source)) dialogues.set(row.source, `dialogue-${String(dialogues.size + 1).padStart(2, '0')}`)
+    if (!dialogues.has(row.source))
+      dialogues.set(row.source, `dialogue-${String(dialogues.size + 1).padStart(2, '0')}`)
     const { groundedness, coherence, ...others } = row.scores
     return {
       id: `topical-chat-${String(index + 1).padStart(3, '0')}`,
@@ -65,11 +66,16 @@ write(
       context: text(row.context),
       output: text(row.system_output),
       human: { faithfulness: groundedness, coherence, relevance: coherence },
-      scale: { faithfulness: { min: 0, max: 1 }, coherence: { min: 1, max: 3 }, relevance: { min: 1, max: 3 } },
+      scale: {
+        faithfulness: { min: 0, max: 1 },
+        coherence: { min: 1, max: 3 },
+        relevance: { min: 1, max: 3 },
+      },
       metadata: {
         dataset: 'Topical-Chat (USR)',
         system: row.system_id,
-        labels: 'faithfulness = groundedness (uses knowledge); coherence and relevance = coherence (maintains context)',
+        labels:
+          'faithfulness = groundedness (uses knowledge); coherence and relevance = coherence (maintains context)',
         otherScores: others,
       },
     }

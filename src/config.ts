@@ -96,11 +96,14 @@ export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
         provided.limiter = { host: coordinator.host, port: coordinator.port }
       }
       project.provide(PROVIDED_KEY, provided)
-      if (reporterOptions !== false && !attached.has(vitest)) {
+      if (!attached.has(vitest)) {
         attached.add(vitest)
-        vitest.config.reporters.push(new RubricReporter(reporterOptions, store))
+        if (reporterOptions !== false)
+          vitest.config.reporters.push(new RubricReporter(reporterOptions, store))
+        // Progress lines, and the judge budget: reset when each run starts, accounted for when it ends.
         const budget = coordinator && { ...coordinator, budgetUsd: coordinator.core.limits.budgetUsd }
-        vitest.config.reporters.push(new ProgressReporter({ progress: reporterOptions.progress }, budget))
+        const progress = reporterOptions !== false && reporterOptions.progress !== false
+        vitest.config.reporters.push(new ProgressReporter({ progress }, budget))
       }
     },
   }

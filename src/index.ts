@@ -28,6 +28,7 @@ export { describeEval } from './eval/describe-eval.ts'
 export { createJudge } from './judge/create-judge.ts'
 export { createHeuristicJudge, HEURISTIC_JUDGE_NAME } from './judge/heuristic/index.ts'
 export { createLlmJudge } from './judge/llm-judge.ts'
+export { DEFAULT_PRICES, PRICES_AS_OF } from './judge/pricing.ts'
 export type {
   CheckOptions,
   ContainOptions,

@@ -1003,7 +1003,12 @@ export interface DimensionCalibration {
     f1Fail: CalibrationEstimate
     kappa: CalibrationEstimate
     /** judge pass / human pass counts. */
-    counts: { bothPass: number; bothFail: number; judgeFailsHumanPasses: number; judgePassesHumanFails: number }
+    counts: {
+      bothPass: number
+      bothFail: number
+      judgeFailsHumanPasses: number
+      judgePassesHumanFails: number
+    }
   }
   /**
    * Quadratic-weighted kappa on the rubric's integer scale. Human scores are put on it as
@@ -1024,7 +1029,13 @@ export interface DimensionCalibration {
     judgeSpearman: number | null
   } | null
   /** Per calibration file, when the rows come from several. */
-  files: { file: string; n: number; pearson: number | null; spearman: number | null; kendall: number | null }[]
+  files: {
+    file: string
+    n: number
+    pearson: number | null
+    spearman: number | null
+    kendall: number | null
+  }[]
   /** The set the dimension was measured on, and when. */
   dataset: { name: string; hash: string; files: string[] }
   calibratedAt: string

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
+import { z } from 'zod'
 import {
   compareReports,
   formatChange,
@@ -12,7 +13,7 @@ import {
 import { parseReport, readReport } from '../src/reporter/read-report.ts'
 import { stringifyReport } from '../src/reporter/report-json.ts'
 import { loadBaseline } from '../src/reporter/run-outputs.ts'
-import { REPORT_SCHEMA_VERSION } from '../src/reporter/schema.ts'
+import { REPORT_SCHEMA_VERSION, reportSchema } from '../src/reporter/schema.ts'
 import { createRng } from '../src/stats/random.ts'
 import { located, reportOf, scoredRecords } from './support/reports.ts'
 
@@ -249,5 +250,18 @@ describe('reading reports and baselines', () => {
       'cannot read the report nope.json (ENOENT)',
     )
     expect(await readFile(join(directory, 'good.json'), 'utf8')).toBe(stringifyReport(report))
+  })
+})
+
+describe('the published schema', () => {
+  test('converts to JSON Schema for tools in other languages', () => {
+    const jsonSchema = z.toJSONSchema(reportSchema, { io: 'input' }) as {
+      properties: Record<string, { const?: unknown }>
+      required: string[]
+    }
+    expect(jsonSchema.properties.schemaVersion?.const).toBe(REPORT_SCHEMA_VERSION)
+    expect(jsonSchema.required).toEqual(
+      expect.arrayContaining(['commit', 'judges', 'rubricIds', 'gates', 'judgments']),
+    )
   })
 })

@@ -21,7 +21,12 @@ test('the heuristic judge agrees with people as fixtures/calibration/README.md s
     return Object.fromEntries(
       Object.entries(calibration.dimensions).map(([name, d]: [string, DimensionCalibration]) => [
         name,
-        { n: d.n, spearman: round(d.spearman.value), kendall: round(d.kendall.value), qwk: round(d.quadraticKappa.value) },
+        {
+          n: d.n,
+          spearman: round(d.spearman.value),
+          kendall: round(d.kendall.value),
+          qwk: round(d.quadraticKappa.value),
+        },
       ]),
     )
   }

@@ -37,7 +37,9 @@ function expectClose(actual: unknown, expected: unknown, path = 'value'): void {
   } else if (Array.isArray(expected)) {
     expect(Array.isArray(actual), path).toBe(true)
     expect((actual as unknown[]).length, path).toBe(expected.length)
-    expected.forEach((item, index) => expectClose((actual as unknown[])[index], item, `${path}[${index}]`))
+    for (const [index, item] of expected.entries()) {
+      expectClose((actual as unknown[])[index], item, `${path}[${index}]`)
+    }
   } else if (expected !== null && typeof expected === 'object') {
     for (const [key, item] of Object.entries(expected)) {
       expectClose((actual as Record<string, unknown>)[key], item, `${path}.${key}`)

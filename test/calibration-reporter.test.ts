@@ -81,7 +81,6 @@ test('the table shows each dimension calibration, and the gate fails an uncalibr
   expect(gated.exitCode).toBe(1)
   expect(reportSchema.safeParse(gated.report).error).toBeUndefined()
   expect(gated.report.alerts.map((alert) => alert.dimension)).toEqual(['tone'])
-
 })
 
 test('a calibration of an earlier rubric is stale; a weak judge breaks the gate', async () => {
@@ -89,11 +88,16 @@ test('a calibration of an earlier rubric is stale; a weak judge breaks the gate'
   temporary.push(join(root, '..'))
   await calibrateJudge(root, 'relevance')
   // A calibration of tone under an earlier version of the rubric is stale for this one.
-  const earlier = defineRubric({ name: rubric.name, dimensions: { ...rubric.dimensions, tone: { ...rubric.dimensions.tone!, floor: 0.5 } } })
+  const earlier = defineRubric({
+    name: rubric.name,
+    dimensions: { ...rubric.dimensions, tone: { ...rubric.dimensions.tone!, floor: 0.5 } },
+  })
   await calibrateJudge(root, 'tone', earlier)
   const stale = await runEvals(root, options({ calibration: { minSpearman: 0.4 } }))
   expect(tableOf(stale.output)).toContain('stale')
-  expect(stale.output).toMatch(/P0 gate broken {2}tone calibration: judge-model is stale \(calibrated \d{4}-\d\d-\d\d for another version/)
+  expect(stale.output).toMatch(
+    /P0 gate broken {2}tone calibration: judge-model is stale \(calibrated \d{4}-\d\d-\d\d for another version/,
+  )
   expect(stale.exitCode).toBe(1)
 
   await calibrateJudge(root, 'tone')
@@ -103,8 +107,12 @@ test('a calibration of an earlier rubric is stale; a weak judge breaks the gate'
 
   const weak = await runEvals(root, options({ calibration: { minSpearman: 0.9 } }))
   expect(weak.exitCode).toBe(1)
-  expect(weak.output).toContain(' P0 gate broken  relevance calibration: judge-model Spearman 0.852 (n 8) < 0.900\n')
-  expect(weak.output).toContain(' P0 gate broken  tone calibration: judge-model Spearman 0.852 (n 8) < 0.900\n')
+  expect(weak.output).toContain(
+    ' P0 gate broken  relevance calibration: judge-model Spearman 0.852 (n 8) < 0.900\n',
+  )
+  expect(weak.output).toContain(
+    ' P0 gate broken  tone calibration: judge-model Spearman 0.852 (n 8) < 0.900\n',
+  )
 })
 
 test('an unreadable calibration file is noted, not fatal', async () => {
@@ -114,5 +122,7 @@ test('an unreadable calibration file is noted, not fatal', async () => {
   writeFileSync(join(root, '.vitest-rubric', 'calibration', 'broken.json'), '{ "schemaVersion": 1,')
   const run = await runEvals(root, options())
   expect(run.exitCode).toBe(0)
-  expect(run.output).toContain(' calibration the calibration file .vitest-rubric/calibration/broken.json cannot be read')
+  expect(run.output).toContain(
+    ' calibration the calibration file .vitest-rubric/calibration/broken.json cannot be read',
+  )
 })

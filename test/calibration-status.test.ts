@@ -25,14 +25,23 @@ function calibration(
     dimensions: Object.fromEntries(
       Object.entries(dimensions).map(([dimension, { spearman, n }]) => [
         dimension,
-        { n, spearman: { value: spearman, low: null, high: null }, calibratedAt } as unknown as DimensionCalibration,
+        {
+          n,
+          spearman: { value: spearman, low: null, high: null },
+          calibratedAt,
+        } as unknown as DimensionCalibration,
       ]),
     ),
   }
 }
 
 /** A judge use; `model: null` for a judge without a model (the heuristic judge). */
-const use = (dimension: string, judgeId: string, judgeName = 'gpt-4.1-mini', model: string | null = judgeName) => ({
+const use = (
+  dimension: string,
+  judgeId: string,
+  judgeName = 'gpt-4.1-mini',
+  model: string | null = judgeName,
+) => ({
   dimension,
   judgeId,
   judgeName,
@@ -42,8 +51,20 @@ const use = (dimension: string, judgeId: string, judgeName = 'gpt-4.1-mini', mod
 describe('calibrationStatuses', () => {
   const files = [
     calibration('current', 'gpt-4.1-mini', 'gpt-4.1-mini', { faithfulness: { spearman: 0.47, n: 235 } }),
-    calibration('older', 'gpt-4.1-mini', 'gpt-4.1-mini', { relevance: { spearman: 0.6, n: 80 } }, '2025-05-01T00:00:00Z'),
-    calibration('oldest', 'gpt-4.1-mini', 'gpt-4.1-mini', { relevance: { spearman: 0.5, n: 80 } }, '2025-04-01T00:00:00Z'),
+    calibration(
+      'older',
+      'gpt-4.1-mini',
+      'gpt-4.1-mini',
+      { relevance: { spearman: 0.6, n: 80 } },
+      '2025-05-01T00:00:00Z',
+    ),
+    calibration(
+      'oldest',
+      'gpt-4.1-mini',
+      'gpt-4.1-mini',
+      { relevance: { spearman: 0.5, n: 80 } },
+      '2025-04-01T00:00:00Z',
+    ),
     calibration('heuristic-old', 'heuristic@1 (offline)', null, { coherence: { spearman: 0.2, n: 360 } }),
   ]
 
@@ -59,7 +80,13 @@ describe('calibrationStatuses', () => {
     const statuses = calibrationStatuses(uses, files)
     expect(Object.fromEntries(statuses)).toEqual({
       faithfulness: [
-        { state: 'calibrated', judgeName: 'gpt-4.1-mini', spearman: 0.47, n: 235, calibratedAt: '2025-06-01T10:00:00.000Z' },
+        {
+          state: 'calibrated',
+          judgeName: 'gpt-4.1-mini',
+          spearman: 0.47,
+          n: 235,
+          calibratedAt: '2025-06-01T10:00:00.000Z',
+        },
       ],
       // The latest calibration of an earlier version is named.
       relevance: [{ state: 'stale', judgeName: 'gpt-4.1-mini', calibratedAt: '2025-05-01T00:00:00Z' }],
@@ -70,9 +97,15 @@ describe('calibrationStatuses', () => {
       ],
     })
     expect(calibrationCell(statuses.get('faithfulness')!)).toEqual({ text: 'ρ 0.47 (n 235)', tone: 'ok' })
-    expect(calibrationCell(statuses.get('faithfulness')!, 0.5)).toEqual({ text: 'ρ 0.47 (n 235)', tone: 'weak' })
+    expect(calibrationCell(statuses.get('faithfulness')!, 0.5)).toEqual({
+      text: 'ρ 0.47 (n 235)',
+      tone: 'weak',
+    })
     expect(calibrationCell(statuses.get('relevance')!)).toEqual({ text: 'stale', tone: 'stale' })
-    expect(calibrationCell(statuses.get('coherence')!)).toEqual({ text: 'stale, uncalibrated', tone: 'uncalibrated' })
+    expect(calibrationCell(statuses.get('coherence')!)).toEqual({
+      text: 'stale, uncalibrated',
+      tone: 'uncalibrated',
+    })
   })
 
   test('the same name with another model is another judge, not a stale one', () => {
@@ -84,7 +117,10 @@ describe('calibrationStatuses', () => {
 describe('calibrationAlerts', () => {
   test('fails uncalibrated, stale, undefined and weak judges, naming dimension, value and bound', () => {
     const files = [
-      calibration('a', 'judge', 'judge', { faithfulness: { spearman: 0.47, n: 235 }, relevance: { spearman: 0.31, n: 360 } }),
+      calibration('a', 'judge', 'judge', {
+        faithfulness: { spearman: 0.47, n: 235 },
+        relevance: { spearman: 0.31, n: 360 },
+      }),
       calibration('b', 'judge', 'judge', { tone: { spearman: 0.9, n: 10 } }),
     ]
     const statuses = calibrationStatuses(
@@ -114,9 +150,10 @@ describe('calibrationAlerts', () => {
           'Spearman unknown < 0.400; run `vitest-rubric calibrate` again',
       },
     ])
-    const undefinedSpearman = calibrationStatuses([use('coherence', 'c', 'judge')], [
-      calibration('c', 'judge', 'judge', { coherence: { spearman: null, n: 12 } }),
-    ])
+    const undefinedSpearman = calibrationStatuses(
+      [use('coherence', 'c', 'judge')],
+      [calibration('c', 'judge', 'judge', { coherence: { spearman: null, n: 12 } })],
+    )
     expect(calibrationAlerts(undefinedSpearman, 0.4)[0]?.message).toBe(
       'coherence calibration: judge Spearman undefined (n 12) < 0.400',
     )
@@ -126,7 +163,10 @@ describe('calibrationAlerts', () => {
 
 test('validateCalibrationGate checks the option', () => {
   expect(validateCalibrationGate(undefined)).toEqual({})
-  expect(validateCalibrationGate({ minSpearman: 0.4, dir: 'calibration' })).toEqual({ minSpearman: 0.4, dir: 'calibration' })
+  expect(validateCalibrationGate({ minSpearman: 0.4, dir: 'calibration' })).toEqual({
+    minSpearman: 0.4,
+    dir: 'calibration',
+  })
   expect(() => validateCalibrationGate({ minSpearman: 2 })).toThrow(
     'evals({ calibration }).minSpearman is 2; give a correlation between -1 and 1, for example 0.4.',
   )

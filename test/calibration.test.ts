@@ -19,7 +19,10 @@ const bootstrap = { resamples: 200 }
 function project(): string {
   const root = mkdtempSync(join(tmpdir(), 'vitest-rubric-calibration-'))
   mkdirSync(join(root, 'calibration'))
-  cpSync(fixture('calibration', 'examples', 'support-answers.jsonl'), join(root, 'calibration', 'support.jsonl'))
+  cpSync(
+    fixture('calibration', 'examples', 'support-answers.jsonl'),
+    join(root, 'calibration', 'support.jsonl'),
+  )
   return root
 }
 
@@ -41,8 +44,16 @@ describe('calibrate', () => {
       name: 'heuristic@1 (offline)',
       model: null,
     })
-    expect(calibration.rubric).toEqual({ id: defaultRubric.id, name: defaultRubric.name, scale: { min: 1, max: 5 } })
-    expect(calibration.dataset).toMatchObject({ name: 'support', files: ['calibration/support.jsonl'], rows: 12 })
+    expect(calibration.rubric).toEqual({
+      id: defaultRubric.id,
+      name: defaultRubric.name,
+      scale: { min: 1, max: 5 },
+    })
+    expect(calibration.dataset).toMatchObject({
+      name: 'support',
+      files: ['calibration/support.jsonl'],
+      rows: 12,
+    })
     expect(calibration.dataset.hash).toMatch(/^[0-9a-f]{16}$/)
     expect(Object.keys(calibration.dimensions)).toEqual(['faithfulness', 'relevance'])
     const faithfulness = calibration.dimensions.faithfulness!
@@ -61,13 +72,31 @@ describe('calibrate', () => {
     const root = project()
     let calls = 0
     const heuristic = createHeuristicJudge()
-    const counting: Judge = { ...heuristic, judge: (request) => (calls++, heuristic.judge(request)) }
-    const first = await calibrate({ data: 'calibration/*.jsonl', cwd: root, judge: counting, store: 'auto', bootstrap })
+    const counting: Judge = {
+      ...heuristic,
+      judge: (request) => {
+        calls++
+        return heuristic.judge(request)
+      },
+    }
+    const first = await calibrate({
+      data: 'calibration/*.jsonl',
+      cwd: root,
+      judge: counting,
+      store: 'auto',
+      bootstrap,
+    })
     expect(calls).toBe(12)
     const store = JSON.parse(readFileSync(join(root, 'calibration/__judgments__/support.jsonl.json'), 'utf8'))
     expect(Object.keys(store.judgments)).toHaveLength(12)
 
-    const second = await calibrate({ data: 'calibration/*.jsonl', cwd: root, judge: counting, store: 'auto', bootstrap })
+    const second = await calibrate({
+      data: 'calibration/*.jsonl',
+      cwd: root,
+      judge: counting,
+      store: 'auto',
+      bootstrap,
+    })
     expect(calls).toBe(12)
     expect(second.calls).toEqual({ live: 0, stored: 12, errors: 0 })
     expect(second.calibration.dimensions).toEqual({
@@ -83,11 +112,18 @@ describe('calibrate', () => {
     const flaky: Judge = {
       ...heuristic,
       async judge(request) {
-        if (request.output.includes('PayPal')) throw Object.assign(new Error('judge exploded'), { code: 'RUBRIC_JUDGE_HTTP' })
+        if (request.output.includes('PayPal'))
+          throw Object.assign(new Error('judge exploded'), { code: 'RUBRIC_JUDGE_HTTP' })
         return heuristic.judge(request)
       },
     }
-    const result = await calibrate({ data: 'calibration/*.jsonl', cwd: root, judge: flaky, bootstrap, store: 'off' })
+    const result = await calibrate({
+      data: 'calibration/*.jsonl',
+      cwd: root,
+      judge: flaky,
+      bootstrap,
+      store: 'off',
+    })
     expect(result.calls).toEqual({ live: 10, stored: 0, errors: 2 })
     expect(result.errorSamples).toEqual([{ code: 'RUBRIC_JUDGE_HTTP', message: 'judge exploded', count: 2 }])
     expect(result.calibration.dimensions.faithfulness).toMatchObject({ n: 10, errors: 2 })
@@ -104,7 +140,12 @@ describe('calibrate', () => {
   test('a run keeps the dimensions an earlier run measured with the same judge and rubric', async () => {
     const root = project()
     await calibrate({ data: 'calibration/*.jsonl', cwd: root, dimensions: ['relevance'], bootstrap })
-    const second = await calibrate({ data: 'calibration/*.jsonl', cwd: root, dimensions: ['faithfulness'], bootstrap })
+    const second = await calibrate({
+      data: 'calibration/*.jsonl',
+      cwd: root,
+      dimensions: ['faithfulness'],
+      bootstrap,
+    })
     expect(Object.keys(second.calibration.dimensions)).toEqual(['faithfulness'])
     const written = await readCalibrationFile(join(root, second.file!))
     expect(Object.keys(written.dimensions).sort()).toEqual(['faithfulness', 'relevance'])
@@ -112,9 +153,20 @@ describe('calibrate', () => {
 
   test('the rubric names the file: another rubric is another calibration', async () => {
     const root = project()
-    const strict = defineRubric({ name: 'strict', dimensions: { faithfulness: { ...dimensions.faithfulness, floor: 0.9 } } })
-    const result = await calibrate({ data: 'calibration/*.jsonl', cwd: root, rubric: strict, bootstrap, outputDir: 'out' })
-    expect(result.file).toBe(`out/${contentHash({ judge: createHeuristicJudge().id, rubric: strict.id })}.json`)
+    const strict = defineRubric({
+      name: 'strict',
+      dimensions: { faithfulness: { ...dimensions.faithfulness, floor: 0.9 } },
+    })
+    const result = await calibrate({
+      data: 'calibration/*.jsonl',
+      cwd: root,
+      rubric: strict,
+      bootstrap,
+      outputDir: 'out',
+    })
+    expect(result.file).toBe(
+      `out/${contentHash({ judge: createHeuristicJudge().id, rubric: strict.id })}.json`,
+    )
     expect(result.calibration.dimensions.faithfulness?.floor).toBe(0.9)
     expect(Object.keys(result.calibration.dimensions)).toEqual(['faithfulness'])
   })
@@ -175,7 +227,13 @@ describe('calibrate', () => {
         'r3,We sell shoes.,Refunds are paid within 14 days.,2,1,2,How long do refunds take?',
       ].join('\n'),
     )
-    const result = await calibrate({ data: 'set.csv', cwd: root, scale: { min: 1, max: 5 }, outputDir: false, bootstrap })
+    const result = await calibrate({
+      data: 'set.csv',
+      cwd: root,
+      scale: { min: 1, max: 5 },
+      outputDir: false,
+      bootstrap,
+    })
     expect(result.calibration.dimensions.faithfulness?.n).toBe(3)
     expect(result.calibration.dimensions.relevance?.annotators).toMatchObject({ annotators: 2, rows: 3 })
   })
@@ -185,9 +243,9 @@ describe('calibrate', () => {
     await expect(calibrate({ data: 'calibration/*.jsonl', cwd: root, dimensions: ['tone'] })).rejects.toThrow(
       'no row of support has a human score for "tone"',
     )
-    await expect(calibrate({ data: 'calibration/*.jsonl', cwd: root, dimensions: ['helpfulness'] })).rejects.toThrow(
-      'unknown dimension "helpfulness"',
-    )
+    await expect(
+      calibrate({ data: 'calibration/*.jsonl', cwd: root, dimensions: ['helpfulness'] }),
+    ).rejects.toThrow('unknown dimension "helpfulness"')
     await expect(calibrate({ data: 'calibration/*.jsonl', cwd: root, concurrency: 0 })).rejects.toThrow(
       RubricArgumentError,
     )

@@ -40,8 +40,19 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Jud
 
 describe('vitest-rubric calibrate with the heuristic judge', () => {
   test('prints the table and writes .vitest-rubric/calibration/<judge id>.json', async () => {
-    cpSync(fixture('calibration', 'examples', 'support-answers.jsonl'), join(dir, 'calibration', 'support.jsonl'))
-    const code = await main(['calibrate', '--data', 'calibration/*.jsonl', '--dimensions', 'faithfulness,relevance', '--resamples', '300'])
+    cpSync(
+      fixture('calibration', 'examples', 'support-answers.jsonl'),
+      join(dir, 'calibration', 'support.jsonl'),
+    )
+    const code = await main([
+      'calibrate',
+      '--data',
+      'calibration/*.jsonl',
+      '--dimensions',
+      'faithfulness,relevance',
+      '--resamples',
+      '300',
+    ])
     expect(errors).toEqual([])
     expect(code).toBe(0)
     const judgeId = contentHash({ judge: createHeuristicJudge().id, rubric: defaultRubric.id })
@@ -51,30 +62,30 @@ describe('vitest-rubric calibrate with the heuristic judge', () => {
 
                              faithfulness          relevance
          n (errors)          12 (0)                12 (0)
-         Pearson             0.799 [0.552, 0.954]  0.845 [0.630, 0.974]
-         Spearman            0.789 [0.353, 0.953]  0.752 [0.488, 0.872]
-         Kendall tau-b       0.651 [0.273, 0.904]  0.637 [0.433, 0.786]
-         Spearman, by group  0.808 [0.592, 0.967]  0.866 [0.866, 0.866]
-         Kendall, by group   0.742 [0.454, 0.954]  0.816 [0.816, 0.816]
+         Pearson             0.763 [0.505, 0.924]  0.845 [0.630, 0.974]
+         Spearman            0.727 [0.336, 0.917]  0.752 [0.488, 0.872]
+         Kendall tau-b       0.535 [0.237, 0.819]  0.637 [0.433, 0.786]
+         Spearman, by group  0.717 [0.500, 0.933]  0.866 [0.866, 0.866]
+         Kendall, by group   0.621 [0.333, 0.908]  0.816 [0.816, 0.816]
          groups used         4 of 4                3 of 4
-         MAE                 0.205 [0.102, 0.290]  0.174 [0.090, 0.278]
-         RMSE                0.271 [0.146, 0.357]  0.239 [0.121, 0.340]
+         MAE                 0.247 [0.161, 0.311]  0.174 [0.090, 0.278]
+         RMSE                0.290 [0.190, 0.369]  0.239 [0.121, 0.340]
          floor               0.60                  0.60
          accuracy at floor   0.917 [0.750, 1.000]  0.917 [0.750, 1.000]
          F1 (fail) at floor  0.923 [0.727, 1.000]  0.857 [0.400, 1.000]
          kappa at floor      0.833 [0.500, 1.000]  0.800 [0.308, 1.000]
-         QWK on 1-5          0.785 [0.573, 0.942]  0.853 [0.476, 0.969]
+         QWK on 1-5          0.738 [0.527, 0.900]  0.853 [0.476, 0.969]
          most common score   0.000 (33%)           1.000 (75%) !
          humans: alpha       0.901                 0.863
          humans: Spearman    0.892                 0.837
-         judge vs one human  0.769                 0.747
+         judge vs one human  0.738                 0.747
 
          [95% bootstrap interval, 300 resamples, seed 1]
-       faithfulness: 3 annotators on 12 rows; people agree with each other at Spearman 0.892, the judge with one of them at 0.769.
+       faithfulness: 3 annotators on 12 rows; people agree with each other at Spearman 0.892, the judge with one of them at 0.738.
        ! relevance: the judge gives 1.000 to 75% of rows; a judge that gives most outputs one score cannot rank them, whatever its error.
        relevance: by group over 3 of 4 groups (12 rows); 1 skipped (a single row, or human or judge scores constant within the group).
        relevance: 3 annotators on 12 rows; people agree with each other at Spearman 0.837, the judge with one of them at 0.747.
-       wrote .vitest-rubric/calibration/<judge id>.json (judge id <judge id>)"
+       wrote .vitest-rubric/calibration/<judge id>.json: commit it, and the reporter shows each dimension's calibration"
     `)
     const file = join(dir, '.vitest-rubric', 'calibration', `${judgeId}.json`)
     expect(readJson(file).dimensions.faithfulness?.n).toBe(12)
@@ -95,12 +106,23 @@ describe('vitest-rubric calibrate with the heuristic judge', () => {
       `${JSON.stringify({ output: 'Refunds take 14 days.', context: 'Refunds take 14 days.', human: { faithfulness: 1 } })}\n` +
         `${JSON.stringify({ output: 'Refunds take 60 days.', context: 'Refunds take 14 days.', human: { faithfulness: 0 } })}\n`,
     )
-    const code = await main(['calibrate', 'calibration/set.jsonl', '--rubric', 'rubric.ts', '--json', '--no-write'])
+    const code = await main([
+      'calibrate',
+      'calibration/set.jsonl',
+      '--rubric',
+      'rubric.ts',
+      '--json',
+      '--no-write',
+    ])
     expect(errors).toEqual([])
     expect(code).toBe(0)
     const calibration = JSON.parse(logged.join('\n')) as JudgeCalibration
     expect(calibration.rubric.name).toBe('strict')
-    expect(calibration.dimensions.faithfulness).toMatchObject({ n: 2, floor: 0.9, spearman: { value: expect.closeTo(1, 9) } })
+    expect(calibration.dimensions.faithfulness).toMatchObject({
+      n: 2,
+      floor: 0.9,
+      spearman: { value: expect.closeTo(1, 9) },
+    })
     expect(existsSync(join(dir, '.vitest-rubric'))).toBe(false)
   })
 
@@ -112,7 +134,9 @@ describe('vitest-rubric calibrate with the heuristic judge', () => {
     expect(errors.join('\n')).toContain('--judge gpt is not a judge')
     errors.length = 0
     expect(await main(['calibrate', '--data', 'x.jsonl', '--store', 'sometimes'])).toBe(1)
-    expect(errors.join('\n')).toContain('--store sometimes is not a store mode; use auto, replay, record, off.')
+    expect(errors.join('\n')).toContain(
+      '--store sometimes is not a store mode; use auto, replay, record, off.',
+    )
     errors.length = 0
     expect(await main(['calibrate', '--data', 'x.jsonl', '--rubric', 'missing.ts'])).toBe(1)
     expect(errors.join('\n')).toContain('--rubric missing.ts: no such file')
@@ -144,7 +168,10 @@ describe('vitest-rubric calibrate with an LLM judge (local OpenAI-compatible ser
       human: { relevance: human[i] },
       scale: { min: 1, max: 5 },
     }))
-    writeFileSync(join(dir, 'calibration', 'llm.jsonl'), `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`)
+    writeFileSync(
+      join(dir, 'calibration', 'llm.jsonl'),
+      `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`,
+    )
   }
 
   function scriptQuality(hold?: Promise<void>) {
@@ -163,7 +190,15 @@ describe('vitest-rubric calibrate with an LLM judge (local OpenAI-compatible ser
     writeSet()
   })
 
-  const args = () => ['calibrate', '--data', 'calibration/llm.jsonl', '--model', 'judge-model', '--base-url', server.baseURL]
+  const args = () => [
+    'calibrate',
+    '--data',
+    'calibration/llm.jsonl',
+    '--model',
+    'judge-model',
+    '--base-url',
+    server.baseURL,
+  ]
 
   test('judges every row through the store, measures the known agreement, and re-runs for free', async () => {
     scriptQuality()
@@ -180,16 +215,18 @@ describe('vitest-rubric calibrate with an LLM judge (local OpenAI-compatible ser
     expect(relevance.kendall.value).toBeCloseTo(0.72, 6)
     expect(relevance.quadraticKappa.value).toBeCloseTo(0.836066, 6)
     expect(relevance.meanAbsoluteError.value).toBeCloseTo(0.15625, 6)
-    expect(logged.join('\n')).toContain('judge judge-model · rubric vitest-rubric default · 8 rows from calibration/llm.jsonl · 8 live, 0 stored, 0 failed')
+    expect(logged.join('\n')).toContain(
+      'judge judge-model · rubric vitest-rubric default · 8 rows from calibration/llm.jsonl · 8 live, 0 stored, 0 failed',
+    )
 
     server.reset()
     logged.length = 0
     expect(await main(args())).toBe(0)
     expect(server.chatRequests).toHaveLength(0)
     expect(logged.join('\n')).toContain('0 live, 8 stored, 0 failed')
-    expect(readJson(join(dir, '.vitest-rubric', 'calibration', `${judgeId}.json`)).dimensions.relevance?.spearman).toEqual(
-      relevance.spearman,
-    )
+    expect(
+      readJson(join(dir, '.vitest-rubric', 'calibration', `${judgeId}.json`)).dimensions.relevance?.spearman,
+    ).toEqual(relevance.spearman)
   })
 
   test('judges at most --concurrency rows at once', async () => {
@@ -211,7 +248,9 @@ describe('vitest-rubric calibrate with an LLM judge (local OpenAI-compatible ser
         return reply.status(500, {}, { error: { message: 'judge exploded' } })
       }
       const quality = Number(/quality:(\d)/.exec(output)?.[1])
-      return reply.verdict(Object.fromEntries(requestedVerdict(request.body).dimensions.map((name) => [name, quality])))
+      return reply.verdict(
+        Object.fromEntries(requestedVerdict(request.body).dimensions.map((name) => [name, quality])),
+      )
     })
     expect(await main([...args(), '--no-write'])).toBe(0)
     const output = logged.join('\n')
@@ -223,5 +262,7 @@ describe('vitest-rubric calibrate with an LLM judge (local OpenAI-compatible ser
 
 test('the conversion script is kept beside the fixtures it wrote', () => {
   expect(existsSync(join(repoRoot, 'scripts', 'calibration-sets.mjs'))).toBe(true)
-  expect(readFileSync(join(repoRoot, 'fixtures', 'calibration', 'LICENSE-unieval'), 'utf8')).toContain('MIT License')
+  expect(readFileSync(join(repoRoot, 'fixtures', 'calibration', 'LICENSE-unieval'), 'utf8')).toContain(
+    'MIT License',
+  )
 })

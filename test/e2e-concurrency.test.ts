@@ -75,8 +75,33 @@ describe('test timeout', () => {
       ['times out while the judge holds the call', 'failed'],
       ['gets the slot the timed-out test held', 'passed'],
     ])
-    // The held call's connection was closed by the abort: the server answers nothing any more.
-    expect(server.chatRequests).toHaveLength(2)
+    // The held call's connection was closed by the abort: the server holds no call any more.
+    expect(server.chatRequests.map((request) => judgedOutput(request))).toEqual([
+      'hold quality:4',
+      'quality:5 next',
+    ])
     expect(server.inFlight).toBe(0)
+  })
+})
+
+describe('budget', () => {
+  test('is kept across workers: once spent, the remaining outputs are skipped and the run says so', async () => {
+    // 120 tokens a call at $1,000 per million: $0.12 a call. One call at a time, so that each one's cost is
+    // known before the next starts: the fifth starts at $0.48, and the budget is spent after it.
+    const pricey = {
+      ...judge(1),
+      prices: { 'judge-model': { inputPerMillion: 1000, outputPerMillion: 1000 } },
+    }
+    const { exitCode, output, report } = await run('concurrency', { judge: { ...pricey, budgetUsd: 0.5 } })
+    expect(exitCode).toBe(1)
+    expect(server.chatRequests).toHaveLength(5)
+    expect(output).toContain(' judge budget $0.50: spent $0.60; 13 outputs not judged (budget spent)')
+    expect(report.summary.totals.costUsd).toBeCloseTo(0.6, 10)
+    const skipped = report.judgments.filter((judgment) => judgment.error?.code === 'RUBRIC_JUDGE_BUDGET')
+    expect(new Set(skipped.map((judgment) => judgment.test)).size).toBe(13)
+    expect(skipped.every((judgment) => judgment.score === null && judgment.costUsd === null)).toBe(true)
+    expect(skipped[0]?.error?.message).toContain(
+      'the judge budget of $0.50 for this run is spent ($0.60 on live',
+    )
   })
 })

@@ -33,7 +33,11 @@ describe('judgment store', () => {
     const stored = JSON.parse(text)
     expect(Object.keys(stored.judgments)).toHaveLength(3)
     expect(Object.keys(stored.judgments)).toEqual(Object.keys(stored.judgments).sort())
-    expect(Object.values(stored.judgments).map((entry: any) => entry.output).sort()).toEqual([
+    expect(
+      Object.values(stored.judgments)
+        .map((entry: any) => entry.output)
+        .sort(),
+    ).toEqual([
       'quality:3 The warranty lasts two years.',
       'quality:4 Shipping is free over 50 euros.',
       'quality:5 Refunds are paid within 14 days.',
@@ -73,38 +77,56 @@ describe('judgment store', () => {
     const run = await runEvals(root, { judge: judge(), store: 'replay' })
     expect(run.exitCode).toBe(1)
     expect(server.chatRequests).toHaveLength(0)
-    expect(run.output).toContain('no stored judgment for this output in __judgments__/answers.eval.ts.json; run locally with a judge key to record it')
-    expect(run.report.judgments.every((j) => j.score === null && j.error?.code === 'RUBRIC_STORE_MISS')).toBe(true)
+    expect(run.output).toContain(
+      'no stored judgment for this output in __judgments__/answers.eval.ts.json; run locally with a judge key to record it',
+    )
+    expect(run.report.judgments.every((j) => j.score === null && j.error?.code === 'RUBRIC_STORE_MISS')).toBe(
+      true,
+    )
   })
 
   test('a changed output is judged again alone; its old entry is obsolete until -u removes it', async () => {
     const root = copyFixture('store')
     await runEvals(root, { judge: judge(), store: 'auto' })
-    writeFileSync(evalFile(root), readFileSync(evalFile(root), 'utf8').replace('within 14 days', 'within 10 days'))
+    writeFileSync(
+      evalFile(root),
+      readFileSync(evalFile(root), 'utf8').replace('within 14 days', 'within 10 days'),
+    )
     server.reset()
     scriptQualityJudge(server)
 
     const changed = await runEvals(root, { judge: judge(), store: 'auto' })
     expect(server.chatRequests).toHaveLength(1)
     expect(changed.output).toContain('1 live call · 2 stored · 1 written · 1 obsolete · 120 tokens')
-    expect(changed.output).toContain('1 obsolete judgment in __judgments__/answers.eval.ts.json: no test used them. Run with -u to remove them.')
+    expect(changed.output).toContain(
+      '1 obsolete judgment in __judgments__/answers.eval.ts.json: no test used them. Run with -u to remove them.',
+    )
     expect(Object.keys(JSON.parse(readFileSync(storeOf(root), 'utf8')).judgments)).toHaveLength(4)
 
-    const filtered = await runEvals(root, { judge: judge(), store: 'auto' }, { cli: { update: true, testNamePattern: 'refunds' } })
+    const filtered = await runEvals(
+      root,
+      { judge: judge(), store: 'auto' },
+      { cli: { update: true, testNamePattern: 'refunds' } },
+    )
     expect(filtered.output).not.toContain('obsolete')
     expect(Object.keys(JSON.parse(readFileSync(storeOf(root), 'utf8')).judgments)).toHaveLength(4)
 
     const updated = await runEvals(root, { judge: judge(), store: 'auto' }, { cli: { update: true } })
     expect(updated.output).toContain('removed 1 obsolete judgment from __judgments__/answers.eval.ts.json')
     const left = JSON.parse(readFileSync(storeOf(root), 'utf8')).judgments
-    expect(Object.values(left).map((entry: any) => entry.output)).not.toContain('quality:5 Refunds are paid within 14 days.')
+    expect(Object.values(left).map((entry: any) => entry.output)).not.toContain(
+      'quality:5 Refunds are paid within 14 days.',
+    )
     expect(Object.keys(left)).toHaveLength(3)
   })
 
   test('a corrupt store fails its assertions naming the file and line, and is not overwritten', async () => {
     const root = copyFixture('store')
     await runEvals(root, { judge: judge(), store: 'auto' })
-    const broken = readFileSync(storeOf(root), 'utf8').replace('"judgments": {', '"judgments": {\n<<<<<<< HEAD')
+    const broken = readFileSync(storeOf(root), 'utf8').replace(
+      '"judgments": {',
+      '"judgments": {\n<<<<<<< HEAD',
+    )
     writeFileSync(storeOf(root), broken)
     const run = await runEvals(root, { judge: judge(), store: 'auto' })
     expect(run.exitCode).toBe(1)

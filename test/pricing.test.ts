@@ -8,6 +8,10 @@ import {
   priceFor,
   validatePrices,
 } from '../src/judge/pricing.ts'
+import { summarize } from '../src/reporter/aggregate.ts'
+import type { LocatedRecord } from '../src/reporter/collect.ts'
+import { renderSummary } from '../src/reporter/render-table.ts'
+import { buildReport } from '../src/reporter/report-json.ts'
 
 describe('priceFor', () => {
   test('knows the common judge models, with the date the prices were taken', () => {
@@ -74,5 +78,70 @@ describe('assertBudgetPriced', () => {
     const prices = { local: { inputPerMillion: 1, outputPerMillion: 1 } }
     expect(() => assertBudgetPriced({ model: 'local', budgetUsd: 5, prices })).not.toThrow()
     expect(() => assertBudgetPriced({ model: 'local' })).not.toThrow()
+  })
+})
+
+describe('cost and retries in the reporter', () => {
+  function located(overrides: Partial<LocatedRecord>): LocatedRecord {
+    return {
+      file: 'a.eval.ts',
+      test: 'refunds',
+      project: 'evals',
+      state: 'passed',
+      call: 'call-1',
+      assertion: 'toSatisfyRubric',
+      callId: 'call-1',
+      dimension: 'relevance',
+      score: 1,
+      floor: 0.5,
+      pass: true,
+      reason: 'ok',
+      judgeId: 'j',
+      judgeName: 'gpt-4.1-mini',
+      rubricId: 'r',
+      latencyMs: 10,
+      source: 'live',
+      retry: 0,
+      output: 'out',
+      ...overrides,
+    }
+  }
+  // One call over two dimensions (its cost split, its retries on both records), one in another file, one stored.
+  const records = [
+    located({ dimension: 'relevance', costUsd: 0.0005, retries: 2 }),
+    located({ dimension: 'tone', costUsd: 0.0005, retries: 2 }),
+    located({ file: 'b.eval.ts', call: 'call-2', callId: 'call-2', costUsd: 0.002 }),
+    located({ file: 'b.eval.ts', call: 'call-3', callId: 'call-3', source: 'stored', costUsd: 0.5 }),
+  ]
+
+  test('per dimension, per file and for the run; stored judgments cost nothing; retries count once per call', () => {
+    const summary = summarize(records)
+    expect(summary.costUsd).toBeCloseTo(0.003, 12)
+    expect(summary.retries).toBe(2)
+    expect(summary.run.map((stats) => [stats.dimension, stats.costUsd])).toEqual([
+      ['relevance', 0.0025],
+      ['tone', 0.0005],
+    ])
+    const report = buildReport(records, { vitestVersion: '4', summary })
+    expect(report.summary.totals).toMatchObject({ costUsd: 0.003, retries: 2 })
+    expect(report.judgments.map((judgment) => [judgment.costUsd, judgment.retries])).toEqual([
+      [0.0005, 2],
+      [0.0005, 2],
+      [0.002, 0],
+      [null, 0],
+    ])
+  })
+
+  test('the terminal shows the cost in the header, in each title and in a cost column, and the retries', () => {
+    const text = renderSummary(summarize(records), { colors: false })
+    expect(text).toContain('· $0.0030 · 2 retries')
+    expect(text).toContain(
+      ' a.eval.ts · $0.0010\n   dimension  n  mean   p10   min      pass  floor  errors      cost',
+    )
+    expect(text).toContain('   relevance  1  1.00  1.00  1.00  1/1 100%   0.50       0  $0.00050')
+    expect(text).toContain(' all files (2) · $0.0030')
+    const free = renderSummary(summarize(records.map(({ costUsd: _, ...rest }) => rest)), { colors: false })
+    expect(free).not.toContain('$')
+    expect(free).not.toContain('cost')
   })
 })

@@ -100,7 +100,10 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationR
   }
   let file: string | null = null
   if (options.outputDir !== false) {
-    const path = calibrationFilePath(resolve(cwd, options.outputDir ?? DEFAULT_CALIBRATION_DIR), calibration.judge.id)
+    const path = calibrationFilePath(
+      resolve(cwd, options.outputDir ?? DEFAULT_CALIBRATION_DIR),
+      calibration.judge.id,
+    )
     await writeCalibration(path, calibration)
     file = relative(cwd, path).split('\\').join('/')
   }
@@ -152,7 +155,12 @@ function tally(judged: readonly JudgedItem[]): Pick<CalibrationResult, 'calls' |
       calls.errors++
       const sample = samples.get(judgment.error.code)
       if (sample) sample.count++
-      else samples.set(judgment.error.code, { code: judgment.error.code, message: judgment.error.message, count: 1 })
+      else
+        samples.set(judgment.error.code, {
+          code: judgment.error.code,
+          message: judgment.error.message,
+          count: 1,
+        })
     } else if (judgment.source === 'stored') calls.stored++
     else calls.live++
   }

@@ -39,7 +39,10 @@ export function calibrationFilePath(dir: string, judgeId: string): string {
  * Writes the calibration, keeping from the file already there the dimensions this run did not measure (the same
  * judge id is the same judge and rubric, so they still hold). Atomic: a reader sees the old file or the new one.
  */
-export async function writeCalibration(file: string, calibration: JudgeCalibration): Promise<JudgeCalibration> {
+export async function writeCalibration(
+  file: string,
+  calibration: JudgeCalibration,
+): Promise<JudgeCalibration> {
   const previous = await readCalibrationFile(file).catch(() => undefined)
   const merged: JudgeCalibration = {
     ...calibration,

@@ -31,7 +31,10 @@ export interface JudgeSetOptions {
  * Judges each item on the dimensions it has human scores for, in one call per row. A judge that throws, or a
  * row the store must replay but does not hold, gives an error judgment: counted, never a score.
  */
-export async function judgeItems(items: readonly CalibrationItem[], options: JudgeSetOptions): Promise<JudgedItem[]> {
+export async function judgeItems(
+  items: readonly CalibrationItem[],
+  options: JudgeSetOptions,
+): Promise<JudgedItem[]> {
   const { judge, rubric, store: policy } = options
   const stores = new Map<string, JudgmentStore>()
   const storeFor = (item: CalibrationItem) => {
@@ -46,7 +49,12 @@ export async function judgeItems(items: readonly CalibrationItem[], options: Jud
   let done = 0
   return mapConcurrent(items, options.concurrency, async (item) => {
     const request = requestFor(item, rubric)
-    const judgment = await judgeThroughStore(judge, request, policy, policy.mode === 'off' ? undefined : storeFor(item))
+    const judgment = await judgeThroughStore(
+      judge,
+      request,
+      policy,
+      policy.mode === 'off' ? undefined : storeFor(item),
+    )
     options.onProgress?.(++done, items.length)
     return { item, judgment }
   })

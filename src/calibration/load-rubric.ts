@@ -15,7 +15,9 @@ export async function loadRubricModule(spec: string, cwd: string): Promise<Rubri
   const name = hash > 0 ? spec.slice(hash + 1) : undefined
   const file = resolve(cwd, path)
   if (!existsSync(file)) {
-    throw new RubricArgumentError(`--rubric ${path}: no such file in ${cwd}. Give the module that exports the rubric.`)
+    throw new RubricArgumentError(
+      `--rubric ${path}: no such file in ${cwd}. Give the module that exports the rubric.`,
+    )
   }
   const exports = await importModule(file)
   if (name !== undefined) {

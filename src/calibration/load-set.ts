@@ -49,12 +49,14 @@ export async function loadCalibrationSet(
     scale: HumanScale | Record<string, HumanScale> | undefined
   },
 ): Promise<CalibrationSet> {
-  const dataset = (await loadDataset(patterns, {
+  const dataset: Dataset<CalibrationRow> = await loadDataset(patterns, {
     schema: calibrationRowSchema,
     cwd: options.cwd,
-  })) as Dataset<CalibrationRow>
+  })
   const labelled = new Set(dataset.rows.flatMap((row) => Object.keys(row.data.human)))
-  const dimensions = options.dimensions ? [...options.dimensions] : options.known.filter((name) => labelled.has(name))
+  const dimensions = options.dimensions
+    ? [...options.dimensions]
+    : options.known.filter((name) => labelled.has(name))
   if (dimensions.length === 0) {
     throw new RubricArgumentError(
       `no row of ${dataset.name} scores a dimension of the rubric (${options.known.join(', ')}); the rows score ` +

@@ -49,7 +49,10 @@ export type DimensionMeasurement = Omit<DimensionCalibration, 'dataset' | 'calib
 const METHODS: readonly CorrelationMethod[] = ['pearson', 'spearman', 'kendall']
 
 /** Every statistic of `DimensionCalibration` but the dataset and the date. */
-export function measureDimension(pairs: readonly ScoredPair[], options: MeasureOptions): DimensionMeasurement {
+export function measureDimension(
+  pairs: readonly ScoredPair[],
+  options: MeasureOptions,
+): DimensionMeasurement {
   const { floor, scale, bootstrap } = options
   const estimates = bootstrapEstimates(
     pairs,
@@ -113,7 +116,10 @@ export function measureDimension(pairs: readonly ScoredPair[], options: MeasureO
  */
 export function toScale(score: number, scale: RubricScale): number {
   // The epsilon keeps 0.625 * 4 + 1 = 3.4999999999999996 style errors from rounding the wrong way.
-  return Math.min(scale.max, Math.max(scale.min, Math.floor(scale.min + score * (scale.max - scale.min) + 0.5 + 1e-9)))
+  return Math.min(
+    scale.max,
+    Math.max(scale.min, Math.floor(scale.min + score * (scale.max - scale.min) + 0.5 + 1e-9)),
+  )
 }
 
 function judgeOnScale(pair: ScoredPair, scale: RubricScale): number {
@@ -149,7 +155,8 @@ function measureGroups(
       )
       .filter((value) => !Number.isNaN(value))
   const [p, s, k] = METHODS.map(perGroup) as [number[], number[], number[]]
-  const interval = (values: number[]) => bootstrapEstimates(values, (sample) => ({ mean: mean(sample) }), bootstrap).mean
+  const interval = (values: number[]) =>
+    bootstrapEstimates(values, (sample) => ({ mean: mean(sample) }), bootstrap).mean
   return {
     groups: byGroup.size,
     rows: [...byGroup.values()].reduce((sum, members) => sum + members.length, 0),

@@ -3,7 +3,12 @@
  * statistic, with the notes below it. Pure.
  */
 import picocolors from 'picocolors'
-import type { CalibrationEstimate, CalibrationResult, DimensionCalibration, JudgeCalibration } from '../types.ts'
+import type {
+  CalibrationEstimate,
+  CalibrationResult,
+  DimensionCalibration,
+  JudgeCalibration,
+} from '../types.ts'
 
 type Colors = ReturnType<typeof picocolors.createColors>
 
@@ -30,9 +35,21 @@ export function renderCalibration(
     { label: 'Pearson', cell: (d) => withInterval(d.pearson) },
     { label: 'Spearman', cell: (d) => withInterval(d.spearman) },
     { label: 'Kendall tau-b', cell: (d) => withInterval(d.kendall) },
-    { label: 'Spearman, by group', cell: (d) => (d.grouped ? withInterval(d.grouped.spearman) : '-'), optional: (d) => d.grouped !== null },
-    { label: 'Kendall, by group', cell: (d) => (d.grouped ? withInterval(d.grouped.kendall) : '-'), optional: (d) => d.grouped !== null },
-    { label: 'groups used', cell: (d) => (d.grouped ? `${d.grouped.used} of ${d.grouped.groups}` : '-'), optional: (d) => d.grouped !== null },
+    {
+      label: 'Spearman, by group',
+      cell: (d) => (d.grouped ? withInterval(d.grouped.spearman) : '-'),
+      optional: (d) => d.grouped !== null,
+    },
+    {
+      label: 'Kendall, by group',
+      cell: (d) => (d.grouped ? withInterval(d.grouped.kendall) : '-'),
+      optional: (d) => d.grouped !== null,
+    },
+    {
+      label: 'groups used',
+      cell: (d) => (d.grouped ? `${d.grouped.used} of ${d.grouped.groups}` : '-'),
+      optional: (d) => d.grouped !== null,
+    },
     { label: 'MAE', cell: (d) => withInterval(d.meanAbsoluteError) },
     { label: 'RMSE', cell: (d) => withInterval(d.rootMeanSquaredError) },
     { label: 'floor', cell: (d) => d.floor.toFixed(2) },
@@ -41,31 +58,51 @@ export function renderCalibration(
     { label: 'kappa at floor', cell: (d) => withInterval(d.atFloor.kappa) },
     { label: `QWK on ${min}-${max}`, cell: (d) => withInterval(d.quadraticKappa) },
     { label: 'most common score', cell: clusterCell },
-    { label: 'humans: alpha', cell: (d) => fixed(d.annotators?.krippendorffAlpha), optional: (d) => d.annotators !== null },
-    { label: 'humans: Spearman', cell: (d) => fixed(d.annotators?.pairwiseSpearman), optional: (d) => d.annotators !== null },
-    { label: 'judge vs one human', cell: (d) => fixed(d.annotators?.judgeSpearman), optional: (d) => d.annotators !== null },
+    {
+      label: 'humans: alpha',
+      cell: (d) => fixed(d.annotators?.krippendorffAlpha),
+      optional: (d) => d.annotators !== null,
+    },
+    {
+      label: 'humans: Spearman',
+      cell: (d) => fixed(d.annotators?.pairwiseSpearman),
+      optional: (d) => d.annotators !== null,
+    },
+    {
+      label: 'judge vs one human',
+      cell: (d) => fixed(d.annotators?.judgeSpearman),
+      optional: (d) => d.annotators !== null,
+    },
   ]
   const shown = lines.filter((line) => !line.optional || dims.some(line.optional))
   const table = [['', ...names], ...shown.map((line) => [line.label, ...dims.map(line.cell)])]
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)))
   const rendered = table.map((row, index) => {
-    const text = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padEnd(widths[column]!)))
+    const text = row.map((cell, column) =>
+      column === 0 ? cell.padEnd(widths[0]!) : cell.padEnd(widths[column]!),
+    )
     const line = `   ${text.join('  ')}`.trimEnd()
     return index === 0 ? c.bold(line) : line
   })
   const judge = calibration.judge
   const header =
     ` ${c.bold(c.inverse(' Calibration '))} judge ${judge.name}${judge.model && judge.model !== judge.name ? ` (${judge.model})` : ''}` +
-    c.dim(` · rubric ${calibration.rubric.name} · ${calibration.dataset.rows} rows from ${filesText(calibration.dataset.files)}`) +
+    c.dim(
+      ` · rubric ${calibration.rubric.name} · ${calibration.dataset.rows} rows from ${filesText(calibration.dataset.files)}`,
+    ) +
     c.dim(` · ${result.calls.live} live, ${result.calls.stored} stored, ${result.calls.errors} failed`)
   return [
     header,
     '',
     ...rendered,
     '',
-    c.dim(`   [${level} bootstrap interval, ${calibration.bootstrap.resamples} resamples, seed ${calibration.bootstrap.seed}]`),
+    c.dim(
+      `   [${level} bootstrap interval, ${calibration.bootstrap.resamples} resamples, seed ${calibration.bootstrap.seed}]`,
+    ),
     ...notes(calibration, result, c),
-    ...(result.file ? [` wrote ${result.file}: commit it, and the reporter shows each dimension's calibration`] : []),
+    ...(result.file
+      ? [` wrote ${result.file}: commit it, and the reporter shows each dimension's calibration`]
+      : []),
   ].join('\n')
 }
 
@@ -97,12 +134,18 @@ function notes(
       )
     }
     if (d.files.length > 0) {
-      const parts = d.files.map((f) => `${f.file} n ${f.n} Spearman ${fixed(f.spearman)} Kendall ${fixed(f.kendall)}`)
+      const parts = d.files.map(
+        (f) => `${f.file} n ${f.n} Spearman ${fixed(f.spearman)} Kendall ${fixed(f.kendall)}`,
+      )
       out.push(` ${name} by file: ${parts.join('; ')}`)
     }
   }
   for (const sample of result.errorSamples) {
-    out.push(c.red(` ${sample.count} ${sample.count === 1 ? 'row' : 'rows'} failed with ${sample.code}: ${sample.message}`))
+    out.push(
+      c.red(
+        ` ${sample.count} ${sample.count === 1 ? 'row' : 'rows'} failed with ${sample.code}: ${sample.message}`,
+      ),
+    )
   }
   return out
 }

@@ -18,10 +18,14 @@ export function bootstrapEstimates<T, K extends string>(
 ): Record<K, CalibrationEstimate> {
   const { resamples, seed, level } = options
   if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new RubricArgumentError(`bootstrap resamples must be a positive integer, got ${resamples}. 2000 is usual.`)
+    throw new RubricArgumentError(
+      `bootstrap resamples must be a positive integer, got ${resamples}. 2000 is usual.`,
+    )
   }
   if (!(level > 0 && level < 1)) {
-    throw new RubricArgumentError(`a confidence level must be between 0 and 1, got ${level}. Write 0.95 for 95%.`)
+    throw new RubricArgumentError(
+      `a confidence level must be between 0 and 1, got ${level}. Write 0.95 for 95%.`,
+    )
   }
   const estimates = statistics(data)
   const keys = Object.keys(estimates) as K[]

@@ -34,8 +34,11 @@ export async function runCalibration(
 ): Promise<RunCalibration> {
   const dir = resolve(root, options.dir ?? DEFAULT_CALIBRATION_DIR)
   const { calibrations, problems } = await readCalibrations(dir)
-  const notes = problems.map((problem) => ` calibration ${problem.message.replace(problem.file, relative(root, problem.file))}`)
-  if (calibrations.length === 0 && options.minSpearman === undefined) return { cells: undefined, alerts: [], notes }
+  const notes = problems.map(
+    (problem) => ` calibration ${problem.message.replace(problem.file, relative(root, problem.file))}`,
+  )
+  if (calibrations.length === 0 && options.minSpearman === undefined)
+    return { cells: undefined, alerts: [], notes }
   const uses: JudgeUse[] = records
     .filter((record) => record.kind !== 'scorer')
     .map((record) => ({
@@ -45,7 +48,9 @@ export async function runCalibration(
       model: record.model,
     }))
   const statuses = calibrationStatuses(uses, calibrations)
-  const cells = new Map([...statuses].map(([dimension, list]) => [dimension, calibrationCell(list, options.minSpearman)]))
+  const cells = new Map(
+    [...statuses].map(([dimension, list]) => [dimension, calibrationCell(list, options.minSpearman)]),
+  )
   const alerts = options.minSpearman === undefined ? [] : calibrationAlerts(statuses, options.minSpearman)
   return { cells, alerts, notes }
 }

@@ -8,14 +8,19 @@ import type { CalibrationRow, HumanScale } from '../types.ts'
 /** A scale of human scores: any numbers with `min < max`. */
 export const humanScaleSchema = z
   .object({ min: z.number(), max: z.number() })
-  .refine((scale) => scale.min < scale.max, { error: 'a scale needs min < max, for example { "min": 1, "max": 5 }' })
+  .refine((scale) => scale.min < scale.max, {
+    error: 'a scale needs min < max, for example { "min": 1, "max": 5 }',
+  })
 
 const annotatorScore = z.number().nullable()
 
 /** One dimension's human score: a number, or several annotators' scores (by position, or keyed by annotator). */
 const humanScoreSchema = z.union(
   [z.number(), z.array(annotatorScore).min(1), z.record(z.string(), annotatorScore)],
-  { error: 'a human score is a number, an array of annotators\' scores, or an object of them keyed by annotator' },
+  {
+    error:
+      "a human score is a number, an array of annotators' scores, or an object of them keyed by annotator",
+  },
 )
 
 const idSchema = z.union([z.string().min(1), z.number()], {
@@ -28,19 +33,28 @@ const idSchema = z.union([z.string().min(1), z.number()], {
  */
 export const calibrationRowSchema = z.preprocess(
   unflattenColumns,
-  z.object({
-    id: idSchema.optional(),
-    group: idSchema.optional(),
-    input: z.string().optional(),
-    output: z.string(),
-    context: z.union([z.string(), z.array(z.string())]).optional(),
-    reference: z.string().optional(),
-    human: z
-      .record(z.string(), humanScoreSchema)
-      .refine((human) => Object.keys(human).length > 0, { error: 'no human score: give at least one dimension' }),
-    scale: z.union([humanScaleSchema, z.record(z.string(), humanScaleSchema)]).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  }),
+  z
+    .object({
+      id: idSchema.optional(),
+      group: idSchema.optional(),
+      input: z.string().optional(),
+      output: z.string(),
+      context: z.union([z.string(), z.array(z.string())]).optional(),
+      reference: z.string().optional(),
+      human: z.record(z.string(), humanScoreSchema).refine((human) => Object.keys(human).length > 0, {
+        error: 'no human score: give at least one dimension',
+      }),
+      scale: z.union([humanScaleSchema, z.record(z.string(), humanScaleSchema)]).optional(),
+      metadata: z.record(z.string(), z.unknown()).optional(),
+    })
+    .transform((value): CalibrationRow => {
+      // Only the fields the row has: a row type with optional fields, not fields set to undefined.
+      const row: CalibrationRow = { output: value.output, human: value.human }
+      for (const key of ['id', 'group', 'input', 'context', 'reference', 'scale', 'metadata'] as const) {
+        if (value[key] !== undefined) Object.assign(row, { [key]: value[key] })
+      }
+      return row
+    }),
 )
 
 /** The scale declared in the row for `dimension`, if any. */

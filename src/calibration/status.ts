@@ -92,7 +92,10 @@ export function calibrationStatuses(
 }
 
 /** `ρ 0.47 (n 235)`, `stale` or `uncalibrated`; several judges' statuses joined. */
-export function calibrationCell(statuses: readonly CalibrationStatus[], minSpearman?: number): CalibrationCell {
+export function calibrationCell(
+  statuses: readonly CalibrationStatus[],
+  minSpearman?: number,
+): CalibrationCell {
   const texts = statuses.map((status) =>
     status.state === 'calibrated' ? `ρ ${fixed(status.spearman, 2)} (n ${status.n})` : status.state,
   )
@@ -140,17 +143,25 @@ export function calibrationAlerts(
 }
 
 /** Checks `evals({ calibration })`; throws naming the option at fault. */
-export function validateCalibrationGate(value: unknown, where = 'evals({ calibration })'): CalibrationGateOptions {
+export function validateCalibrationGate(
+  value: unknown,
+  where = 'evals({ calibration })',
+): CalibrationGateOptions {
   if (value === undefined) return {}
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new RubricArgumentError(`${where} is ${JSON.stringify(value)}; write an object, for example { minSpearman: 0.4 }.`)
+    throw new RubricArgumentError(
+      `${where} is ${JSON.stringify(value)}; write an object, for example { minSpearman: 0.4 }.`,
+    )
   }
   const { minSpearman, dir, ...rest } = value as CalibrationGateOptions & Record<string, unknown>
   const unknown = Object.keys(rest)
   if (unknown.length > 0) {
     throw new RubricArgumentError(`${where} has the unknown option "${unknown[0]}"; use minSpearman and dir.`)
   }
-  if (minSpearman !== undefined && !(typeof minSpearman === 'number' && minSpearman >= -1 && minSpearman <= 1)) {
+  if (
+    minSpearman !== undefined &&
+    !(typeof minSpearman === 'number' && minSpearman >= -1 && minSpearman <= 1)
+  ) {
     throw new RubricArgumentError(
       `${where}.minSpearman is ${JSON.stringify(minSpearman)}; give a correlation between -1 and 1, for example 0.4.`,
     )

@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util'
 import { calibrate } from '../calibration/calibrate.ts'
-import { parseScaleOption } from '../calibration/load-set.ts'
 import { loadRubricModule } from '../calibration/load-rubric.ts'
+import { parseScaleOption } from '../calibration/load-set.ts'
 import { renderCalibration } from '../calibration/render.ts'
 import { RubricArgumentError } from '../errors.ts'
 import type { CalibrateOptions, JudgeOption, StoreMode } from '../types.ts'
@@ -47,7 +47,9 @@ export const command: Command = {
     const options = await parseCalibrateArgs(args)
     const json = args.includes('--json')
     const result = await calibrate(options)
-    console.log(json ? stableStringify(result.calibration, 2) : renderCalibration(result, { colors: stdoutColors() }))
+    console.log(
+      json ? stableStringify(result.calibration, 2) : renderCalibration(result, { colors: stdoutColors() }),
+    )
     const scored = Object.values(result.calibration.dimensions).some((dimension) => dimension.n > 0)
     if (!scored) {
       console.error('no row was scored by the judge: see the errors above.')
@@ -83,7 +85,9 @@ export async function parseCalibrateArgs(args: string[]): Promise<CalibrateOptio
   )
   const data = [...(values.data ?? []), ...positionals]
   if (data.length === 0) {
-    throw new RubricArgumentError(`name the calibration set: --data 'fixtures/calibration/*.jsonl'.\n\n${usage}`)
+    throw new RubricArgumentError(
+      `name the calibration set: --data 'fixtures/calibration/*.jsonl'.\n\n${usage}`,
+    )
   }
   const cwd = process.cwd()
   const options: CalibrateOptions = { data, cwd, judge: judgeOption(values) }
@@ -92,7 +96,9 @@ export async function parseCalibrateArgs(args: string[]): Promise<CalibrateOptio
   if (values.scale !== undefined) options.scale = parseScaleOption(values.scale)
   if (values.store !== undefined) {
     if (!STORE_MODES.includes(values.store as StoreMode)) {
-      throw new RubricArgumentError(`--store ${values.store} is not a store mode; use ${STORE_MODES.join(', ')}.`)
+      throw new RubricArgumentError(
+        `--store ${values.store} is not a store mode; use ${STORE_MODES.join(', ')}.`,
+      )
     }
     options.store = values.store as StoreMode
   }
@@ -106,7 +112,11 @@ export async function parseCalibrateArgs(args: string[]): Promise<CalibrateOptio
   return options
 }
 
-function judgeOption(values: { judge?: string | undefined; model?: string | undefined; 'base-url'?: string | undefined }): JudgeOption {
+function judgeOption(values: {
+  judge?: string | undefined
+  model?: string | undefined
+  'base-url'?: string | undefined
+}): JudgeOption {
   if (values.model !== undefined) {
     if (values.judge !== undefined && values.judge !== values.model) {
       throw new RubricArgumentError(
@@ -116,7 +126,9 @@ function judgeOption(values: { judge?: string | undefined; model?: string | unde
     return { model: values.model, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}) }
   }
   if (values['base-url'] !== undefined) {
-    throw new RubricArgumentError('--base-url needs --model, the model the server judges with, for example --model gpt-4.1-mini.')
+    throw new RubricArgumentError(
+      '--base-url needs --model, the model the server judges with, for example --model gpt-4.1-mini.',
+    )
   }
   if (values.judge === undefined || values.judge === 'heuristic') return 'heuristic'
   throw new RubricArgumentError(
@@ -129,12 +141,14 @@ function list(text: string, what: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean)
-  if (items.length === 0) throw new RubricArgumentError(`${what} is empty; name dimensions, for example faithfulness,relevance.`)
+  if (items.length === 0)
+    throw new RubricArgumentError(`${what} is empty; name dimensions, for example faithfulness,relevance.`)
   return items
 }
 
 function integer(text: string, what: string): number {
   const value = Number(text)
-  if (!Number.isSafeInteger(value)) throw new RubricArgumentError(`${what} is "${text}"; give a whole number.`)
+  if (!Number.isSafeInteger(value))
+    throw new RubricArgumentError(`${what} is "${text}"; give a whole number.`)
   return value
 }

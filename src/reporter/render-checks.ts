@@ -27,7 +27,7 @@ export function renderChecks(
   if (gates.length > 0) {
     const count = (status: GateResult['status']) => gates.filter((gate) => gate.status === status).length
     const parts = [
-      c.green(`${count('passed')} passed`),
+      ...(count('passed') > 0 ? [c.green(`${count('passed')} passed`)] : []),
       ...(count('failed') > 0 ? [c.red(`${count('failed')} failed`)] : []),
       ...(count('skipped') > 0 ? [c.dim(`${count('skipped')} skipped`)] : []),
     ]

@@ -45,7 +45,13 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
     for (const { file, dimensions } of summary.files) {
       const title = withCost(file, dimensions)
       blocks.push(
-        renderTable(title, dimensions, c, single ? options.changes : undefined, single ? options.calibration : undefined),
+        renderTable(
+          title,
+          dimensions,
+          c,
+          single ? options.changes : undefined,
+          single ? options.calibration : undefined,
+        ),
       )
     }
   }
@@ -112,7 +118,7 @@ export function renderTable(
       .map((cell, index) => {
         const width = widths[index] ?? 0
         const padded =
-          index === 0 || index === COLUMNS.length || columns[index] === 'calibration'
+          index === 0 || columns[index] === 'change' || columns[index] === 'calibration'
             ? cell.text.padEnd(width)
             : cell.text.padStart(width)
         return cell.paint ? cell.paint(padded) : padded

@@ -88,7 +88,7 @@ export function scoreCoherence({ output, input }: MethodInput): MethodResult {
 /**
  * Whether a reply takes up what it answers: shares a content word with it, or gives the kind of answer it asks
  * for ("30 days." to "How long ...?"). On Topical-Chat, a reply that shares no word with the turn before it was
- * rated less coherent by people (agreement 0.19 to 0.30 with this check).
+ * rated less coherent by people (Spearman 0.20 without this check, 0.29 with it).
  */
 function followsOn(output: string, answered: string): boolean {
   const asked = indexTerms(answered)

@@ -99,7 +99,7 @@ export const EXPECTED_LABEL: Record<Expected, string> = {
 /**
  * What the output answers: the last line of an input of several lines when it has key terms of its own (the
  * last turn of a dialogue, the question after pasted material), else the whole input. On Topical-Chat, scoring
- * replies against the last turn rather than the whole dialogue raised agreement with people (0.21 to 0.27).
+ * replies against the last turn rather than the whole dialogue raised agreement with people (0.21 to 0.25).
  */
 export function answeredPart(input: string): string {
   const lines = input

@@ -4,7 +4,7 @@
 import { connect, type Socket } from 'node:net'
 import { RubricError } from '../../errors.ts'
 import type { ClientMessage, CoordinatorAddress, ServerMessage } from './coordinator.ts'
-import { readLines } from './coordinator.ts'
+import { batchedWriter, readLines } from './coordinator.ts'
 import { abortReason, type JudgeLease, type JudgeLimiter, leaseOrError } from './limiter.ts'
 
 interface Pending {
@@ -18,12 +18,14 @@ interface Pending {
  */
 export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { close(): void } {
   let socket: Socket | undefined
+  let send: (message: ClientMessage) => void = () => {}
   const pending = new Map<number, Pending>()
   let nextId = 1
 
-  function open(): Socket {
-    if (socket && !socket.destroyed) return socket
+  function open(): void {
+    if (socket && !socket.destroyed) return
     const opened = connect(address.port, address.host)
+    const write = batchedWriter(opened)
     opened.setNoDelay(true)
     // Vitest keeps the worker alive while tests run; this socket must not keep it alive after.
     opened.unref()
@@ -32,7 +34,7 @@ export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { cl
       const waiter = pending.get(message.id)
       if (!waiter) {
         // Answered after the request was withdrawn: give the slot straight back.
-        if (message.ok) send(opened, { op: 'cancel', id: message.id })
+        if (message.ok) write({ op: 'cancel', id: message.id })
         return
       }
       pending.delete(message.id)
@@ -47,7 +49,7 @@ export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { cl
       try {
         waiter.resolve(
           leaseOrError(grant, (id, spent) =>
-            send(opened, { op: 'release', id, tokens: spent?.tokens ?? 0, costUsd: spent?.costUsd ?? 0 }),
+            write({ op: 'release', id, tokens: spent?.tokens ?? 0, costUsd: spent?.costUsd ?? 0 }),
           ),
         )
       } catch (error) {
@@ -68,18 +70,19 @@ export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { cl
     opened.on('error', fail)
     opened.on('close', () => fail())
     socket = opened
-    return opened
+    send = write
   }
 
   return {
     acquire({ tokens, signal }) {
       if (signal?.aborted) return Promise.reject(abortReason(signal))
-      const connection = open()
+      open()
       const id = nextId++
+      const write = send
       return new Promise<JudgeLease>((resolve, reject) => {
         const onAbort = () => {
           if (!pending.delete(id)) return
-          send(connection, { op: 'cancel', id })
+          write({ op: 'cancel', id })
           reject(abortReason(signal!))
         }
         signal?.addEventListener('abort', onAbort, { once: true })
@@ -90,7 +93,7 @@ export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { cl
             settle(value)
           }
         pending.set(id, { resolve: settled(resolve), reject: settled(reject) })
-        send(connection, { op: 'acquire', id, tokens })
+        write({ op: 'acquire', id, tokens })
       })
     },
     close() {
@@ -98,8 +101,4 @@ export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { cl
       socket = undefined
     },
   }
-}
-
-function send(socket: Socket, message: ClientMessage): void {
-  if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`)
 }

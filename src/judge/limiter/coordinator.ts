@@ -46,9 +46,7 @@ export async function startCoordinator(limits: JudgeLimits): Promise<Coordinator
   const server = createServer((socket) => {
     sockets.add(socket)
     socket.setNoDelay(true)
-    const connection = serve(core, (message) => {
-      if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`)
-    })
+    const connection = serve(core, batchedWriter(socket))
     readLines(socket, (line) => {
       let message: ClientMessage
       try {
@@ -167,4 +165,22 @@ export function readLines(socket: Socket, onLine: (line: string) => void): void 
       end = buffered.indexOf('\n')
     }
   })
+}
+
+/**
+ * Writes newline-delimited JSON to `socket`, the messages of one turn of the event loop in one write: calls end
+ * and start in bursts, and each write is a system call.
+ */
+export function batchedWriter(socket: Socket): (message: ClientMessage | ServerMessage) => void {
+  let pending = ''
+  return (message) => {
+    if (socket.destroyed) return
+    if (pending === '') {
+      setImmediate(() => {
+        if (!socket.destroyed) socket.write(pending)
+        pending = ''
+      })
+    }
+    pending += `${JSON.stringify(message)}\n`
+  }
 }
