@@ -12,7 +12,7 @@ function suite(dir, kind) {
   const files = {}
   for (let file = 0; file < FILES; file++) {
     const lines = ["import { test } from 'vitest'", `for (let index = 0; index < ${PER_FILE}; index++) {`]
-    const output = '`Refunds are paid within 14 days of the return (case ${index}, file ' + file + ').`'
+    const output = `\`Refunds are paid within 14 days of the return (case \${index}, file ${file}).\``
     if (kind === 'plain') {
       lines.push(
         '  test(`case ${index}`, ({ expect }) => {',

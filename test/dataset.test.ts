@@ -7,8 +7,8 @@ import { z } from 'zod'
 import { CsvSyntaxError, parseCsv } from '../src/dataset/csv.ts'
 import { loadDataset, loadDatasetSync } from '../src/dataset/load-dataset.ts'
 import { datasetHash } from '../src/dataset/rows.ts'
-import type { Dataset, DatasetRow } from '../src/types.ts'
 import { RubricError } from '../src/errors.ts'
+import type { Dataset, DatasetRow } from '../src/types.ts'
 
 const root = join(import.meta.dirname, '..')
 const data = (name: string) => `fixtures/datasets/${name}`

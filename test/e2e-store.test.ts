@@ -35,7 +35,7 @@ describe('judgment store', () => {
     expect(Object.keys(stored.judgments)).toEqual(Object.keys(stored.judgments).sort())
     expect(
       Object.values(stored.judgments)
-        .map((entry: any) => entry.output)
+        .map((entry) => (entry as { output: string }).output)
         .sort(),
     ).toEqual([
       'quality:3 The warranty lasts two years.',
@@ -114,7 +114,7 @@ describe('judgment store', () => {
     const updated = await runEvals(root, { judge: judge(), store: 'auto' }, { cli: { update: true } })
     expect(updated.output).toContain('removed 1 obsolete judgment from __judgments__/answers.eval.ts.json')
     const left = JSON.parse(readFileSync(storeOf(root), 'utf8')).judgments
-    expect(Object.values(left).map((entry: any) => entry.output)).not.toContain(
+    expect(Object.values(left).map((entry) => (entry as { output: string }).output)).not.toContain(
       'quality:5 Refunds are paid within 14 days.',
     )
     expect(Object.keys(left)).toHaveLength(3)
