@@ -9,9 +9,10 @@ const judge = process.env.OPENAI_API_KEY
   : 'heuristic'
 
 // Inside this repository `vitest-rubric` is the source itself.
-const alias = {
-  'vitest-rubric': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
-}
+const alias = [
+  { find: /^vitest-rubric$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  { find: /^vitest-rubric\/(.+)$/, replacement: `${fileURLToPath(new URL('./src', import.meta.url))}/$1.ts` },
+]
 
 export default defineConfig({
   test: {

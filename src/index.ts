@@ -3,8 +3,7 @@
  */
 import './augment.ts'
 
-export { calibrate } from './calibration/calibrate.ts'
-export { calibrationRowSchema } from './calibration/schema.ts'
+export { calibrate } from './calibration/lazy.ts'
 export {
   DatasetDuplicateIdError,
   DatasetEmptyError,
@@ -13,10 +12,8 @@ export {
   DatasetParseError,
   DatasetRowError,
 } from './dataset/errors.ts'
-export { loadDataset, loadDatasetSync } from './dataset/load-dataset.ts'
+export { loadDataset, sampleLogs } from './dataset/lazy.ts'
 export { sampleDataset, sampleRows } from './dataset/sample.ts'
-export { LOG_FIELDS, readLogRecord, sampleLogs } from './dataset/sample-logs.ts'
-export { datasetRowSchema } from './dataset/schema.ts'
 export {
   MissingJudgeKeyError,
   NotAwaitedError,
@@ -25,9 +22,8 @@ export {
   UnknownDimensionError,
 } from './errors.ts'
 export { describeEval } from './eval/describe-eval.ts'
-export { createJudge } from './judge/create-judge.ts'
-export { createHeuristicJudge, HEURISTIC_JUDGE_NAME } from './judge/heuristic/index.ts'
-export { createLlmJudge } from './judge/llm-judge.ts'
+export { createHeuristicJudge, createJudge, createLlmJudge } from './judge/create-judge.ts'
+export { HEURISTIC_JUDGE_NAME } from './judge/heuristic/identity.ts'
 export { DEFAULT_PRICES, PRICES_AS_OF } from './judge/pricing.ts'
 export type {
   CheckOptions,
@@ -46,8 +42,7 @@ export type {
   TextSimilarityMethod,
   TextSimilarityOptions,
 } from './matchers/types.ts'
-export { parseReport, ReportReadError } from './reporter/read-report.ts'
-export { REPORT_SCHEMA_VERSION, type RubricReport, reportSchema } from './reporter/schema.ts'
+export type { RubricReport } from './reporter/schema.ts'
 export { builtinDimensionNames, dimensions } from './rubric/builtin.ts'
 export { defaultRubric, defineRubric, normalizeScore } from './rubric/define-rubric.ts'
 export { defineScorer, type ScorerSpec } from './scorers/define-scorer.ts'

@@ -1,7 +1,10 @@
-import type { Judge, JudgeOption } from '../types.ts'
+import { RubricArgumentError } from '../errors.ts'
+import type { Judge, JudgeOption, LlmJudgeOptions } from '../types.ts'
 import { HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME } from './heuristic/identity.ts'
+import { judgeLimits } from './limiter/limiter.ts'
 import { llmJudgeId } from './llm-identity.ts'
 import type { LlmJudgeInternals } from './llm-judge.ts'
+import { assertBudgetPriced } from './pricing.ts'
 
 /**
  * Makes the judge that a `judge` option describes. Its id and name are known at once; its code (the heuristic
@@ -17,6 +20,25 @@ export function createJudge(option: JudgeOption, internals: LlmJudgeInternals = 
   return lazyJudge(llmJudgeId(option), option.model, option.model, async () =>
     (await import('./llm-judge.ts')).createLlmJudge(option, internals),
   )
+}
+
+/**
+ * An LLM judge over any OpenAI-compatible chat completions API. Its code, the verdict schemas and the SDK load on
+ * the first live call.
+ */
+export function createLlmJudge(options: LlmJudgeOptions, internals: LlmJudgeInternals = {}): Judge {
+  if (typeof options?.model !== 'string' || options.model.trim() === '') {
+    throw new RubricArgumentError("an LLM judge needs a `model`, for example { model: 'gpt-4.1-mini' }.")
+  }
+  // Bad limits, prices or budget are errors now, not at the first live call.
+  judgeLimits(options)
+  assertBudgetPriced(options)
+  return createJudge(options, internals)
+}
+
+/** The offline heuristic judge; its methods load on the first call. */
+export function createHeuristicJudge(): Judge {
+  return createJudge('heuristic')
 }
 
 function lazyJudge(id: string, name: string, model: string | undefined, load: () => Promise<Judge>): Judge {

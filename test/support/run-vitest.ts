@@ -14,7 +14,11 @@ import type { EvalsOptions } from '../../src/types.ts'
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 export const fixture = (...parts: string[]) => resolve(repoRoot, 'fixtures', ...parts)
 
-const alias = { 'vitest-rubric': resolve(repoRoot, 'src/index.ts') }
+// `vitest-rubric` and its subpaths (`vitest-rubric/dataset`) are this repository's source.
+const alias = [
+  { find: /^vitest-rubric$/, replacement: resolve(repoRoot, 'src/index.ts') },
+  { find: /^vitest-rubric\/(.+)$/, replacement: `${resolve(repoRoot, 'src')}/$1.ts` },
+]
 
 export interface EvalRun {
   /** Everything Vitest and the rubric reporter printed, normalised: no colours, timings or absolute paths. */

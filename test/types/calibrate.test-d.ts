@@ -7,11 +7,11 @@ import {
   type CalibrationResult,
   type CalibrationRow,
   calibrate,
-  type calibrationRowSchema,
   createHeuristicJudge,
   type DimensionCalibration,
   type EvalsOptions,
 } from 'vitest-rubric'
+import type { calibrationRowSchema } from 'vitest-rubric/dataset'
 import type { z } from 'zod'
 
 describe('calibrate', () => {
