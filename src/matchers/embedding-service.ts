@@ -1,5 +1,4 @@
 import { relative } from 'node:path'
-import { inject } from 'vitest'
 import { createEmbedder, type Embedder } from '../embeddings/embedder.ts'
 import { resolveEmbeddings } from '../embeddings/options.ts'
 import { RubricError } from '../errors.ts'
@@ -7,24 +6,14 @@ import { decodeVector, EmbeddingStore, embeddingKey, toStoredEmbedding } from '.
 import { storePathFor } from '../store/store-file.ts'
 import type { RubricRecord } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
-import { PROVIDED_KEY, type ProvidedRubricOptions } from './provided.ts'
+import type { ProvidedRubricOptions } from './provided.ts'
+import { provided } from './worker-options.ts'
 
 // Module state lives per test file in a worker: each eval file reads its store once.
 let store: EmbeddingStore | undefined
 const embedders = new Map<string, Embedder>()
 /** Vectors fetched in this run, by key, while in flight and after: concurrent tests share one call per text. */
 const fetched = new Map<string, Promise<number[]>>()
-
-const DEFAULTS: ProvidedRubricOptions = {
-  judge: 'heuristic',
-  store: { mode: 'off', prune: false },
-  concurrent: false,
-  root: process.cwd(),
-}
-
-function provided(): ProvidedRubricOptions {
-  return inject(PROVIDED_KEY) ?? DEFAULTS
-}
 
 /** The embedding model an assertion uses: its own `model` option, else the project's, else the default. */
 export function embeddingModel(model?: string): { model: string; dimensions?: number } {

@@ -1,27 +1,15 @@
 import { relative } from 'node:path'
-import { inject } from 'vitest'
 import { createJudge } from '../judge/create-judge.ts'
 import { connectLimiter } from '../judge/limiter/client.ts'
 import { fromStored, JudgmentStore, judgmentKey } from '../store/judgment-store.ts'
 import { storePathFor } from '../store/store-file.ts'
 import type { Judge, JudgeRequest, Judgment, RubricRecord } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
-import { PROVIDED_KEY, type ProvidedRubricOptions } from './provided.ts'
+import { provided } from './worker-options.ts'
 
 // Module state lives per test file in a worker: each eval file makes its judge and reads its store once.
 let judge: Judge | undefined
 let store: JudgmentStore | undefined
-
-const DEFAULTS: ProvidedRubricOptions = {
-  judge: 'heuristic',
-  store: { mode: 'off', prune: false },
-  concurrent: false,
-  root: process.cwd(),
-}
-
-function provided(): ProvidedRubricOptions {
-  return inject(PROVIDED_KEY) ?? DEFAULTS
-}
 
 /** The judge of this project: the one `evals({ judge })` provided, else the offline heuristic judge. */
 export function currentJudge(): Judge {
