@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
 import { mergeConfig } from 'vitest/config'
-import type { TestModule } from 'vitest/node'
+import type { TestModule, Vitest } from 'vitest/node'
 import { createVitest } from 'vitest/node'
 import { evals } from '../../src/config.ts'
 import type { RubricReport } from '../../src/reporter/report-json.ts'
@@ -39,22 +39,52 @@ export async function runEvals(
   options: EvalsOptions = {},
   { filters = [], cli = {} }: { filters?: string[]; cli?: Record<string, unknown> } = {},
 ): Promise<EvalRun> {
-  const outDir = mkdtempSync(join(tmpdir(), 'vitest-rubric-e2e-'))
-  const outputFile = join(outDir, 'report.json')
+  return withEvalProject(root, options, cli, (vitest) => vitest.start(filters).then(() => {}))
+}
+
+/** Captures what Vitest prints. */
+function captureOutput(onChunk?: (chunk: string) => void) {
   let text = ''
   const sink = new Writable({
     write(chunk, _encoding, done) {
       text += String(chunk)
+      onChunk?.(String(chunk))
       done()
     },
   })
   // Vitest pipes its workers' stdio into the output stream, and a pipe ends its target when a worker exits:
   // the capture must outlive every worker.
   sink.end = (() => sink) as never
-  const project = mergeConfig(evals({ ...options, reporter: { ...(options.reporter || {}), outputFile } }), {
+  return {
+    sink: sink as never,
+    /** What was printed since the last call. */
+    take() {
+      const printed = text
+      text = ''
+      return printed
+    },
+  }
+}
+
+/**
+ * Creates Vitest on `root` with one eval project (its report written to a temporary folder unless
+ * `options.reporter.outputFile` says where), runs `action`, and gives back the output, exit code and report.
+ */
+async function withEvalProject(
+  root: string,
+  options: EvalsOptions,
+  cli: Record<string, unknown>,
+  action: (vitest: Vitest) => Promise<void>,
+): Promise<EvalRun> {
+  const outDir = mkdtempSync(join(tmpdir(), 'vitest-rubric-e2e-'))
+  const reporter = options.reporter || {}
+  const outputFile = reporter.outputFile || join(outDir, 'report.json')
+  const output = captureOutput()
+  const project = mergeConfig(evals({ ...options, reporter: { ...reporter, outputFile } }), {
     resolve: { alias },
   })
   const previousExitCode = process.exitCode
+  process.exitCode = undefined
   const vitest = await createVitest(
     'test',
     {
@@ -66,10 +96,10 @@ export async function runEvals(
       ...cli,
     } as never,
     {},
-    { stdout: sink as never, stderr: sink as never },
+    { stdout: output.sink, stderr: output.sink },
   )
   try {
-    await vitest.start(filters)
+    await action(vitest)
     const exitCode = Number(process.exitCode ?? 0)
     let report: RubricReport
     try {
@@ -77,7 +107,12 @@ export async function runEvals(
     } catch {
       report = undefined as never
     }
-    return { output: normalize(text, root, outDir), exitCode, report, modules: vitest.state.getTestModules() }
+    return {
+      output: normalize(output.take(), root, outDir),
+      exitCode,
+      report,
+      modules: vitest.state.getTestModules(),
+    }
   } finally {
     await vitest.close()
     process.exitCode = previousExitCode
@@ -109,17 +144,11 @@ export function copyFixture(name: string): string {
  * call; `rerun(files)` re-runs eval files (relative to `root`) as the watcher would.
  */
 export async function watchEvals(root: string, options: EvalsOptions = {}) {
-  let text = ''
   let idle: (() => void) | undefined
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk)
-      // Vitest prints this once a run and its reporters are done.
-      if (String(chunk).includes('Waiting for file changes')) idle?.()
-      done()
-    },
+  // Vitest prints "Waiting for file changes" once a run and its reporters are done.
+  const output = captureOutput((chunk) => {
+    if (chunk.includes('Waiting for file changes')) idle?.()
   })
-  sink.end = (() => sink) as never
   const nextIdle = () =>
     new Promise<void>((resolve) => {
       idle = resolve
@@ -136,17 +165,13 @@ export async function watchEvals(root: string, options: EvalsOptions = {}) {
       projects: [project],
     } as never,
     {},
-    { stdout: sink as never, stderr: sink as never },
+    { stdout: output.sink, stderr: output.sink },
   )
   await vitest.start()
   await firstRun
   return {
     vitest,
-    output() {
-      const printed = normalize(text, root)
-      text = ''
-      return printed
-    },
+    output: () => normalize(output.take(), root),
     /** Re-runs eval files (relative to `root`) as the watcher would, and waits until the run is reported. */
     async rerun(files: string[]) {
       const done = nextIdle()
@@ -169,48 +194,7 @@ export async function mergeEvalReports(
   blobsDir: string,
   options: EvalsOptions = {},
 ): Promise<EvalRun> {
-  const outDir = mkdtempSync(join(tmpdir(), 'vitest-rubric-merge-'))
-  const reporter = options.reporter || {}
-  const outputFile = reporter.outputFile || join(outDir, 'report.json')
-  let text = ''
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk)
-      done()
-    },
-  })
-  sink.end = (() => sink) as never
-  const project = mergeConfig(evals({ ...options, reporter: { ...reporter, outputFile } }), {
-    resolve: { alias },
-  })
-  const previousExitCode = process.exitCode
-  process.exitCode = undefined
-  const vitest = await createVitest(
-    'test',
-    {
-      root,
-      config: false,
-      watch: false,
-      mergeReports: blobsDir,
-      reporters: [['default', { summary: false }]],
-      projects: [project],
-    } as never,
-    {},
-    { stdout: sink as never, stderr: sink as never },
+  return withEvalProject(root, options, { mergeReports: blobsDir }, (vitest) =>
+    vitest.mergeReports(blobsDir).then(() => {}),
   )
-  try {
-    await vitest.mergeReports(blobsDir)
-    const exitCode = Number(process.exitCode ?? 0)
-    let report: RubricReport
-    try {
-      report = JSON.parse(readFileSync(outputFile, 'utf8')) as RubricReport
-    } catch {
-      report = undefined as never
-    }
-    return { output: normalize(text, root, outDir), exitCode, report, modules: vitest.state.getTestModules() }
-  } finally {
-    await vitest.close()
-    process.exitCode = previousExitCode
-    rmSync(outDir, { recursive: true, force: true })
-  }
 }
