@@ -4,6 +4,7 @@
  */
 import { diffWords } from 'diff'
 import { formatChange, pairJudgments } from './baseline.ts'
+import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml as esc } from './escape-html.ts'
 import { formatGate } from './gates.ts'
 import { type HistoryEntry, historyEntry } from './history.ts'
@@ -69,32 +70,11 @@ function metaLine(report: RubricReport): string {
 }
 
 function dimensionTable(report: RubricReport): string {
-  const changes = new Map(report.baseline?.dimensions.map((change) => [change.dimension, change]))
-  const withChange = report.baseline !== null
-  const head = [
-    'dimension',
-    'n',
-    'mean',
-    'p10',
-    'min',
-    'pass',
-    'floor',
-    'errors',
-    ...(withChange ? ['change'] : []),
-  ]
-  const rows = Object.values(report.summary.run).map((stats) => {
-    const change = changes.get(stats.dimension)
-    const pass =
-      stats.passRate === null ? '-' : `${stats.passed}/${stats.n} (${Math.floor(stats.passRate * 100)}%)`
-    const floor =
-      stats.floor.min === stats.floor.max
-        ? fixed(stats.floor.min)
-        : `${fixed(stats.floor.min)}–${fixed(stats.floor.max)}`
+  const { head, withChange, rows: dimensions } = dimensionRows(report)
+  const rows = dimensions.map(({ stats, cells: values, change }) => {
     const cells = [
       `<th scope="row"><a href="#${anchor(stats.dimension)}">${esc(stats.dimension)}</a></th>`,
-      ...[stats.n, fixed(stats.mean), fixed(stats.p10), fixed(stats.min), pass, floor, stats.errors].map(
-        (value) => `<td class="num">${esc(String(value))}</td>`,
-      ),
+      ...values.map((value) => `<td class="num">${esc(value)}</td>`),
       ...(withChange
         ? [
             change
@@ -203,8 +183,4 @@ function anchor(dimension: string): string {
 
 function verdictLabel(change: DimensionChange): string {
   return change.verdict === 'incomparable' ? 'too few pairs' : change.verdict
-}
-
-function fixed(value: number | null): string {
-  return value === null ? '-' : value.toFixed(3)
 }

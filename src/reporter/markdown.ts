@@ -3,6 +3,7 @@
  * Every text that came from a test or a judge is escaped: it renders as the text it is, never as Markdown or HTML.
  */
 import { formatChange } from './baseline.ts'
+import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import type { DimensionChange, RubricReport } from './schema.ts'
 import { shorten, worstJudgments } from './worst.ts'
@@ -67,40 +68,11 @@ function header(report: RubricReport): string {
 }
 
 function dimensionTable(report: RubricReport): string {
-  const changes = new Map(report.baseline?.dimensions.map((change) => [change.dimension, change]))
-  const withChange = report.baseline !== null
-  const head = [
-    'dimension',
-    'n',
-    'mean',
-    'p10',
-    'min',
-    'pass',
-    'floor',
-    'errors',
-    ...(withChange ? ['change'] : []),
-  ]
+  const { head, withChange, rows: dimensions } = dimensionRows(report)
   const align = ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', ...(withChange ? ['---'] : [])]
-  const rows = Object.values(report.summary.run).map((stats) => {
-    const floor =
-      stats.floor.min === stats.floor.max
-        ? fixed(stats.floor.min)
-        : `${fixed(stats.floor.min)}–${fixed(stats.floor.max)}`
-    const pass =
-      stats.passRate === null ? '-' : `${stats.passed}/${stats.n} (${Math.floor(stats.passRate * 100)}%)`
-    const change = changes.get(stats.dimension)
-    const cells = [
-      escapeMarkdown(stats.dimension),
-      String(stats.n),
-      fixed(stats.mean),
-      fixed(stats.p10),
-      fixed(stats.min),
-      pass,
-      floor,
-      String(stats.errors),
-      ...(withChange ? [change ? `${formatChange(change)} ${VERDICT_MARKS[change.verdict]}` : 'new'] : []),
-    ]
-    return `| ${cells.join(' | ')} |`
+  const rows = dimensions.map(({ stats, cells, change }) => {
+    const changeCell = change ? `${formatChange(change)} ${VERDICT_MARKS[change.verdict]}` : 'new'
+    return `| ${[escapeMarkdown(stats.dimension), ...cells, ...(withChange ? [changeCell] : [])].join(' | ')} |`
   })
   return [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows].join('\n')
 }
@@ -182,8 +154,4 @@ const ENTITIES: Record<string, string> = {
 /** Text for inside a code span: backticks and line breaks cannot end it early. */
 function escapeCode(text: string): string {
   return text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ')
-}
-
-function fixed(value: number | null): string {
-  return value === null ? '-' : value.toFixed(3)
 }

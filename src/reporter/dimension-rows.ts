@@ -1,0 +1,60 @@
+/**
+ * Internal to the reporter: the per-dimension table of a report as text cells, shared by the Markdown and HTML
+ * renderings (each escapes and lays out the cells its own way).
+ */
+import type { DimensionChange, RubricReport } from './schema.ts'
+
+type RunStats = RubricReport['summary']['run'][string]
+
+export interface DimensionRow {
+  stats: RunStats
+  /** n, mean, p10, min, pass, floor, errors, as text. */
+  cells: string[]
+  /** The change against the baseline; `undefined` for a dimension the baseline did not score. */
+  change: DimensionChange | undefined
+}
+
+/** The column names (the first is the dimension) and a row per dimension of the run. */
+export function dimensionRows(report: RubricReport): {
+  head: string[]
+  withChange: boolean
+  rows: DimensionRow[]
+} {
+  const changes = new Map(report.baseline?.dimensions.map((change) => [change.dimension, change]))
+  const withChange = report.baseline !== null
+  const head = [
+    'dimension',
+    'n',
+    'mean',
+    'p10',
+    'min',
+    'pass',
+    'floor',
+    'errors',
+    ...(withChange ? ['change'] : []),
+  ]
+  const rows = Object.values(report.summary.run).map((stats) => {
+    const pass =
+      stats.passRate === null ? '-' : `${stats.passed}/${stats.n} (${Math.floor(stats.passRate * 100)}%)`
+    const floor =
+      stats.floor.min === stats.floor.max
+        ? fixed(stats.floor.min)
+        : `${fixed(stats.floor.min)}–${fixed(stats.floor.max)}`
+    const cells = [
+      String(stats.n),
+      fixed(stats.mean),
+      fixed(stats.p10),
+      fixed(stats.min),
+      pass,
+      floor,
+      String(stats.errors),
+    ]
+    return { stats, cells, change: changes.get(stats.dimension) }
+  })
+  return { head, withChange, rows }
+}
+
+/** A score with three decimals, `-` for none. */
+export function fixed(value: number | null): string {
+  return value === null ? '-' : value.toFixed(3)
+}
