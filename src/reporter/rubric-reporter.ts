@@ -79,6 +79,8 @@ export class RubricReporter implements Reporter {
       summary.storedCalls = rerun.storedCalls
       summary.writtenCalls = rerun.writtenCalls
       summary.tokens = rerun.tokens
+      summary.costUsd = rerun.costUsd
+      summary.retries = rerun.retries
     }
     const obsolete = await this.obsoleteEntries(testModules)
     summary.obsolete = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
