@@ -3,11 +3,11 @@
  * file (`__judgments__/<file>.json`), so that a second run calls no judge.
  */
 import { resolve } from 'node:path'
-import { fromStored, JudgmentStore, judgmentKey } from '../store/judgment-store.ts'
+import { judgeThroughStore } from '../store/judge-through-store.ts'
+import { JudgmentStore } from '../store/judgment-store.ts'
 import type { StorePolicy } from '../store/mode.ts'
 import { storePathFor } from '../store/store-file.ts'
-import type { Judge, JudgeRequest, Judgment, JudgmentError, Rubric } from '../types.ts'
-import { contentHash } from '../util/hash.ts'
+import type { Judge, JudgeRequest, Judgment, Rubric } from '../types.ts'
 import type { CalibrationItem } from './load-set.ts'
 import { mapConcurrent } from './pool.ts'
 
@@ -49,11 +49,13 @@ export async function judgeItems(
   let done = 0
   return mapConcurrent(items, options.concurrency, async (item) => {
     const request = requestFor(item, rubric)
-    const judgment = await judgeThroughStore(
+    const store = policy.mode === 'off' ? undefined : storeFor(item)
+    const { judgment } = await judgeThroughStore(
       judge,
       request,
-      policy,
-      policy.mode === 'off' ? undefined : storeFor(item),
+      store,
+      policy.mode,
+      `no stored judgment for this row in ${store?.file}; run calibrate where the judge can be called (store mode auto) to record it.`,
     )
     options.onProgress?.(++done, items.length)
     return { item, judgment }
@@ -68,60 +70,5 @@ function requestFor(item: CalibrationItem, rubric: Rubric): JudgeRequest {
     ...(item.input === undefined ? {} : { input: item.input }),
     ...(item.context === undefined ? {} : { context: item.context }),
     ...(item.reference === undefined ? {} : { reference: item.reference }),
-  }
-}
-
-async function judgeThroughStore(
-  judge: Judge,
-  request: JudgeRequest,
-  policy: StorePolicy,
-  store: JudgmentStore | undefined,
-): Promise<Judgment> {
-  if (!store) return callJudge(judge, request)
-  const key = judgmentKey(judge.id, request)
-  try {
-    const stored = policy.mode === 'record' ? undefined : await store.get(key)
-    if (stored) return fromStored(stored)
-  } catch (error) {
-    return errorJudgment(judge, request, error)
-  }
-  if (policy.mode === 'replay') {
-    return errorJudgment(judge, request, {
-      code: 'RUBRIC_STORE_MISS',
-      message: `no stored judgment for this row in ${store.file}; run calibrate where the judge can be called (store mode auto) to record it.`,
-    })
-  }
-  const judgment = await callJudge(judge, request)
-  if (judgment.error) return judgment
-  try {
-    await store.put(key, request, judgment)
-  } catch (error) {
-    return errorJudgment(judge, request, error)
-  }
-  return judgment
-}
-
-async function callJudge(judge: Judge, request: JudgeRequest): Promise<Judgment> {
-  try {
-    return await judge.judge(request)
-  } catch (error) {
-    return errorJudgment(judge, request, error)
-  }
-}
-
-function errorJudgment(judge: Judge, request: JudgeRequest, error: unknown): Judgment {
-  const { code, message } = error as Partial<JudgmentError>
-  return {
-    judgeId: contentHash({ judge: judge.id, rubric: request.rubric.id }),
-    judgeName: judge.name,
-    ...(judge.model === undefined ? {} : { model: judge.model }),
-    rubricId: request.rubric.id,
-    scores: {},
-    error: {
-      code: typeof code === 'string' ? code : 'RUBRIC_JUDGE_FAILED',
-      message: typeof message === 'string' ? message : String(error),
-    },
-    latencyMs: 0,
-    source: 'live',
   }
 }

@@ -56,6 +56,20 @@ export function bootstrapInterval<T>(
   data: readonly T[],
   options: BootstrapOptions = {},
 ): BootstrapInterval {
+  return bootstrapIntervals((sample: readonly T[]) => ({ value: statistic(sample) }), data, options).value
+}
+
+/**
+ * {@link bootstrapInterval} for several statistics computed together from the same resamples: each interval
+ * is the one `bootstrapInterval` gives for that statistic alone with the same options (the same seeded draws),
+ * but the rows are drawn once per resample and the statistics can share their work. A `NaN` statistic leaves
+ * that resample out of its own interval only.
+ */
+export function bootstrapIntervals<T, K extends string>(
+  statistics: (sample: readonly T[]) => Record<K, number>,
+  data: readonly T[],
+  options: BootstrapOptions = {},
+): Record<K, BootstrapInterval> {
   const { resamples = 2000, seed = 1, level = 0.95 } = options
   if (!Number.isInteger(resamples) || resamples < 1) {
     throw new RubricArgumentError(
@@ -67,26 +81,33 @@ export function bootstrapInterval<T>(
       `a confidence level must be between 0 and 1, got ${level}. Write 0.95 for 95%.`,
     )
   }
-  const estimate = statistic(data)
+  const estimates = statistics(data)
+  const keys = Object.keys(estimates) as K[]
+  const results = new Map<K, number[]>(keys.map((key) => [key, []]))
   const n = data.length
-  if (n === 0) return { estimate, low: Number.NaN, high: Number.NaN, resamplesUsed: 0 }
-  const rng = createRng(seed)
-  const sample = new Array<T>(n)
-  const results: number[] = []
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) sample[i] = data[randomIndex(rng, n)]!
-    const value = statistic(sample)
-    if (!Number.isNaN(value)) results.push(value)
+  if (n > 0) {
+    const rng = createRng(seed)
+    const sample = new Array<T>(n)
+    for (let r = 0; r < resamples; r++) {
+      for (let i = 0; i < n; i++) sample[i] = data[randomIndex(rng, n)]!
+      const values = statistics(sample)
+      for (const key of keys) {
+        if (!Number.isNaN(values[key])) results.get(key)!.push(values[key])
+      }
+    }
   }
-  results.sort((a, b) => a - b)
-  if (results.length === 0) return { estimate, low: Number.NaN, high: Number.NaN, resamplesUsed: 0 }
   const tail = (1 - level) / 2
-  return {
-    estimate,
-    low: quantileSorted(results, tail),
-    high: quantileSorted(results, 1 - tail),
-    resamplesUsed: results.length,
+  const intervals = {} as Record<K, BootstrapInterval>
+  for (const key of keys) {
+    const sorted = results.get(key)!.sort((x, y) => x - y)
+    intervals[key] = {
+      estimate: estimates[key],
+      low: sorted.length === 0 ? Number.NaN : quantileSorted(sorted, tail),
+      high: sorted.length === 0 ? Number.NaN : quantileSorted(sorted, 1 - tail),
+      resamplesUsed: sorted.length,
+    }
   }
+  return intervals
 }
 
 /**

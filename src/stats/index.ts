@@ -4,6 +4,7 @@ export {
   type BootstrapInterval,
   type BootstrapOptions,
   bootstrapInterval,
+  bootstrapIntervals,
   type MeanDiffInterval,
   pairedBootstrapMeanDiff,
 } from './bootstrap.ts'

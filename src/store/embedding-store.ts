@@ -1,4 +1,5 @@
 import { contentHash } from '../util/hash.ts'
+import { BatchedWrites } from './batched-writes.ts'
 import { readStoreFile, type StoredEmbedding, writeStoreEmbeddings } from './store-file.ts'
 
 const MAX_STORED_TEXT = 4000
@@ -41,9 +42,10 @@ export function toStoredEmbedding(model: string, text: string, vector: ArrayLike
 export class EmbeddingStore {
   private document: Promise<Record<string, StoredEmbedding>> | undefined
   private readonly recorded = new Set<string>()
-  private pending: Record<string, StoredEmbedding> = {}
-  private writing: Promise<void> = Promise.resolve()
-  private queued: Promise<void> | undefined
+  private readonly writes = new BatchedWrites<Record<string, StoredEmbedding>>(
+    () => ({}),
+    (batch) => writeStoreEmbeddings(this.file, batch),
+  )
 
   constructor(readonly file: string) {}
 
@@ -69,18 +71,10 @@ export class EmbeddingStore {
     for (const [key, entry] of fresh) {
       this.recorded.add(key)
       known[key] = entry
-      this.pending[key] = entry
     }
-    this.queued ??= this.writing.then(() => {
-      const batch = this.pending
-      this.pending = {}
-      this.queued = undefined
-      return writeStoreEmbeddings(this.file, batch)
+    await this.writes.write((batch) => {
+      for (const [key, entry] of fresh) batch[key] = entry
     })
-    const written = this.queued
-    // A failed write fails the assertions waiting on it, not every later write.
-    this.writing = written.catch(() => {})
-    await written
     return true
   }
 }

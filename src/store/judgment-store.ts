@@ -1,5 +1,6 @@
 import type { JudgeRequest, Judgment } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
+import { BatchedWrites } from './batched-writes.ts'
 import { readStoreFile, type StoreDocument, type StoredJudgment, writeStoreEntries } from './store-file.ts'
 
 const MAX_STORED_TEXT = 4000
@@ -23,11 +24,14 @@ export function judgmentKey(judgeId: string, request: JudgeRequest): string {
  */
 export class JudgmentStore {
   private document: Promise<StoreDocument> | undefined
-  private pending: Record<string, StoredJudgment> = {}
-  private writing: Promise<void> = Promise.resolve()
-  private queued: Promise<void> | undefined
+  private readonly writes: BatchedWrites<Record<string, StoredJudgment>>
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.writes = new BatchedWrites(
+      () => ({}),
+      (batch) => writeStoreEntries(file, batch),
+    )
+  }
 
   async get(key: string): Promise<StoredJudgment | undefined> {
     this.document ??= readStoreFile(this.file)
@@ -40,17 +44,9 @@ export class JudgmentStore {
     const document = await this.document
     const entry = toStored(request, judgment)
     document.judgments[key] = entry
-    this.pending[key] = entry
-    this.queued ??= this.writing.then(() => {
-      const batch = this.pending
-      this.pending = {}
-      this.queued = undefined
-      return writeStoreEntries(this.file, batch)
+    await this.writes.write((batch) => {
+      batch[key] = entry
     })
-    const written = this.queued
-    // A failed write fails the assertions waiting on it, not every later write.
-    this.writing = written.catch(() => {})
-    await written
   }
 }
 

@@ -1,3 +1,4 @@
+import { BatchedWrites } from './batched-writes.ts'
 import { readStoreFile, type StoredRowScores, writeStoreRows } from './store-file.ts'
 
 /**
@@ -7,11 +8,14 @@ import { readStoreFile, type StoredRowScores, writeStoreRows } from './store-fil
  */
 export class RowScoresWriter {
   private known: Promise<StoredRowScores> | undefined
-  private pending: StoredRowScores = {}
-  private writing: Promise<void> = Promise.resolve()
-  private queued: Promise<void> | undefined
+  private readonly writes: BatchedWrites<StoredRowScores>
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.writes = new BatchedWrites<StoredRowScores>(
+      () => ({}),
+      (batch) => writeStoreRows(file, batch),
+    )
+  }
 
   /** Keeps the scores of one row of a suite; resolves once they are on disk. */
   async put(suite: string, rowId: string, scores: Readonly<Record<string, number>>): Promise<void> {
@@ -20,17 +24,9 @@ export class RowScoresWriter {
     if (sameScores(known[suite]?.[rowId], scores)) return
     const entry = { ...scores }
     known[suite] = { ...known[suite], [rowId]: entry }
-    this.pending[suite] = { ...this.pending[suite], [rowId]: entry }
-    this.queued ??= this.writing.then(() => {
-      const batch = this.pending
-      this.pending = {}
-      this.queued = undefined
-      return writeStoreRows(this.file, batch)
+    await this.writes.write((batch) => {
+      batch[suite] = { ...batch[suite], [rowId]: entry }
     })
-    const written = this.queued
-    // A failed write fails the rows waiting on it, not every later write.
-    this.writing = written.catch(() => {})
-    await written
   }
 }
 

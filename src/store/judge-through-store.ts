@@ -1,0 +1,75 @@
+import type { Judge, JudgeRequest, Judgment, StoreMode } from '../types.ts'
+import { contentHash } from '../util/hash.ts'
+import { fromStored, type JudgmentStore, judgmentKey } from './judgment-store.ts'
+
+/** A judgment and how the store served it. */
+export interface StoreServed {
+  judgment: Judgment
+  /** The store key, when a store was used. */
+  key?: string
+  /** `true` when the judgment was judged live and written to the store. */
+  written: boolean
+}
+
+/**
+ * Judges one output through a judgment store as `mode` says: a stored judgment is served as it is (not in
+ * `record`), a miss in `replay` is an error judgment with `missMessage`, and a live judgment is written. A judge
+ * that throws, or a store that cannot be read or written, gives an error judgment: an error is never a score, and
+ * never stored.
+ */
+export async function judgeThroughStore(
+  judge: Judge,
+  request: JudgeRequest,
+  store: JudgmentStore | undefined,
+  mode: StoreMode,
+  missMessage: string,
+): Promise<StoreServed> {
+  if (!store || mode === 'off') return { judgment: await callJudge(judge, request), written: false }
+  const key = judgmentKey(judge.id, request)
+  try {
+    const stored = mode === 'record' ? undefined : await store.get(key)
+    if (stored) return { judgment: fromStored(stored), key, written: false }
+  } catch (error) {
+    return { judgment: errorJudgment(judge, request, error), key, written: false }
+  }
+  if (mode === 'replay') {
+    const miss = { code: 'RUBRIC_STORE_MISS', message: missMessage }
+    return { judgment: errorJudgment(judge, request, miss), key, written: false }
+  }
+  const judgment = await callJudge(judge, request)
+  if (judgment.error) return { judgment, key, written: false }
+  try {
+    await store.put(key, request, judgment)
+  } catch (error) {
+    return { judgment: errorJudgment(judge, request, error), key, written: false }
+  }
+  return { judgment, key, written: true }
+}
+
+/** Calls the judge; a judge that throws gives an error judgment. */
+async function callJudge(judge: Judge, request: JudgeRequest): Promise<Judgment> {
+  const started = performance.now()
+  try {
+    return await judge.judge(request)
+  } catch (error) {
+    return errorJudgment(judge, request, error, performance.now() - started)
+  }
+}
+
+/** The judgment of a call that failed: its code and message, no scores. */
+function errorJudgment(judge: Judge, request: JudgeRequest, error: unknown, latencyMs = 0): Judgment {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  return {
+    judgeId: contentHash({ judge: judge.id, rubric: request.rubric.id }),
+    judgeName: judge.name,
+    ...(judge.model === undefined ? {} : { model: judge.model }),
+    rubricId: request.rubric.id,
+    scores: {},
+    error: {
+      code: typeof code === 'string' ? code : 'RUBRIC_JUDGE_FAILED',
+      message: typeof message === 'string' ? message : String(error),
+    },
+    latencyMs,
+    source: 'live',
+  }
+}
