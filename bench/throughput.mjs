@@ -16,7 +16,7 @@ const TARGET = 1.25
 if (!process.env.BENCH_NO_BUILD) installPackage()
 const judge = spawn(
   process.execPath,
-  [fileURLToPath(new URL('judge-server.mjs', import.meta.url)), String(DELAY_MS)],
+  [fileURLToPath(new URL('../scripts/judge-server.mjs', import.meta.url)), '--delay', String(DELAY_MS)],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
   },

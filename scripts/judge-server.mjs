@@ -1,17 +1,22 @@
 /**
- * A standalone OpenAI-compatible judge for the smoke test: `POST /v1/chat/completions` answers a verdict that gives
- * every requested dimension the top of its scale. It reads the dimensions from the request's JSON schema
- * (`response_format.json_schema`), else from the prompt. Listens on 127.0.0.1, port 0.
+ * A standalone OpenAI-compatible judge for the smoke test and the throughput benchmark: `POST /v1/chat/completions`
+ * answers, after `delayMs`, a verdict that gives every requested dimension the top of its scale. It reads the
+ * dimensions from the request's JSON schema (`response_format.json_schema`), else from the prompt. `GET /stats`
+ * answers how many calls it served and the most it held at once; `POST /stats/reset` starts the count again.
+ * Listens on 127.0.0.1, port 0.
  *
- * Run on its own, it prints its base URL (ending in /v1) on the first line of stdout and logs one line per request
- * on stderr: `node scripts/judge-server.mjs`.
+ * Run on its own, it prints its base URL (ending in /v1) on the first line of stdout:
+ * `node scripts/judge-server.mjs [--delay <ms>] [--log]` (`--log`: one line per request on stderr).
  */
 import { createServer } from 'node:http'
 import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
 
 /** Starts the server; resolves to `{ baseURL, chatRequests, dimensions, close() }`. */
-export async function startJudgeServer({ log = () => {} } = {}) {
+export async function startJudgeServer({ log = () => {}, delayMs = 0 } = {}) {
   let chatRequests = 0
+  let inFlight = 0
+  let maxInFlight = 0
   const askedDimensions = new Set()
   let sequence = 0
   const server = createServer(async (req, res) => {
@@ -24,6 +29,13 @@ export async function startJudgeServer({ log = () => {} } = {}) {
       })
     }
     const id = ++sequence
+    if (req.method === 'GET' && req.url === '/stats')
+      return sendJson(res, 200, { calls: chatRequests, maxInFlight })
+    if (req.method === 'POST' && req.url === '/stats/reset') {
+      chatRequests = 0
+      maxInFlight = 0
+      return sendJson(res, 200, {})
+    }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       log(`${req.method} ${req.url}: 404`)
       return sendJson(res, 404, {
@@ -31,6 +43,9 @@ export async function startJudgeServer({ log = () => {} } = {}) {
       })
     }
     chatRequests++
+    maxInFlight = Math.max(maxInFlight, ++inFlight)
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
+    inFlight--
     const { dimensions, max } = requestedVerdict(body)
     for (const name of dimensions) askedDimensions.add(name)
     log(`chat completion ${id} for ${body.model}: ${dimensions.join(', ') || '(no dimensions found)'}`)
@@ -105,7 +120,11 @@ function sendJson(res, status, value) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const server = await startJudgeServer({ log: (line) => console.error(`judge-server: ${line}`) })
+  const { values } = parseArgs({ options: { delay: { type: 'string' }, log: { type: 'boolean' } } })
+  const server = await startJudgeServer({
+    delayMs: Number(values.delay ?? 0),
+    ...(values.log ? { log: (line) => console.error(`judge-server: ${line}`) } : {}),
+  })
   console.log(server.baseURL)
   const stop = () => server.close().then(() => process.exit(0))
   process.on('SIGTERM', stop)
