@@ -72,7 +72,8 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   })
-})
+  // A browser's first start can take long on a 2-core machine busy with the rest of the suite.
+}, 60_000)
 afterAll(async () => {
   await browser?.close()
   await rm(directory, { recursive: true, force: true })
