@@ -27,6 +27,12 @@ export function write(dir, files) {
 export function installPackage() {
   const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' })
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`)
+  // The suites' own package scope: without it, `vitest-rubric` in a suite under this repository would resolve
+  // to the repository itself (a package may import itself by name), and Vitest would transform its files.
+  writeFileSync(
+    join(repoRoot, '.tmp', 'bench', 'package.json'),
+    `${JSON.stringify({ name: 'vitest-rubric-bench-suites', private: true })}\n`,
+  )
   const target = join(repoRoot, '.tmp', 'bench', 'node_modules', 'vitest-rubric')
   rmSync(target, { recursive: true, force: true })
   mkdirSync(target, { recursive: true })

@@ -1,6 +1,7 @@
 /**
  * Node-side entry: the `evals()` project helper and the Vite plugin behind it.
  */
+import { availableParallelism } from 'node:os'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 // `vite` is not a dependency of this package (strict installs cannot resolve it from here); Vitest re-exports its types.
@@ -9,6 +10,7 @@ import type { Vitest } from 'vitest/node'
 import './augment.ts'
 import { validateEmbeddings } from './embeddings/options.ts'
 import { RubricArgumentError } from './errors.ts'
+import { createJudge, preloadLlmJudge } from './judge/create-judge.ts'
 import { startCoordinator } from './judge/limiter/coordinator.ts'
 import { judgeLimits } from './judge/limiter/limiter.ts'
 import { assertBudgetPriced } from './judge/pricing.ts'
@@ -32,14 +34,27 @@ const DEFAULT_INCLUDE = ['**/*.eval.ts']
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/dist/**']
 const DEFAULT_TEST_TIMEOUT = 120_000
 const DEFAULT_MAX_CONCURRENCY = 16
+const DEFAULT_GROUP_ORDER = 1
 
 /**
  * A Vitest project that runs eval files: `vitest --project evals`. It runs only the files matched by
  * `include`, registers the matchers, gives tests a long timeout, runs the tests of a file concurrently (use the
- * test context's `expect` in them), and attaches the per-dimension reporter.
+ * test context's `expect` in them) and more files at once than Vitest's default (they wait on the judge), and
+ * attaches the per-dimension reporter.
  */
 export function evals(options: EvalsOptions = {}): TestProjectInlineConfiguration {
   const name = options.name ?? 'evals'
+  for (const [option, least] of [
+    ['maxWorkers', 1],
+    ['groupOrder', 0],
+  ] as const) {
+    const value = options[option]
+    if (value !== undefined && !(Number.isInteger(value) && value >= least)) {
+      throw new RubricArgumentError(
+        `evals({ ${option} }) is ${JSON.stringify(value)}; give a whole number of at least ${least}, or leave it out.`,
+      )
+    }
+  }
   return {
     plugins: [rubricPlugin({ ...options, name })],
     test: {
@@ -48,10 +63,19 @@ export function evals(options: EvalsOptions = {}): TestProjectInlineConfiguratio
       exclude: options.exclude ?? DEFAULT_EXCLUDE,
       setupFiles: [setupFile(), ...(options.setupFiles ?? [])],
       testTimeout: options.testTimeout ?? DEFAULT_TEST_TIMEOUT,
-      sequence: { concurrent: options.concurrent ?? true },
+      sequence: {
+        concurrent: options.concurrent ?? true,
+        groupOrder: options.groupOrder ?? DEFAULT_GROUP_ORDER,
+      },
       maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      maxWorkers: options.maxWorkers ?? defaultMaxWorkers(),
     },
   }
+}
+
+/** Eval files wait on the judge, not the CPU: one more at once than there are CPUs. */
+function defaultMaxWorkers(): number {
+  return availableParallelism() + 1
 }
 
 const attached = new WeakSet<Vitest>()
@@ -80,6 +104,8 @@ export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       if (project.name !== options.name) return
       // Vitest 5 concatenates the root's `include` into inline projects; an evals project runs eval files only.
       project.config.include = options.include ?? DEFAULT_INCLUDE
+      // A `--sequence.*` flag replaces the project's whole `sequence` on Vitest 4; the group must stay its own.
+      project.config.sequence.groupOrder = options.groupOrder ?? DEFAULT_GROUP_ORDER
       const store = resolveStorePolicy(options.store, judge)
       const provided: ProvidedRubricOptions = {
         judge,
@@ -88,12 +114,17 @@ export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
         root: project.config.root,
         ...(embeddings ? { embeddings } : {}),
       }
-      // The judge limits hold across workers (module state in a worker is per file): a coordinator in this
-      // process hands out the slots, and workers reach it on loopback.
-      const coordinator = judge === 'heuristic' ? undefined : await startCoordinator(judgeLimits(judge))
+      // An LLM judge's calls are made in this process, under limits that hold across workers (module state in a
+      // worker is per file); workers send their requests on loopback and never load the SDK.
+      const coordinator =
+        judge === 'heuristic'
+          ? undefined
+          : await startCoordinator(judgeLimits(judge), (limiter) => createJudge(judge, { limiter }))
       if (coordinator) {
+        // The judge's code loads while the workers start, not at the first live call.
+        void preloadLlmJudge()
         vitest.onClose(() => coordinator.close())
-        provided.limiter = { host: coordinator.host, port: coordinator.port }
+        provided.coordinator = { host: coordinator.host, port: coordinator.port }
       }
       project.provide(PROVIDED_KEY, provided)
       if (!attached.has(vitest)) {

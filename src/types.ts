@@ -302,6 +302,19 @@ export interface EvalsOptions {
    * @default 16
    */
   maxConcurrency?: number
+  /**
+   * How many eval files run at once (Vitest's `maxWorkers`, for this project). An eval file mostly waits on the
+   * judge, so more of them run at once than Vitest's default for CPU-bound tests: while one file starts, the
+   * others keep the judge busy. `--maxWorkers` on the command line takes precedence on Vitest 5.
+   * @default the number of CPUs plus one (3 on 2 CPUs)
+   */
+  maxWorkers?: number
+  /**
+   * The project's `sequence.groupOrder`. Vitest runs projects with different `maxWorkers` in separate groups;
+   * by default the evals project runs after the other projects (group 0), so cheap tests fail first.
+   * @default 1
+   */
+  groupOrder?: number
   /** More setup files, run after vitest-rubric's own. */
   setupFiles?: string[]
   /**

@@ -39,7 +39,7 @@ const judge = (concurrency: number) => ({
 })
 
 function run(name: string, options: EvalsOptions, maxWorkers = 3) {
-  return runEvals(fixture('e2e', name), { store: 'off', ...options }, { cli: { maxWorkers } })
+  return runEvals(fixture('e2e', name), { store: 'off', maxWorkers, ...options })
 }
 
 describe('global judge concurrency', () => {

@@ -42,7 +42,7 @@ describe('judgment store under load', () => {
   test('parallel workers and concurrent tests lose no entry', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rubric-stress-'))
     writeSuite(dir)
-    const run = await runEvals(dir, { judge: 'heuristic', store: 'auto' }, { cli: { maxWorkers: 8 } })
+    const run = await runEvals(dir, { judge: 'heuristic', store: 'auto', maxWorkers: 8 })
     expect(run.exitCode).toBe(0)
     const stores = readdirSync(join(dir, '__judgments__')).filter((name) => name.endsWith('.json'))
     expect(stores).toHaveLength(FILES)

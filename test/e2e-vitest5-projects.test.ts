@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -71,8 +72,15 @@ async function runProjects(project?: string) {
   )
   let files: string[]
   let exitCode: number
+  let projects: Record<string, { maxWorkers: unknown; groupOrder: unknown }>
   try {
     await vitest.start()
+    projects = Object.fromEntries(
+      vitest.projects.map((project) => [
+        project.name,
+        { maxWorkers: project.config.maxWorkers, groupOrder: project.config.sequence.groupOrder },
+      ]),
+    )
     files = vitest.state
       .getTestModules()
       .map((module) => `${module.project.name} ${relative(root, module.moduleId)}`)
@@ -82,7 +90,7 @@ async function runProjects(project?: string) {
     await vitest.close()
     process.exitCode = previousExitCode
   }
-  return { files, exitCode, output: normalize(text, root) }
+  return { files, exitCode, projects, output: normalize(text, root) }
 }
 
 test('the evals project runs eval files only, even with an include on the root', async () => {
@@ -93,9 +101,12 @@ test('the evals project runs eval files only, even with an include on the root',
 })
 
 test('beside a unit project, each project keeps its own files and the rubric table is printed once', async () => {
-  const { files, exitCode, output } = await runProjects()
+  const { files, exitCode, output, projects } = await runProjects()
   expect(files).toEqual(['evals evals/answers.eval.ts', 'unit test/math.test.ts'])
   expect(exitCode).toBe(0)
+  // The evals project runs more files at once, in a group of its own after the unit project's.
+  expect(projects.evals).toEqual({ maxWorkers: availableParallelism() + 1, groupOrder: 1 })
+  expect(projects.unit?.groupOrder).toBe(0)
   expect(output.match(/Rubric {2}judge/g)).toHaveLength(1)
   expect(output).toMatch(/relevance\s+1\s/)
 })

@@ -45,6 +45,27 @@ function limiter(limits: JudgeLimits) {
 }
 
 describe('LimiterCore', () => {
+  test('serves waiting calls of a lower rank first, and first come, first served within a rank', () => {
+    const { core, grants, leaseOf } = limiter({ concurrency: 1 })
+    const ask = (name: string, rank: number) => core.request(0, (grant) => grants.push({ name, grant }), rank)
+    ask('holder', 5)
+    for (const [name, rank] of [
+      ['late-1', 2],
+      ['early-1', 0],
+      ['late-2', 2],
+      ['early-2', 0],
+    ] as const) {
+      ask(name, rank)
+    }
+    const order: string[] = []
+    for (let served = 0; served < 5; served++) {
+      const name = grants.at(-1)!.name
+      order.push(name)
+      core.release(leaseOf(name))
+    }
+    expect(order).toEqual(['holder', 'early-1', 'early-2', 'late-1', 'late-2'])
+  })
+
   test('never has more calls in flight than the concurrency, and serves waiters first come first served', () => {
     const { core, ask, granted, leaseOf } = limiter({ concurrency: 2 })
     for (const name of ['a', 'b', 'c', 'd']) ask(name)

@@ -36,6 +36,14 @@ export function createLlmJudge(options: LlmJudgeOptions, internals: LlmJudgeInte
   return createJudge(options, internals)
 }
 
+/**
+ * Loads an LLM judge's code and the SDK now rather than at its first live call: the coordinator does it while
+ * the workers start. A failure is left for the first call to report.
+ */
+export async function preloadLlmJudge(): Promise<void> {
+  await Promise.all([import('./llm-judge.ts'), import('openai')]).catch(() => {})
+}
+
 /** The offline heuristic judge; its methods load on the first call. */
 export function createHeuristicJudge(): Judge {
   return createJudge('heuristic')

@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
 import { createJudge } from '../judge/create-judge.ts'
-import { connectLimiter } from '../judge/limiter/client.ts'
+import { connectJudge } from '../judge/limiter/client.ts'
 import { judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore } from '../store/judgment-store.ts'
 import { storePathFor } from '../store/store-file.ts'
@@ -13,9 +13,11 @@ let store: JudgmentStore | undefined
 
 /** The judge of this project: the one `evals({ judge })` provided, else the offline heuristic judge. */
 export function currentJudge(): Judge {
-  const { judge: option, limiter } = provided()
-  // Live calls take their slots from the run's limiter in the main process, shared by every worker.
-  judge ??= createJudge(option, limiter ? { limiter: connectLimiter(limiter) } : {})
+  if (judge) return judge
+  const { judge: option, coordinator } = provided()
+  // An LLM judge's live calls are made by the coordinator in the main process, under the run's limits; the
+  // worker keeps the judge's identity and never loads its code.
+  judge = coordinator ? connectJudge(coordinator, createJudge(option)) : createJudge(option)
   return judge
 }
 

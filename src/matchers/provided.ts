@@ -13,8 +13,8 @@ export interface ProvidedRubricOptions {
   concurrent: boolean
   /** The Vitest root, for paths in records. */
   root: string
-  /** Where the judge limiter of the run listens (in the main process), for an LLM judge. */
-  limiter?: CoordinatorAddress
+  /** Where the run's judge coordinator listens (in the main process), for an LLM judge. */
+  coordinator?: CoordinatorAddress
   /** The `evals({ embeddings })` option, for embedding similarity. */
   embeddings?: EmbeddingsOptions
 }

@@ -1,22 +1,26 @@
 /**
- * Internal to the judge limiter: the worker's side of the coordinator (see coordinator.ts for the protocol).
+ * Internal to the judge: the worker's side of the coordinator (see coordinator.ts for the protocol). A judge
+ * whose calls are made in the main process, so a worker never loads the SDK.
  */
 import { connect, type Socket } from 'node:net'
 import { RubricError } from '../../errors.ts'
-import type { ClientMessage, CoordinatorAddress, ServerMessage } from './coordinator.ts'
+import type { Judge, Judgment } from '../../types.ts'
+import type { ClientMessage, CoordinatorAddress, ServerMessage, WireRequest } from './coordinator.ts'
 import { batchedWriter, readLines } from './coordinator.ts'
-import { abortReason, type JudgeLease, type JudgeLimiter, leaseOrError } from './limiter.ts'
 
 interface Pending {
-  resolve: (lease: JudgeLease) => void
+  resolve: (judgment: Judgment) => void
   reject: (error: unknown) => void
 }
 
 /**
- * A limiter that takes its slots from the coordinator at `address`. It connects on the first call, so a file
- * whose judgments are all stored never connects.
+ * A judge with the identity of `judge` whose calls the coordinator at `address` makes. It connects on the first
+ * call, so a file whose judgments are all stored never connects.
  */
-export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { close(): void } {
+export function connectJudge(
+  address: CoordinatorAddress,
+  judge: Pick<Judge, 'id' | 'name' | 'model'>,
+): Judge & { close(): void } {
   let socket: Socket | undefined
   let send: (message: ClientMessage) => void = () => {}
   const pending = new Map<number, Pending>()
@@ -25,41 +29,21 @@ export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { cl
   function open(): void {
     if (socket && !socket.destroyed) return
     const opened = connect(address.port, address.host)
-    const write = batchedWriter(opened)
     opened.setNoDelay(true)
     // Vitest keeps the worker alive while tests run; this socket must not keep it alive after.
     opened.unref()
     readLines(opened, (line) => {
       const message = JSON.parse(line) as ServerMessage
       const waiter = pending.get(message.id)
-      if (!waiter) {
-        // Answered after the request was withdrawn: give the slot straight back.
-        if (message.ok) write({ op: 'cancel', id: message.id })
-        return
-      }
+      if (!waiter) return
       pending.delete(message.id)
-      const grant = message.ok
-        ? { ok: true as const, lease: message.id }
-        : {
-            ok: false as const,
-            reason: message.reason,
-            spentUsd: message.spentUsd,
-            budgetUsd: message.budgetUsd,
-          }
-      try {
-        waiter.resolve(
-          leaseOrError(grant, (id, spent) =>
-            write({ op: 'release', id, tokens: spent?.tokens ?? 0, costUsd: spent?.costUsd ?? 0 }),
-          ),
-        )
-      } catch (error) {
-        waiter.reject(error)
-      }
+      if ('judgment' in message) waiter.resolve(message.judgment)
+      else waiter.reject(new RubricError(message.error.code, message.error.message))
     })
     const fail = (cause?: unknown) => {
       const error = new RubricError(
         'RUBRIC_JUDGE_LIMITER',
-        `lost the connection to the judge limiter in the main Vitest process (${address.host}:${address.port}). ` +
+        `lost the connection to the judge coordinator in the main Vitest process (${address.host}:${address.port}). ` +
           'This is a bug or a crash of the main process: run again, and report it if it persists.',
         { cause },
       )
@@ -70,22 +54,20 @@ export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { cl
     opened.on('error', fail)
     opened.on('close', () => fail())
     socket = opened
-    send = write
+    send = batchedWriter(opened)
   }
 
   return {
-    acquire({ tokens, signal }) {
-      if (signal?.aborted) return Promise.reject(abortReason(signal))
+    id: judge.id,
+    name: judge.name,
+    ...(judge.model === undefined ? {} : { model: judge.model }),
+    judge({ signal, ...request }) {
       open()
       const id = nextId++
       const write = send
-      return new Promise<JudgeLease>((resolve, reject) => {
-        const onAbort = () => {
-          if (!pending.delete(id)) return
-          write({ op: 'cancel', id })
-          reject(abortReason(signal!))
-        }
-        signal?.addEventListener('abort', onAbort, { once: true })
+      return new Promise<Judgment>((resolve, reject) => {
+        // An abort reaches the call in the main process, which answers with the aborted judgment.
+        const onAbort = () => write({ op: 'cancel', id })
         const settled =
           <T>(settle: (value: T) => void) =>
           (value: T) => {
@@ -93,7 +75,9 @@ export function connectLimiter(address: CoordinatorAddress): JudgeLimiter & { cl
             settle(value)
           }
         pending.set(id, { resolve: settled(resolve), reject: settled(reject) })
-        write({ op: 'acquire', id, tokens })
+        write({ op: 'judge', id, request: request satisfies WireRequest })
+        if (signal?.aborted) onAbort()
+        else signal?.addEventListener('abort', onAbort, { once: true })
       })
     },
     close() {

@@ -1,15 +1,23 @@
 /**
- * Internal to the judge limiter: the coordinator that holds the run's judge limits in the main Vitest process.
- * Workers keep one TCP connection to it on loopback and speak newline-delimited JSON:
+ * Internal to the judge: the coordinator that makes the run's live LLM judge calls in the main Vitest process.
+ * Workers never load the SDK or open connections to the judge's server: they send each judge request here over
+ * one TCP connection on loopback, and the coordinator judges it through the run's limits (concurrency, requests
+ * and tokens per minute, budget), with one HTTP client for the whole run. Newline-delimited JSON:
  *
- *   worker → { op: 'acquire', id, tokens }   main → { id, ok: true } or { id, ok: false, spentUsd, budgetUsd }
- *   worker → { op: 'cancel', id }             (withdraws a waiting request, or frees a granted slot)
- *   worker → { op: 'release', id, tokens, costUsd }
+ *   worker → { op: 'judge', id, request }   main → { id, judgment } or { id, error: { code, message } }
+ *   worker → { op: 'cancel', id }           (aborts the call, as the test's signal did; its answer still comes)
  *
- * A slot belongs to the connection that took it: when a worker exits or crashes, its connection closes and
- * every slot it held or waited for is given back.
+ * A call belongs to the connection that asked for it: when a worker exits or crashes, its connection closes and
+ * every call it still waited for is aborted, which gives back its slots.
+ *
+ * Waiting calls are served in the order their connections opened (an eval file connects at its first live
+ * call), not round-robin: the earliest file finishes first and its worker starts the next file while the calls
+ * of the files after it keep the judge busy. Served round-robin, the files of a run would finish together and
+ * leave the judge idle while the next ones start.
  */
 import { createServer, type Socket } from 'node:net'
+import type { Judge, JudgeRequest, Judgment } from '../../types.ts'
+import { type JudgeLimiter, limiterOver } from './limiter.ts'
 import { type JudgeLimits, LimiterCore, type LimiterStats } from './limits.ts'
 
 /** Where workers reach the coordinator (what the plugin provides to them). */
@@ -26,27 +34,38 @@ export interface Coordinator extends CoordinatorAddress {
   close(): Promise<void>
 }
 
-/** A message from a worker. */
-export type ClientMessage =
-  | { op: 'acquire'; id: number; tokens: number }
-  | { op: 'cancel'; id: number }
-  | { op: 'release'; id: number; tokens?: number; costUsd?: number }
+/** A judge request as it travels: everything but the signal, which becomes `cancel`. */
+export type WireRequest = Omit<JudgeRequest, 'signal'>
 
-/** An answer to `acquire`. */
+/** A message from a worker. */
+export type ClientMessage = { op: 'judge'; id: number; request: WireRequest } | { op: 'cancel'; id: number }
+
+/** An answer to `judge`: the judgment (error judgments included), or what the judge threw. */
 export type ServerMessage =
-  | { id: number; ok: true }
-  | { id: number; ok: false; reason: 'budget'; spentUsd: number; budgetUsd: number }
+  | { id: number; judgment: Judgment }
+  | { id: number; error: { code: string; message: string } }
 
 const HOST = '127.0.0.1'
 
-/** Starts a coordinator on 127.0.0.1, port 0. */
-export async function startCoordinator(limits: JudgeLimits): Promise<Coordinator> {
+/**
+ * Starts a coordinator on 127.0.0.1, port 0. `makeJudge` makes the run's judge over the limiter that holds
+ * `limits` for every worker.
+ */
+export async function startCoordinator(
+  limits: JudgeLimits,
+  makeJudge: (limiter: JudgeLimiter) => Judge,
+): Promise<Coordinator> {
   const core = new LimiterCore(limits)
+  // Each call runs with its own signal, which carries the rank of the connection that asked for it.
+  const ranks = new WeakMap<AbortSignal, number>()
+  const judge = makeJudge(limiterOver(core, (signal) => (signal && ranks.get(signal)) ?? 0))
   const sockets = new Set<Socket>()
+  let connections = 0
   const server = createServer((socket) => {
     sockets.add(socket)
     socket.setNoDelay(true)
-    const connection = serve(core, batchedWriter(socket))
+    const rank = connections++
+    const connection = serve(judge, batchedWriter(socket), (signal) => ranks.set(signal, rank))
     readLines(socket, (line) => {
       let message: ClientMessage
       try {
@@ -87,67 +106,51 @@ export async function startCoordinator(limits: JudgeLimits): Promise<Coordinator
 }
 
 /**
- * One worker connection's requests and slots, by the worker's ids. Closing it cancels what still waits and
- * frees what is held.
+ * One worker connection's calls, by the worker's ids. Closing it aborts the calls still under way. `onCall`
+ * sees each call's signal before the judge does.
  */
-export function serve(core: LimiterCore, send: (message: ServerMessage) => void) {
-  const waiting = new Map<number, number>()
-  const held = new Map<number, number>()
+export function serve(
+  judge: Judge,
+  send: (message: ServerMessage) => void,
+  onCall: (signal: AbortSignal) => void = () => {},
+) {
+  const calls = new Map<number, AbortController>()
   let closed = false
   return {
     receive(message: ClientMessage): void {
       if (closed) return
-      if (message.op === 'acquire') {
-        const { id } = message
-        let settled = false
-        const ticket = core.request(Math.max(0, Number(message.tokens) || 0), (grant) => {
-          settled = true
-          waiting.delete(id)
-          if (closed) {
-            if (grant.ok) core.release(grant.lease)
-            return
-          }
-          if (grant.ok) {
-            held.set(id, grant.lease)
-            send({ id, ok: true })
-          } else {
-            send({
-              id,
-              ok: false,
-              reason: grant.reason,
-              spentUsd: grant.spentUsd,
-              budgetUsd: grant.budgetUsd,
-            })
-          }
-        })
-        // The answer may already have come, synchronously.
-        if (!settled) waiting.set(id, ticket)
+      const { id } = message
+      if (message.op === 'cancel') {
+        calls.get(id)?.abort()
         return
       }
-      const lease = held.get(message.id)
-      if (lease !== undefined) {
-        held.delete(message.id)
-        const spent =
-          message.op === 'release'
-            ? { tokens: Number(message.tokens) || 0, costUsd: Number(message.costUsd) || 0 }
-            : undefined
-        core.release(lease, spent)
-        return
+      if (message.op !== 'judge' || calls.has(id)) return
+      const controller = new AbortController()
+      calls.set(id, controller)
+      onCall(controller.signal)
+      const answer = (reply: ServerMessage) => {
+        calls.delete(id)
+        if (!closed) send(reply)
       }
-      const ticket = waiting.get(message.id)
-      if (ticket !== undefined) {
-        waiting.delete(message.id)
-        core.cancel(ticket)
-      }
+      judge.judge({ ...message.request, signal: controller.signal }).then(
+        (judgment) => answer({ id, judgment }),
+        (error: unknown) => answer({ id, error: describeError(error) }),
+      )
     },
     close(): void {
       if (closed) return
       closed = true
-      for (const ticket of waiting.values()) core.cancel(ticket)
-      for (const lease of held.values()) core.release(lease)
-      waiting.clear()
-      held.clear()
+      for (const controller of calls.values()) controller.abort()
+      calls.clear()
     },
+  }
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  const code = (error as { code?: unknown })?.code
+  return {
+    code: typeof code === 'string' ? code : 'RUBRIC_JUDGE_INTERNAL',
+    message: error instanceof Error ? error.message : String(error),
   }
 }
 

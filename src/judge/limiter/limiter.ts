@@ -1,6 +1,7 @@
 /**
- * Internal to the judge: the limiter a live judge call takes a slot from. Inside an `evals()` run it is a client
- * of the coordinator in the main process (global across workers); elsewhere an in-process one.
+ * Internal to the judge: the limiter a live judge call takes a slot from. Inside an `evals()` run the judge runs
+ * in the coordinator in the main process, over the run's limiter (global across workers); elsewhere each judge
+ * instance has its own.
  */
 import { RubricArgumentError, RubricError } from '../../errors.ts'
 import { type Grant, type JudgeLimits, LimiterCore, type Spent } from './limits.ts'
@@ -73,8 +74,18 @@ export function abortReason(signal: AbortSignal): unknown {
 /** A limiter inside this process: limits one judge instance, not the run. */
 export function createLocalLimiter(limits: JudgeLimits): JudgeLimiter & { core: LimiterCore } {
   const core = new LimiterCore(limits)
+  return { core, ...limiterOver(core) }
+}
+
+/**
+ * A limiter over `core`: the run's, in the coordinator, or one judge instance's. `rankOf` gives the rank of a
+ * call (lower first) from its signal, which is the call's own.
+ */
+export function limiterOver(
+  core: LimiterCore,
+  rankOf: (signal: AbortSignal | undefined) => number = () => 0,
+): JudgeLimiter {
   return {
-    core,
     acquire({ tokens, signal }) {
       if (signal?.aborted) return Promise.reject(abortReason(signal))
       return new Promise<JudgeLease>((resolve, reject) => {
@@ -83,14 +94,18 @@ export function createLocalLimiter(limits: JudgeLimits): JudgeLimiter & { core: 
           if (core.cancel(ticket)) reject(abortReason(signal!))
         }
         signal?.addEventListener('abort', onAbort, { once: true })
-        ticket = core.request(tokens, (grant) => {
-          signal?.removeEventListener('abort', onAbort)
-          try {
-            resolve(leaseOrError(grant, (lease, spent) => core.release(lease, spent)))
-          } catch (error) {
-            reject(error)
-          }
-        })
+        ticket = core.request(
+          tokens,
+          (grant) => {
+            signal?.removeEventListener('abort', onAbort)
+            try {
+              resolve(leaseOrError(grant, (lease, spent) => core.release(lease, spent)))
+            } catch (error) {
+              reject(error)
+            }
+          },
+          rankOf(signal),
+        )
       })
     },
   }

@@ -56,6 +56,7 @@ const WINDOW_MS = 60_000
 interface Waiter {
   ticket: number
   tokens: number
+  rank: number
   settle: (grant: Grant) => void
 }
 
@@ -65,8 +66,8 @@ interface Started {
 }
 
 /**
- * First come, first served slots for live judge calls: a call waits until a slot is free and the per-minute
- * windows have room for it, and is refused once the budget is spent.
+ * Slots for live judge calls: a call waits until a slot is free and the per-minute windows have room for it, and
+ * is refused once the budget is spent. Waiting calls are served by rank, then first come, first served.
  */
 export class LimiterCore {
   private readonly queue: Waiter[] = []
@@ -83,11 +84,13 @@ export class LimiterCore {
 
   /**
    * Asks for a slot for a call expected to use `tokens`; `settle` is called once, with a lease or a refusal
-   * (possibly before `request` returns). The ticket cancels a request still waiting.
+   * (possibly before `request` returns). A call of a lower `rank` is served before calls of higher ranks that
+   * wait with it. The ticket cancels a request still waiting.
    */
-  request(tokens: number, settle: (grant: Grant) => void): number {
+  request(tokens: number, settle: (grant: Grant) => void, rank = 0): number {
     const ticket = this.nextId++
-    this.queue.push({ ticket, tokens, settle })
+    const behind = this.queue.findIndex((waiter) => waiter.rank > rank)
+    this.queue.splice(behind === -1 ? this.queue.length : behind, 0, { ticket, tokens, rank, settle })
     this.stats.waiting = this.queue.length
     this.pump()
     return ticket
