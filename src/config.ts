@@ -10,7 +10,7 @@ import type { Vitest } from 'vitest/node'
 import './augment.ts'
 import { validateEmbeddings } from './embeddings/options.ts'
 import { RubricArgumentError } from './errors.ts'
-import { createJudge, preloadLlmJudge } from './judge/create-judge.ts'
+import { createJudge } from './judge/create-judge.ts'
 import { startCoordinator } from './judge/limiter/coordinator.ts'
 import { judgeLimits } from './judge/limiter/limiter.ts'
 import { assertBudgetPriced } from './judge/pricing.ts'
@@ -119,10 +119,13 @@ export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       const coordinator =
         judge === 'heuristic'
           ? undefined
-          : await startCoordinator(judgeLimits(judge), (limiter) => createJudge(judge, { limiter }))
+          : await startCoordinator(judgeLimits(judge), (limiter) => {
+              const coordinated = createJudge(judge, { limiter })
+              // The judge's code, SDK and client load while the workers start, not at the first live call.
+              void coordinated.prepare()
+              return coordinated
+            })
       if (coordinator) {
-        // The judge's code loads while the workers start, not at the first live call.
-        void preloadLlmJudge()
         vitest.onClose(() => coordinator.close())
         provided.coordinator = { host: coordinator.host, port: coordinator.port }
       }

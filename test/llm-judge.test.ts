@@ -65,6 +65,27 @@ describe('createLlmJudge', () => {
     expect(server.chatRequests).toHaveLength(1)
   })
 
+  test('prepares (SDK and client) without calling the server, and judges as before', async () => {
+    const judge = llmJudge()
+    await judge.prepare()
+    expect(server.chatRequests).toHaveLength(0)
+    server.enqueue(reply.verdict({ faithfulness: 4, relevance: 2 }))
+    expect((await judge.judge(request)).scores.faithfulness?.raw).toBe(4)
+    expect(server.chatRequests).toHaveLength(1)
+  })
+
+  test('without a key, prepares nothing and leaves the missing key to the call', async () => {
+    vi.stubEnv('OPENAI_API_KEY', '')
+    try {
+      const judge = llmJudge({ apiKey: '' })
+      await judge.prepare()
+      expect((await judge.judge(request)).error?.code).toBe(new MissingJudgeKeyError('judge-model').code)
+      expect(server.chatRequests).toHaveLength(0)
+    } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
   test('sends the model, temperature 0, a strict json_schema and the framed material', async () => {
     await llmJudge().judge(request)
     const [sent] = server.chatRequests

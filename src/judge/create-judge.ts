@@ -11,7 +11,7 @@ import { assertBudgetPriced } from './pricing.ts'
  * methods, or the verdict schemas and the SDK of an LLM judge) is loaded on the first live call, so that a suite
  * replayed from the judgment store never loads it.
  */
-export function createJudge(option: JudgeOption, internals: LlmJudgeInternals = {}): Judge {
+export function createJudge(option: JudgeOption, internals: LlmJudgeInternals = {}): PreparableJudge {
   if (option === 'heuristic') {
     return lazyJudge(HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME, undefined, async () =>
       (await import('./heuristic/index.ts')).createHeuristicJudge(),
@@ -36,21 +36,24 @@ export function createLlmJudge(options: LlmJudgeOptions, internals: LlmJudgeInte
   return createJudge(options, internals)
 }
 
-/**
- * Loads an LLM judge's code and the SDK now rather than at its first live call: the coordinator does it while
- * the workers start. A failure is left for the first call to report.
- */
-export async function preloadLlmJudge(): Promise<void> {
-  await Promise.all([import('./llm-judge.ts'), import('openai')]).catch(() => {})
-}
-
 /** The offline heuristic judge; its methods load on the first call. */
 export function createHeuristicJudge(): Judge {
   return createJudge('heuristic')
 }
 
-function lazyJudge(id: string, name: string, model: string | undefined, load: () => Promise<Judge>): Judge {
-  let loaded: Promise<Judge> | undefined
+/** A judge whose code can be loaded ahead of its first call. */
+export interface PreparableJudge extends Judge {
+  /** Loads the judge's code (and an LLM judge's SDK and client) now; failures are left to the first call. */
+  prepare(): Promise<void>
+}
+
+function lazyJudge(
+  id: string,
+  name: string,
+  model: string | undefined,
+  load: () => Promise<Judge & { prepare?(): Promise<void> }>,
+): PreparableJudge {
+  let loaded: ReturnType<typeof load> | undefined
   return {
     id,
     name,
@@ -58,6 +61,10 @@ function lazyJudge(id: string, name: string, model: string | undefined, load: ()
     async judge(request) {
       loaded ??= load()
       return (await loaded).judge(request)
+    },
+    async prepare() {
+      loaded ??= load()
+      await (await loaded.catch(() => undefined))?.prepare?.()
     },
   }
 }

@@ -52,7 +52,10 @@ interface Tally {
  * with backoff, and failures (missing key, HTTP errors, unusable verdicts, a spent budget) resolve to error
  * judgments, never to a score.
  */
-export function createLlmJudge(options: LlmJudgeOptions, internals: LlmJudgeInternals = {}): Judge {
+export function createLlmJudge(
+  options: LlmJudgeOptions,
+  internals: LlmJudgeInternals = {},
+): Judge & { prepare(): Promise<void> } {
   if (typeof options?.model !== 'string' || options.model.trim() === '') {
     throw new RubricArgumentError("an LLM judge needs a `model`, for example { model: 'gpt-4.1-mini' }.")
   }
@@ -264,7 +267,18 @@ export function createLlmJudge(options: LlmJudgeOptions, internals: LlmJudgeInte
     return choice.message?.content ?? ''
   }
 
-  return { id, name: model, model, judge }
+  /**
+   * Loads the SDK and makes the client now, and Node's HTTP client too (it loads on first use), so that the
+   * first live call does not wait for them. Without a key there is nothing to prepare: the call reports it.
+   */
+  async function prepare(): Promise<void> {
+    const apiKey = options.apiKey || process.env.OPENAI_API_KEY
+    if (!apiKey) return
+    await connect(apiKey).catch(() => {})
+    void globalThis.Headers
+  }
+
+  return { id, name: model, model, judge, prepare }
 }
 
 function rejectsResponseFormat(sdk: Sdk, error: unknown): boolean {
