@@ -15,9 +15,9 @@ import { startCoordinator } from './judge/limiter/coordinator.ts'
 import { judgeLimits } from './judge/limiter/limiter.ts'
 import { assertBudgetPriced } from './judge/pricing.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
+import { DeferredRubricReporter } from './reporter/deferred.ts'
 import { evalsReporterOptions } from './reporter/options.ts'
 import { ProgressReporter } from './reporter/progress.ts'
-import { RubricReporter } from './reporter/rubric-reporter.ts'
 import { resolveStorePolicy } from './store/mode.ts'
 import type { EvalsOptions, JudgeOption } from './types.ts'
 
@@ -133,7 +133,7 @@ export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       if (!attached.has(vitest)) {
         attached.add(vitest)
         if (reporterOptions !== false)
-          vitest.config.reporters.push(new RubricReporter(reporterOptions, store))
+          vitest.config.reporters.push(new DeferredRubricReporter(reporterOptions, store))
         // Progress lines, and the judge budget: reset when each run starts, accounted for when it ends.
         const budget = coordinator && { ...coordinator, budgetUsd: coordinator.core.limits.budgetUsd }
         const progress = reporterOptions !== false && reporterOptions.progress !== false

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { DriftOptions } from '../types.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
+import { DEFAULT_DRIFT } from './options.ts'
 import type { RubricAlert, RubricReport } from './schema.ts'
 
 const historyEntrySchema = z.object({
@@ -23,8 +24,6 @@ export type HistoryEntry = z.output<typeof historyEntrySchema>
 
 /** The history keeps this many runs; older lines are dropped when a run is added. */
 export const HISTORY_LIMIT = 1000
-
-export const DEFAULT_DRIFT: Required<DriftOptions> = { runs: 5, slope: 0.01 }
 
 /** The history line of a report. */
 export function historyEntry(report: RubricReport): HistoryEntry {

@@ -13,7 +13,9 @@ import type {
   SuiteGates,
 } from '../types.ts'
 import { validateGates } from './gates.ts'
-import { DEFAULT_DRIFT } from './history.ts'
+
+/** Drift alerts look at the last `runs` runs and flag a steady fall of more than `slope` a run. */
+export const DEFAULT_DRIFT: Required<DriftOptions> = { runs: 5, slope: 0.01 }
 
 /** What the reporter does after the table, every default filled in. */
 export interface ReportOptions {

@@ -1,0 +1,44 @@
+/**
+ * Internal to `evals()`: the rubric reporter with its code (report schema, baselines, history, Markdown, HTML)
+ * loaded once the first eval file has run, when the main process mostly waits on the judge, instead of when the
+ * config loads, which delays the start of every run. The options are checked when the config loads.
+ */
+import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import type { StorePolicy } from '../store/mode.ts'
+import type { RubricReporterOptions } from '../types.ts'
+
+export class DeferredRubricReporter implements Reporter {
+  private vitest: Vitest | undefined
+  private loaded: Promise<Reporter> | undefined
+
+  constructor(
+    private readonly options: RubricReporterOptions,
+    private readonly store: StorePolicy,
+  ) {}
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest
+  }
+
+  onTestModuleEnd(): void {
+    void this.reporter()
+  }
+
+  async onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
+    const reporter = await this.reporter()
+    await reporter.onTestRunEnd?.(testModules, unhandledErrors, reason)
+  }
+
+  private reporter(): Promise<Reporter> {
+    this.loaded ??= import('./rubric-reporter.ts').then(({ RubricReporter }) => {
+      const reporter = new RubricReporter(this.options, this.store)
+      if (this.vitest) reporter.onInit(this.vitest)
+      return reporter
+    })
+    return this.loaded
+  }
+}
