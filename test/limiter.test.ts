@@ -1,7 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { RubricArgumentError } from '../src/errors.ts'
 import { BudgetSpentError, createLocalLimiter, formatUsd, judgeLimits } from '../src/judge/limiter/limiter.ts'
-import { type Clock, type Grant, type JudgeLimits, LimiterCore } from '../src/judge/limiter/limits.ts'
+import {
+  type Clock,
+  type Grant,
+  type JudgeLimits,
+  LimiterCore,
+  OVERDUE_MS,
+} from '../src/judge/limiter/limits.ts'
 
 /** A clock whose time moves only when a test says so. */
 function manualClock() {
@@ -64,6 +70,23 @@ describe('LimiterCore', () => {
       core.release(leaseOf(name))
     }
     expect(order).toEqual(['holder', 'early-1', 'early-2', 'late-1', 'late-2'])
+  })
+
+  test('serves a call that has waited 10 s before calls of lower ranks, so that no rank starves', () => {
+    const { core, grants, leaseOf, advance } = limiter({ concurrency: 1 })
+    const ask = (name: string, rank: number) => core.request(0, (grant) => grants.push({ name, grant }), rank)
+    ask('holder', 0)
+    ask('late file', 3)
+    advance(OVERDUE_MS - 1)
+    ask('early file', 0)
+    core.release(leaseOf('holder'))
+    expect(grants.at(-1)?.name).toBe('early file')
+    ask('early file again', 0)
+    advance(1)
+    core.release(leaseOf('early file'))
+    expect(grants.at(-1)?.name).toBe('late file')
+    core.release(leaseOf('late file'))
+    expect(grants.at(-1)?.name).toBe('early file again')
   })
 
   test('never has more calls in flight than the concurrency, and serves waiters first come first served', () => {

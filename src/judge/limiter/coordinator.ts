@@ -13,7 +13,8 @@
  * Waiting calls are served in the order their connections opened (an eval file connects at its first live
  * call), not round-robin: the earliest file finishes first and its worker starts the next file while the calls
  * of the files after it keep the judge busy. Served round-robin, the files of a run would finish together and
- * leave the judge idle while the next ones start.
+ * leave the judge idle while the next ones start. A call that has waited 10 s goes first whatever its file, so
+ * that a long file cannot starve the others into their test timeouts.
  */
 import { createServer, type Socket } from 'node:net'
 import type { Judge, JudgeRequest, Judgment } from '../../types.ts'

@@ -53,10 +53,18 @@ const systemClock: Clock = {
 
 const WINDOW_MS = 60_000
 
+/**
+ * A call that has waited this long is served before calls of lower ranks: ranks order the calls, they must not
+ * starve one until its test times out.
+ */
+export const OVERDUE_MS = 10_000
+
 interface Waiter {
   ticket: number
   tokens: number
   rank: number
+  /** When the call began to wait. */
+  since: number
   settle: (grant: Grant) => void
 }
 
@@ -67,7 +75,8 @@ interface Started {
 
 /**
  * Slots for live judge calls: a call waits until a slot is free and the per-minute windows have room for it, and
- * is refused once the budget is spent. Waiting calls are served by rank, then first come, first served.
+ * is refused once the budget is spent. Waiting calls are served by rank, then first come, first served; a call
+ * that has waited {@link OVERDUE_MS} goes first whatever its rank.
  */
 export class LimiterCore {
   private readonly queue: Waiter[] = []
@@ -90,7 +99,8 @@ export class LimiterCore {
   request(tokens: number, settle: (grant: Grant) => void, rank = 0): number {
     const ticket = this.nextId++
     const behind = this.queue.findIndex((waiter) => waiter.rank > rank)
-    this.queue.splice(behind === -1 ? this.queue.length : behind, 0, { ticket, tokens, rank, settle })
+    const since = this.clock.now()
+    this.queue.splice(behind === -1 ? this.queue.length : behind, 0, { ticket, tokens, rank, since, settle })
     this.stats.waiting = this.queue.length
     this.pump()
     return ticket
@@ -135,9 +145,10 @@ export class LimiterCore {
   private pump(): void {
     const { concurrency, budgetUsd } = this.limits
     while (this.queue.length > 0) {
-      const head = this.queue[0]!
+      const next = this.nextIndex()
+      const head = this.queue[next]!
       if (budgetUsd !== undefined && this.stats.spentUsd >= budgetUsd) {
-        this.queue.shift()
+        this.queue.splice(next, 1)
         this.stats.refused += 1
         head.settle({ ok: false, reason: 'budget', spentUsd: this.stats.spentUsd, budgetUsd })
         continue
@@ -148,7 +159,7 @@ export class LimiterCore {
         this.wakeIn(wait)
         break
       }
-      this.queue.shift()
+      this.queue.splice(next, 1)
       const started = { at: this.clock.now(), tokens: head.tokens }
       const lease = this.nextId++
       this.leases.set(lease, started)
@@ -159,6 +170,15 @@ export class LimiterCore {
       head.settle({ ok: true, lease })
     }
     this.stats.waiting = this.queue.length
+  }
+
+  /** The waiting call to serve next: the one that has waited longest if it is overdue, else the first in line. */
+  private nextIndex(): number {
+    let oldest = 0
+    for (let index = 1; index < this.queue.length; index++) {
+      if (this.queue[index]!.since < this.queue[oldest]!.since) oldest = index
+    }
+    return this.clock.now() - this.queue[oldest]!.since >= OVERDUE_MS ? oldest : 0
   }
 
   /** How long until the per-minute windows have room for a call of `tokens`; 0 when they have now. */
