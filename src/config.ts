@@ -119,8 +119,8 @@ export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       const coordinator =
         judge === 'heuristic'
           ? undefined
-          : await startCoordinator(judgeLimits(judge), (limiter) => {
-              const coordinated = createJudge(judge, { limiter })
+          : await startCoordinator(judgeLimits(judge), (limiter, access) => {
+              const coordinated = createJudge({ ...judge, ...access }, { limiter })
               // The judge's code, SDK and client load while the workers start, not at the first live call.
               void coordinated.prepare()
               return coordinated

@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import type { EvalsOptions } from '../src/types.ts'
 import { gate, type JudgeServer, reply, requestedVerdict, startJudgeServer } from './support/judge-server.ts'
-import { fixture, runEvals } from './support/run-vitest.ts'
+import { copyFixture, fixture, runEvals } from './support/run-vitest.ts'
 import { judgedOutput } from './support/scripted-judge.ts'
 
 // The global judge limit, end to end: four eval files in several workers, each call held by the judge server
@@ -62,6 +64,31 @@ describe('global judge concurrency', () => {
     const { exitCode } = await run('concurrency', { judge: judge(100) })
     expect(exitCode).toBe(0)
     expect(server.maxInFlight).toBeGreaterThan(3)
+  })
+})
+
+describe('judge access', () => {
+  test("a key set in the workers' environment (a setup file) reaches the judge in the main process", async () => {
+    const root = copyFixture('concurrency')
+    const setup = join(root, 'set-key.ts')
+    writeFileSync(setup, "process.env.OPENAI_API_KEY = 'key-from-setup'\n")
+    vi.stubEnv('OPENAI_API_KEY', '')
+    try {
+      const { model, baseURL } = judge(3)
+      const { exitCode } = await runEvals(root, {
+        store: 'off',
+        maxWorkers: 3,
+        judge: { model, baseURL, maxRetries: 0 },
+        setupFiles: [setup],
+      })
+      expect(exitCode).toBe(0)
+      expect(server.chatRequests).toHaveLength(18)
+      expect(new Set(server.chatRequests.map((request) => request.headers.authorization))).toEqual(
+        new Set(['Bearer key-from-setup']),
+      )
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })
 

@@ -1,10 +1,11 @@
 import { relative } from 'node:path'
 import { createJudge } from '../judge/create-judge.ts'
 import { connectJudge } from '../judge/limiter/client.ts'
+import type { JudgeAccess } from '../judge/limiter/coordinator.ts'
 import { judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore } from '../store/judgment-store.ts'
 import { storePathFor } from '../store/store-file.ts'
-import type { Judge, JudgeRequest, Judgment, RubricRecord } from '../types.ts'
+import type { Judge, JudgeRequest, Judgment, LlmJudgeOptions, RubricRecord } from '../types.ts'
 import { provided } from './worker-options.ts'
 
 // Module state lives per test file in a worker: each eval file makes its judge and reads its store once.
@@ -17,8 +18,18 @@ export function currentJudge(): Judge {
   const { judge: option, coordinator } = provided()
   // An LLM judge's live calls are made by the coordinator in the main process, under the run's limits; the
   // worker keeps the judge's identity and never loads its code.
-  judge = coordinator ? connectJudge(coordinator, createJudge(option)) : createJudge(option)
+  judge =
+    coordinator && option !== 'heuristic'
+      ? connectJudge(coordinator, createJudge(option), judgeAccess(option))
+      : createJudge(option)
   return judge
+}
+
+/** The key and base URL this worker would call the judge with: a setup file or `test.env` may have set them. */
+function judgeAccess(option: LlmJudgeOptions): JudgeAccess {
+  const apiKey = option.apiKey || process.env.OPENAI_API_KEY
+  const baseURL = option.baseURL || process.env.OPENAI_BASE_URL
+  return { ...(apiKey ? { apiKey } : {}), ...(baseURL ? { baseURL } : {}) }
 }
 
 export interface ServedJudgment {

@@ -5,7 +5,13 @@
 import { connect, type Socket } from 'node:net'
 import { RubricError } from '../../errors.ts'
 import type { Judge, Judgment } from '../../types.ts'
-import type { ClientMessage, CoordinatorAddress, ServerMessage, WireRequest } from './coordinator.ts'
+import type {
+  ClientMessage,
+  CoordinatorAddress,
+  JudgeAccess,
+  ServerMessage,
+  WireRequest,
+} from './coordinator.ts'
 import { batchedWriter, readLines } from './coordinator.ts'
 
 interface Pending {
@@ -14,13 +20,16 @@ interface Pending {
 }
 
 /**
- * A judge with the identity of `judge` whose calls the coordinator at `address` makes. It connects on the first
- * call, so a file whose judgments are all stored never connects.
+ * A judge with the identity of `judge` whose calls the coordinator at `address` makes, with `access` (the key
+ * and base URL the worker sees) when given. It connects on the first call, so a file whose judgments are all
+ * stored never connects.
  */
 export function connectJudge(
   address: CoordinatorAddress,
   judge: Pick<Judge, 'id' | 'name' | 'model'>,
+  access: JudgeAccess = {},
 ): Judge & { close(): void } {
+  const sent = Object.keys(access).length > 0 ? { access } : {}
   let socket: Socket | undefined
   let send: (message: ClientMessage) => void = () => {}
   const pending = new Map<number, Pending>()
@@ -75,7 +84,7 @@ export function connectJudge(
             settle(value)
           }
         pending.set(id, { resolve: settled(resolve), reject: settled(reject) })
-        write({ op: 'judge', id, request: request satisfies WireRequest })
+        write({ op: 'judge', id, request: request satisfies WireRequest, ...sent })
         if (signal?.aborted) onAbort()
         else signal?.addEventListener('abort', onAbort, { once: true })
       })

@@ -4,8 +4,11 @@
  * one TCP connection on loopback, and the coordinator judges it through the run's limits (concurrency, requests
  * and tokens per minute, budget), with one HTTP client for the whole run. Newline-delimited JSON:
  *
- *   worker → { op: 'judge', id, request }   main → { id, judgment } or { id, error: { code, message } }
- *   worker → { op: 'cancel', id }           (aborts the call, as the test's signal did; its answer still comes)
+ *   worker → { op: 'judge', id, request, access? }   main → { id, judgment } or { id, error: { code, message } }
+ *   worker → { op: 'cancel', id }   (aborts the call, as the test's signal did; its answer still comes)
+ *
+ * `access` is the API key and base URL as the worker sees them (from the judge options, else its environment),
+ * so a key set in a setup file or in Vitest's `test.env` works as it would in the worker.
  *
  * A call belongs to the connection that asked for it: when a worker exits or crashes, its connection closes and
  * every call it still waited for is aborted, which gives back its slots.
@@ -38,8 +41,16 @@ export interface Coordinator extends CoordinatorAddress {
 /** A judge request as it travels: everything but the signal, which becomes `cancel`. */
 export type WireRequest = Omit<JudgeRequest, 'signal'>
 
+/** Where and with what key a worker's judge calls go, when the worker knows. */
+export interface JudgeAccess {
+  apiKey?: string
+  baseURL?: string
+}
+
 /** A message from a worker. */
-export type ClientMessage = { op: 'judge'; id: number; request: WireRequest } | { op: 'cancel'; id: number }
+export type ClientMessage =
+  | { op: 'judge'; id: number; request: WireRequest; access?: JudgeAccess }
+  | { op: 'cancel'; id: number }
 
 /** An answer to `judge`: the judgment (error judgments included), or what the judge threw. */
 export type ServerMessage =
@@ -50,23 +61,36 @@ const HOST = '127.0.0.1'
 
 /**
  * Starts a coordinator on 127.0.0.1, port 0. `makeJudge` makes the run's judge over the limiter that holds
- * `limits` for every worker.
+ * `limits` for every worker, once without access (the main process's own) and once for each access the workers
+ * send.
  */
 export async function startCoordinator(
   limits: JudgeLimits,
-  makeJudge: (limiter: JudgeLimiter) => Judge,
+  makeJudge: (limiter: JudgeLimiter, access: JudgeAccess) => Judge,
 ): Promise<Coordinator> {
   const core = new LimiterCore(limits)
   // Each call runs with its own signal, which carries the rank of the connection that asked for it.
   const ranks = new WeakMap<AbortSignal, number>()
-  const judge = makeJudge(limiterOver(core, (signal) => (signal && ranks.get(signal)) ?? 0))
+  const limiter = limiterOver(core, (signal) => (signal && ranks.get(signal)) ?? 0)
+  const judges = new Map<string, Judge>()
+  const judgeFor = (access: JudgeAccess = {}): Judge => {
+    const key = JSON.stringify([access.apiKey ?? '', access.baseURL ?? ''])
+    let judge = judges.get(key)
+    if (!judge) {
+      judge = makeJudge(limiter, access)
+      judges.set(key, judge)
+    }
+    return judge
+  }
+  // The main process's own judge, made now so that its code can load while the workers start.
+  judgeFor()
   const sockets = new Set<Socket>()
   let connections = 0
   const server = createServer((socket) => {
     sockets.add(socket)
     socket.setNoDelay(true)
     const rank = connections++
-    const connection = serve(judge, batchedWriter(socket), (signal) => ranks.set(signal, rank))
+    const connection = serve(judgeFor, batchedWriter(socket), (signal) => ranks.set(signal, rank))
     readLines(socket, (line) => {
       let message: ClientMessage
       try {
@@ -111,7 +135,7 @@ export async function startCoordinator(
  * sees each call's signal before the judge does.
  */
 export function serve(
-  judge: Judge,
+  judgeFor: (access?: JudgeAccess) => Judge,
   send: (message: ServerMessage) => void,
   onCall: (signal: AbortSignal) => void = () => {},
 ) {
@@ -133,10 +157,12 @@ export function serve(
         calls.delete(id)
         if (!closed) send(reply)
       }
-      judge.judge({ ...message.request, signal: controller.signal }).then(
-        (judgment) => answer({ id, judgment }),
-        (error: unknown) => answer({ id, error: describeError(error) }),
-      )
+      judgeFor(message.access)
+        .judge({ ...message.request, signal: controller.signal })
+        .then(
+          (judgment) => answer({ id, judgment }),
+          (error: unknown) => answer({ id, error: describeError(error) }),
+        )
     },
     close(): void {
       if (closed) return
