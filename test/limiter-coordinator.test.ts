@@ -282,6 +282,19 @@ describe('coordinator', () => {
     expect(main.stats().inFlight).toBe(0)
   })
 
+  test.each(['null', '[]', '{"op":"judge","id":1}', '{"op":"release","id":1}'])(
+    'drops a connection that sends %s, which is not a message',
+    async (line) => {
+      const { main, judge } = await start({ concurrency: 1 })
+      const socket = connect(main.port, main.host)
+      const closed = once(socket, 'close')
+      socket.write(`${line}\n`)
+      await closed
+      judge.finish('still serving')
+      expect((await worker(main).judge(request('still serving'))).error).toBeUndefined()
+    },
+  )
+
   test('a worker whose coordinator went away fails its calls with a clear error', async () => {
     const { main, judge } = await start({ concurrency: 1 })
     const call = worker(main).judge(request('pending'))

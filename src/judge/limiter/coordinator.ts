@@ -92,12 +92,13 @@ export async function startCoordinator(
     const rank = connections++
     const connection = serve(judgeFor, batchedWriter(socket), (signal) => ranks.set(signal, rank))
     readLines(socket, (line) => {
-      let message: ClientMessage
+      let message: unknown
       try {
-        message = JSON.parse(line) as ClientMessage
+        message = JSON.parse(line)
       } catch {
         return socket.destroy()
       }
+      if (!isClientMessage(message)) return socket.destroy()
       connection.receive(message)
     })
     socket.on('error', () => {})
@@ -171,6 +172,13 @@ export function serve(
       calls.clear()
     },
   }
+}
+
+function isClientMessage(message: unknown): message is ClientMessage {
+  if (typeof message !== 'object' || message === null) return false
+  const { op, id, request } = message as Record<string, unknown>
+  if (typeof id !== 'number') return false
+  return op === 'cancel' || (op === 'judge' && typeof request === 'object' && request !== null)
 }
 
 function describeError(error: unknown): { code: string; message: string } {
