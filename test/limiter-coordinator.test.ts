@@ -268,6 +268,22 @@ describe('coordinator', () => {
     await expect(call).rejects.toMatchObject({ code: 'RUBRIC_TEST_THROWN', message: 'the judge threw' })
   })
 
+  test('a judge that throws before it returns a promise fails the call, and the coordinator serves on', async () => {
+    let calls = 0
+    coordinator = await startCoordinator({ concurrency: 1 }, () => ({
+      id: 'throwing',
+      name: 'throwing',
+      judge(): Promise<Judgment> {
+        calls++
+        throw new RubricError('RUBRIC_TEST_SYNC', 'thrown at once')
+      },
+    }))
+    const client = worker(coordinator)
+    await expect(client.judge(request('first'))).rejects.toMatchObject({ code: 'RUBRIC_TEST_SYNC' })
+    await expect(client.judge(request('second'))).rejects.toMatchObject({ message: 'thrown at once' })
+    expect(calls).toBe(2)
+  })
+
   test('drops a connection that sends garbage, aborting its calls', async () => {
     const { main, judge } = await start({ concurrency: 1 })
     const socket = connect(main.port, main.host)

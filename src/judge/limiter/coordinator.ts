@@ -150,7 +150,7 @@ export function serve(
         calls.get(id)?.abort()
         return
       }
-      if (message.op !== 'judge' || calls.has(id)) return
+      if (calls.has(id)) return
       const controller = new AbortController()
       calls.set(id, controller)
       onCall(controller.signal)
@@ -158,12 +158,13 @@ export function serve(
         calls.delete(id)
         if (!closed) send(reply)
       }
-      judgeFor(message.access)
-        .judge({ ...message.request, signal: controller.signal })
-        .then(
-          (judgment) => answer({ id, judgment }),
-          (error: unknown) => answer({ id, error: describeError(error) }),
-        )
+      // A judge that throws, even before its first await, answers with the error.
+      new Promise<Judgment>((resolve) =>
+        resolve(judgeFor(message.access).judge({ ...message.request, signal: controller.signal })),
+      ).then(
+        (judgment) => answer({ id, judgment }),
+        (error: unknown) => answer({ id, error: describeError(error) }),
+      )
     },
     close(): void {
       if (closed) return
