@@ -64,7 +64,7 @@ describe('judgment store under load', () => {
         "import { defineConfig, mergeConfig } from 'vitest/config'",
         `import { evals } from ${JSON.stringify(join(repoRoot, 'src/config.ts'))}`,
         'export default defineConfig({ test: { projects: [',
-        `  mergeConfig(evals({ judge: 'heuristic', store: 'record', reporter: false }), { resolve: { alias: { 'vitest-rubric': ${JSON.stringify(join(repoRoot, 'src/index.ts'))} } } }),`,
+        `  mergeConfig(evals({ judge: 'heuristic', store: 'record', reporter: false, maxWorkers: 2 }), { resolve: { alias: { 'vitest-rubric': ${JSON.stringify(join(repoRoot, 'src/index.ts'))} } } }),`,
         '] } })',
         '',
       ].join('\n'),
@@ -120,5 +120,6 @@ describe('judgment store under load', () => {
       expect(Object.keys(stored.judgments).sort()).toEqual([...keys].sort())
     }
     rmSync(dir, { recursive: true, force: true })
-  })
+    // Three whole Vitest runs, each with its own workers: on a busy machine this takes far longer than one test.
+  }, 90_000)
 })
