@@ -11,7 +11,7 @@ const FILES = 8
 const PER_FILE = 50
 const DELAY_MS = 100
 const CONCURRENCY = 16
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const TARGET = 1.25
 
 if (!process.env.BENCH_NO_BUILD) installPackage()
