@@ -21,7 +21,8 @@ export class DeferredRubricReporter implements Reporter {
   }
 
   onTestModuleEnd(): void {
-    void this.reporter()
+    // A failure to load is reported when the run ends, where the reporter is needed.
+    this.reporter().catch(() => {})
   }
 
   async onTestRunEnd(
