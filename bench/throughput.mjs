@@ -100,6 +100,8 @@ try {
   console.log(
     `  live run                          ${fmt(median(live)).padStart(8)}   ${ratio(median(live))} of ideal + start-up (target: within ${TARGET}x)`,
   )
+  // Each round against the same median start-up: the spread shows how much the machine's load moves the ratio.
+  console.log(`  live runs, each                   ${live.map((ms) => ratio(ms).trim()).join(', ')}`)
   console.log(
     `  live run, maxWorkers: ${String(vitestWorkers).padEnd(12)}${fmt(median(vitestDefault)).padStart(8)}   ${ratio(median(vitestDefault))} of ideal + start-up (Vitest's default workers for CPU-bound tests)`,
   )
