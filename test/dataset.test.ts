@@ -1,38 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterEach, describe, expect, expectTypeOf, test } from 'vitest'
+import { describe, expect, expectTypeOf, test } from 'vitest'
 import { z } from 'zod'
 import { CsvSyntaxError, parseCsv } from '../src/dataset/csv.ts'
 import { loadDataset, loadDatasetSync } from '../src/dataset/load-dataset.ts'
 import { datasetHash } from '../src/dataset/rows.ts'
-import { RubricError } from '../src/errors.ts'
 import type { Dataset, DatasetRow } from '../src/types.ts'
+import { errorOf } from './support/errors.ts'
+import { tempDirs } from './support/temp-dirs.ts'
 
 const root = join(import.meta.dirname, '..')
 const data = (name: string) => `fixtures/datasets/${name}`
 
-/** The error a promise rejects with, or a function throws. */
-async function errorOf(run: () => unknown): Promise<RubricError> {
-  try {
-    await run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(RubricError)
-    return error as RubricError
-  }
-  throw new Error('expected an error')
-}
-
-const temporary: string[] = []
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vitest-rubric-dataset-'))
-  temporary.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = tempDirs('vitest-rubric-dataset-')
 
 const DEFAULT_FIX =
   'Fix the rows: the default schema reads `input` (text, required), `id`, `output`, `context` (text or list of ' +

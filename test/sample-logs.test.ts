@@ -1,33 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { readLogRecord, sampleLogs } from '../src/dataset/sample-logs.ts'
-import { RubricError } from '../src/errors.ts'
+import { errorOf } from './support/errors.ts'
+import { tempDirs } from './support/temp-dirs.ts'
 
 const root = join(import.meta.dirname, '..')
 const logs = (name: string) => `fixtures/datasets/logs/${name}`
 
-async function errorOf(run: () => unknown): Promise<RubricError> {
-  try {
-    await run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(RubricError)
-    return error as RubricError
-  }
-  throw new Error('expected an error')
-}
-
-const temporary: string[] = []
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vitest-rubric-logs-'))
-  temporary.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = tempDirs('vitest-rubric-logs-')
 
 /** A log of `ordinary` plain requests, then `errors` failed ones. */
 function writeLog(dir: string, ordinary: number, errors: number): void {
