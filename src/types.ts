@@ -459,65 +459,15 @@ export interface RubricReporterOptions {
   progress?: boolean
 }
 
-/** What a matcher records in `task.meta.rubric` for one dimension. It travels to the reporter as JSON. */
-export interface RubricRecord {
-  /** The matcher that made it, for example `toScoreAtLeast`. */
-  assertion: string
-  /**
-   * Identifies the judgment the record comes from: one judge call scores several dimensions, and each
-   * dimension is a record of its own.
-   */
-  callId: string
-  dimension: string
-  /** Normalised score in [0, 1], or `null` when the judgment is an error. */
-  score: number | null
-  /** The floor the score was held to. */
-  floor: number
-  /** `score >= floor`, or `null` when the judgment is an error. */
-  pass: boolean | null
-  reason: string
-  judgeId: string
-  judgeName: string
-  model?: string
-  rubricId: string
-  /** Tokens of the judge call, split evenly over the dimensions it scored. */
-  tokens?: TokenUsage
-  /** The cost of the judge call in US dollars, split evenly over the dimensions it scored. */
-  costUsd?: number
-  /** Calls of the judgment retried after a transient failure (the whole judgment's count, on each record). */
-  retries?: number
-  latencyMs: number
-  source: 'live' | 'stored'
-  error?: JudgmentError
-  /** The retry attempt of the test that made it (0 for the first run); only the last attempt counts. */
-  retry: number
-  /** Where the judgment is kept, when the store is on. */
-  store?: {
-    /** The store file, relative to the Vitest root. */
-    file: string
-    key: string
-    /** `true` when this run judged it live and wrote it to the store. */
-    written: boolean
-    /** Every entry the record used, when it used several (the two vectors of an embedding similarity). */
-    keys?: string[]
-  }
-  /** The judged output and its input, shortened, for reports. */
-  output: string
-  input?: string
-  /**
-   * `scorer` for the record of a deterministic scorer or check (a check matcher, `toBeSimilarTo`, `toPassScorer`,
-   * or a scorer run by `describeEval`); absent for a judge's record.
-   */
-  kind?: 'judge' | 'scorer'
-  /** The id of the `describeEval` row the record was made for. */
-  rowId?: string
-  /** The name of the dataset the row comes from (the `describeEval` name for an array of rows). */
-  dataset?: string
-  /** The content hash of that dataset, so that a report says which version of it was scored. */
-  datasetHash?: string
-  /** The row's metadata (for example `segment`, `source`), for grouping in reports. */
-  metadata?: Record<string, string | number | boolean>
-}
+export type {
+  CheckRecord,
+  JudgmentRecord,
+  LocatedRecord,
+  RecordKind,
+  RubricRecord,
+  ScorerRecord,
+  SimilarityRecord,
+} from './record/schema.ts'
 
 // Datasets and sampling
 

@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'vitest'
 import { dimensionStats, percentile, summarize, summarizeFloors } from '../src/reporter/aggregate.ts'
-import { type LocatedRecord, lastAttempt } from '../src/reporter/collect.ts'
+import { lastAttempt } from '../src/reporter/collect.ts'
+import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
 
-function record(overrides: Partial<LocatedRecord> = {}): LocatedRecord {
+function record(overrides: Partial<LocatedJudgment> = {}): LocatedJudgment {
   const score = overrides.score === undefined ? 0.8 : overrides.score
   const floor = overrides.floor ?? 0.5
-  return {
+  return locatedJudgment({
     file: 'qa.eval.ts',
     test: 'answers > refunds',
     project: 'evals',
     state: 'passed',
-    call: 'call-1',
     assertion: 'toSatisfyRubric',
     callId: 'call-1',
     dimension: 'faithfulness',
@@ -26,7 +26,7 @@ function record(overrides: Partial<LocatedRecord> = {}): LocatedRecord {
     retry: 0,
     output: 'Refunds take 14 days.',
     ...overrides,
-  }
+  })
 }
 
 const scores = (values: (number | null)[]) => values.map((score) => record({ score }))
@@ -117,13 +117,13 @@ describe('summarize', () => {
   const tokens = { prompt: 20, completion: 10, total: 30 }
   const records = [
     // one live call scoring two dimensions
-    record({ file: 'b.eval.ts', call: 'b1', source: 'live', tokens, dimension: 'relevance', score: 0.6 }),
-    record({ file: 'b.eval.ts', call: 'b1', source: 'live', tokens, dimension: 'faithfulness', score: 1 }),
+    record({ file: 'b.eval.ts', callId: 'b1', source: 'live', tokens, dimension: 'relevance', score: 0.6 }),
+    record({ file: 'b.eval.ts', callId: 'b1', source: 'live', tokens, dimension: 'faithfulness', score: 1 }),
     // two stored judgments in another file
-    record({ file: 'a.eval.ts', call: 'a1', score: 0.2, judgeId: 'judge-b', judgeName: 'gpt-4.1-mini' }),
+    record({ file: 'a.eval.ts', callId: 'a1', score: 0.2, judgeId: 'judge-b', judgeName: 'gpt-4.1-mini' }),
     record({
       file: 'a.eval.ts',
-      call: 'a2',
+      callId: 'a2',
       score: null,
       error: { code: 'RUBRIC_JUDGE_HTTP', message: '500' },
     }),

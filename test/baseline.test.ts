@@ -187,7 +187,69 @@ describe('reading reports and baselines', () => {
     expect(parseReport(stringifyReport(report), 'report.json')).toEqual(report)
   })
 
-  test('a version 1 report is read with what version 2 added filled in', () => {
+  /** A judgment as version 2 wrote it: a copy of the record with `null` for absent values. */
+  const version2Judgment = {
+    file: 'qa.eval.ts',
+    test: 'refunds',
+    project: 'evals',
+    state: 'passed',
+    assertion: 'toScoreAtLeast',
+    dimension: 'faithfulness',
+    score: 0.75,
+    floor: 0.5,
+    pass: true,
+    reason: 'supported',
+    judgeId: 'j1',
+    judgeName: 'gpt-4.1-mini',
+    model: 'gpt-4.1-mini',
+    rubricId: 'r1',
+    datasetHash: null,
+    tokens: null,
+    costUsd: null,
+    retries: 0,
+    latencyMs: 12,
+    source: 'stored',
+    error: null,
+    retry: 0,
+    input: null,
+    output: 'Refunds take 14 days.',
+  }
+  // `.not.toBeRefusal()` on an answer: version 2 kept the assertion's outcome as `pass`.
+  const version2Check = {
+    ...version2Judgment,
+    assertion: 'toBeRefusal',
+    dimension: 'refusal',
+    score: 0,
+    floor: 1,
+    pass: true,
+    judgeId: 'c1',
+    judgeName: 'check',
+    model: null,
+    rubricId: 'scorer:refusal',
+  }
+
+  test('a version 2 report is read as records: kinds, one meaning of pass, absent values left out', () => {
+    const report = reportOf(scoredRecords('faithfulness', [1]))
+    const version2 = { ...report, schemaVersion: 2, judgments: [version2Judgment, version2Check] }
+    const [judgment, check] = parseReport(JSON.stringify(version2), 'old.json').judgments
+    expect(judgment).toEqual({
+      ...version2Judgment,
+      kind: 'judgment',
+      callId: 'toScoreAtLeast:j1:12',
+      assertionPassed: true,
+      datasetHash: undefined,
+      tokens: undefined,
+      costUsd: undefined,
+      retries: undefined,
+      error: undefined,
+      input: undefined,
+    })
+    expect(judgment).not.toHaveProperty('tokens')
+    expect(check).toMatchObject({ kind: 'check', scorer: 'refusal', pass: false, assertionPassed: true })
+    expect(check).not.toHaveProperty('rubricId')
+  })
+
+  test('a version 1 report is read with what versions 2 and 3 added filled in', () => {
     const report = reportOf(scoredRecords('faithfulness', [1, 0.5]))
     const {
       commit: _commit,
@@ -198,11 +260,12 @@ describe('reading reports and baselines', () => {
       alerts: _a,
       ...rest
     } = report
+    const { datasetHash: _hash, ...judgment } = version2Judgment
     const version1 = {
       ...rest,
       schemaVersion: 1,
       summary: { ...rest.summary, totals: { records: 2, liveCalls: 0, storedCalls: 2, tokens: 0 } },
-      judgments: rest.judgments.map(({ datasetHash: _hash, ...judgment }) => judgment),
+      judgments: [judgment],
     }
     const upgraded = parseReport(JSON.stringify(version1), 'old.json')
     expect(upgraded).toMatchObject({
@@ -212,7 +275,8 @@ describe('reading reports and baselines', () => {
       gates: [],
     })
     expect(upgraded.summary.totals.costUsd).toBeNull()
-    expect(upgraded.judgments[0]?.datasetHash).toBeNull()
+    expect(upgraded.judgments[0]).toMatchObject({ kind: 'judgment', score: 0.75, pass: true })
+    expect(upgraded.judgments[0]).not.toHaveProperty('datasetHash')
   })
 
   test.each([
@@ -220,7 +284,7 @@ describe('reading reports and baselines', () => {
     ['{"judgments": []}', 'bad.json is not a vitest-rubric report: it has no schemaVersion'],
     [
       '{"schemaVersion": 99}',
-      'bad.json has schema version 99, newer than the 2 this vitest-rubric reads. Upgrade',
+      'bad.json has schema version 99, newer than the 3 this vitest-rubric reads. Upgrade',
     ],
     [
       `{"schemaVersion": ${REPORT_SCHEMA_VERSION}, "judgments": 3}`,

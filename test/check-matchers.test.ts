@@ -33,16 +33,16 @@ describe('toMatchSchema', () => {
       dimension: 'schema',
       score: 1,
       floor: 1,
-      pass: true,
+      assertionPassed: true,
       reason: 'matches the schema',
       judgeName: 'check',
-      rubricId: 'scorer:schema',
+      scorer: 'schema',
       source: 'live',
-      kind: 'scorer',
+      kind: 'check',
       retry: 0,
     })
     expect(last(task).judgeId).toMatch(/^[0-9a-f]{16}$/)
-    expect(last(task).tokens).toBeUndefined()
+    expect(last(task)).not.toHaveProperty('tokens')
     expect(last(task).latencyMs).toBeGreaterThanOrEqual(0)
   })
 
@@ -60,7 +60,7 @@ describe('toMatchSchema', () => {
     expect(last(task)).toMatchObject({
       dimension: 'schema',
       score: 0,
-      pass: false,
+      assertionPassed: false,
       reason: '2 issues, first at answer: Invalid input: expected string, received number',
     })
   })
@@ -76,11 +76,11 @@ describe('toMatchSchema', () => {
 
   test('.not flips the result; the record keeps the real score', ({ expect, task }) => {
     expect('{"answer": 1}').not.toMatchSchema(answerSchema)
-    expect(last(task)).toMatchObject({ score: 0, pass: true })
+    expect(last(task)).toMatchObject({ score: 0, pass: false, assertionPassed: true })
     expect(() =>
       expect({ answer: 'x', sources: [{ url: 'https://a.example' }] }).not.toMatchSchema(answerSchema),
     ).toThrow('expected the output not to match the schema, but it does')
-    expect(last(task)).toMatchObject({ score: 1, pass: false })
+    expect(last(task)).toMatchObject({ score: 1, pass: true, assertionPassed: false })
   })
 
   test('takes a dimension of its own', ({ expect, task }) => {
@@ -107,11 +107,11 @@ describe('toMatchSchema', () => {
 describe('toBeValidJSON', () => {
   test('passes on JSON text, fails with the line and column', ({ expect, task }) => {
     expect('[1, 2, {"a": null}]').toBeValidJSON()
-    expect(last(task)).toMatchObject({ dimension: 'json', score: 1, pass: true })
+    expect(last(task)).toMatchObject({ dimension: 'json', score: 1, assertionPassed: true })
     expect(() => expect('{"a": 1\n "b": 2}').toBeValidJSON()).toThrow(
       /^expected the output to be valid JSON, but line 2, column 2: Expected ',' or '}' after property value in JSON/,
     )
-    expect(last(task)).toMatchObject({ dimension: 'json', score: 0, pass: false })
+    expect(last(task)).toMatchObject({ dimension: 'json', score: 0, assertionPassed: false })
     expect(() => expect('  ').toBeValidJSON()).toThrow(
       'expected the output to be valid JSON, but the output is empty',
     )
@@ -159,7 +159,7 @@ describe('toContainAll and toContainNone', () => {
 
   test('toContainAll scores the share found and lists what is missing', ({ expect, task }) => {
     expect(answer).toContainAll(['30 days', /receipt/i])
-    expect(last(task)).toMatchObject({ dimension: 'contains-all', score: 1, pass: true })
+    expect(last(task)).toMatchObject({ dimension: 'contains-all', score: 1, assertionPassed: true })
     expect(() => expect(answer).toContainAll(['30 days', 'store credit', /original packaging/i])).toThrow(
       'expected the output to contain all 3 items, but 2 are missing:\n' +
         '  - "store credit"\n' +
@@ -169,7 +169,7 @@ describe('toContainAll and toContainNone', () => {
     )
     expect(last(task)).toMatchObject({
       score: 1 / 3,
-      pass: false,
+      assertionPassed: false,
       reason: 'missing "store credit", /original packaging/i',
     })
   })
@@ -181,18 +181,18 @@ describe('toContainAll and toContainNone', () => {
 
   test('toContainNone scores the share absent and says where each one is', ({ expect, task }) => {
     expect(answer).toContainNone(['guarantee', /\bfree\b/i])
-    expect(last(task)).toMatchObject({ dimension: 'contains-none', score: 1, pass: true })
+    expect(last(task)).toMatchObject({ dimension: 'contains-none', score: 1, assertionPassed: true })
     expect(() => expect(answer).toContainNone(['guarantee', /\breceipt\b/, 'days'])).toThrow(
       'expected the output to contain none of the 3 items, but it contains 2:\n' +
         '  - /\\breceipt\\b/ ("receipt") at line 1, column 33\n' +
         '  - "days" at line 1, column 17',
     )
-    expect(last(task)).toMatchObject({ score: 1 / 3, pass: false })
+    expect(last(task)).toMatchObject({ score: 1 / 3, assertionPassed: false })
   })
 
   test('.not and bad items', ({ expect, task }) => {
     expect(answer).not.toContainAll(['30 days', 'store credit'])
-    expect(last(task)).toMatchObject({ score: 0.5, pass: true })
+    expect(last(task)).toMatchObject({ score: 0.5, pass: false, assertionPassed: true })
     expect(() => expect(answer).not.toContainNone(['guarantee'])).toThrow(
       'expected the output to contain at least one of the 1 item, but it contains none',
     )
@@ -218,7 +218,7 @@ describe('toHaveLengthWithin', () => {
       'expected the output to have at most 3 words and at least 40 characters, but it has 4 words, more than 3 ' +
         'and 19 characters, fewer than 40',
     )
-    expect(last(task)).toMatchObject({ score: 0, pass: false })
+    expect(last(task)).toMatchObject({ score: 0, assertionPassed: false })
   })
 
   test('.not, and bounds that make no sense', ({ expect }) => {
@@ -241,14 +241,14 @@ describe('toContainNoPII', () => {
         '  - email j***@e***.com at line 1, column 10\n' +
         '  - credit-card **** **** **** 4242 at line 2, column 15',
     )
-    expect(last(task)).toMatchObject({ dimension: 'no-pii', score: 0, pass: false })
+    expect(last(task)).toMatchObject({ dimension: 'no-pii', score: 0, assertionPassed: false })
     expect(last(task).output).toBe('Write to j***@e***.com.\nCard on file: **** **** **** 4242.')
     expect(JSON.stringify(last(task))).not.toContain('jane.doe')
   })
 
   test('passes on clean text, near misses, and what is allowed', ({ expect, task }) => {
     expect('Your order 4242 4242 4242 4241 ships on version 1.2.3.4 of the app.').toContainNoPII()
-    expect(last(task)).toMatchObject({ score: 1, pass: true, reason: 'no personal data found' })
+    expect(last(task)).toMatchObject({ score: 1, assertionPassed: true, reason: 'no personal data found' })
     expect('Mail support@shop.example for help.').toContainNoPII({ allow: ['support@shop.example'] })
     expect('Example: `admin@example.com`').toContainNoPII({ allowInCode: true })
     expect('Server at 10.0.0.1').toContainNoPII({ allow: ['ip-address'], dimension: 'privacy' })
@@ -266,16 +266,16 @@ describe('toContainNoPII', () => {
 describe('toBeRefusal', () => {
   test('passes on a refusal, and .not asserts an answer', ({ expect, task }) => {
     expect("I'm sorry, but I can't help with that request.").toBeRefusal()
-    expect(last(task)).toMatchObject({ dimension: 'refusal', score: 1, pass: true })
+    expect(last(task)).toMatchObject({ dimension: 'refusal', score: 1, assertionPassed: true })
     expect('Refunds take 30 days.').not.toBeRefusal()
-    expect(last(task)).toMatchObject({ dimension: 'refusal', score: 0, pass: true })
+    expect(last(task)).toMatchObject({ dimension: 'refusal', score: 0, pass: false, assertionPassed: true })
   })
 
   test('the failures quote the refusal phrase, or show the answer', ({ expect, task }) => {
     expect(() => expect('As an AI, I cannot share that.').not.toBeRefusal()).toThrow(
       'expected the output to answer, but it refuses: "As an AI, I cannot"',
     )
-    expect(last(task)).toMatchObject({ score: 1, pass: false })
+    expect(last(task)).toMatchObject({ score: 1, assertionPassed: false })
     expect(() => expect('Refunds take 30 days.').toBeRefusal()).toThrow(
       'expected the output to be a refusal, but it contains no refusal phrase\nreceived:\n  Refunds take 30 days.',
     )

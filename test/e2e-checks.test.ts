@@ -87,7 +87,10 @@ describe('deterministic checks end to end', () => {
     expect(report.summary.run['no-pii']).toMatchObject({ n: 2, mean: 0.5, passed: 1, passRate: 0.5 })
     const rows = report.judgments
       .filter((j) => j.test.endsWith('a declined request'))
-      .map((j) => `${j.dimension} ${j.judgeName} ${j.score} ${j.pass} ${j.rubricId}`)
+      .map(
+        (j) =>
+          `${j.dimension} ${j.judgeName} ${j.score} ${j.pass} ${j.kind === 'judgment' ? j.rubricId : `scorer:${j.scorer}`}`,
+      )
     expect(rows).toEqual([
       `tone judge-model 0.75 true ${report.rubricIds.find((id) => !id.startsWith('scorer:'))}`,
       'refusal check 1 true scorer:refusal',

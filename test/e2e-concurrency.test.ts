@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import type { EvalsOptions } from '../src/types.ts'
 import { gate, type JudgeServer, reply, requestedVerdict, startJudgeServer } from './support/judge-server.ts'
+import { asJudgment } from './support/records.ts'
 import { copyFixture, fixture, runEvals } from './support/run-vitest.ts'
 import { judgedOutput } from './support/scripted-judge.ts'
 
@@ -126,7 +127,9 @@ describe('budget', () => {
     expect(report.summary.totals.costUsd).toBeCloseTo(0.6, 10)
     const skipped = report.judgments.filter((judgment) => judgment.error?.code === 'RUBRIC_JUDGE_BUDGET')
     expect(new Set(skipped.map((judgment) => judgment.test)).size).toBe(13)
-    expect(skipped.every((judgment) => judgment.score === null && judgment.costUsd === null)).toBe(true)
+    expect(
+      skipped.every((judgment) => judgment.score === null && asJudgment(judgment).costUsd === undefined),
+    ).toBe(true)
     expect(skipped[0]?.error?.message).toContain(
       'the judge budget of $0.50 for this run is spent ($0.60 on live',
     )

@@ -11,6 +11,7 @@ import {
   type ScriptedReply,
   startJudgeServer,
 } from './support/judge-server.ts'
+import { asJudgment } from './support/records.ts'
 import { copyFixture, type EvalRun, fixture, runEvals } from './support/run-vitest.ts'
 import { judgedOutput } from './support/scripted-judge.ts'
 
@@ -136,7 +137,7 @@ describe('fault suite', () => {
     for (const [name, retries] of Object.entries(RECOVERED)) {
       expect(states[name], name).toBe('passed')
       expect(records[name], name).toMatchObject([{ score: expect.any(Number), pass: true }])
-      expect(records[name]![0]!.retries ?? 0, name).toBe(retries)
+      expect(asJudgment(records[name]![0]).retries ?? 0, name).toBe(retries)
     }
     for (const [name, { code, says, status, retries }] of Object.entries(FAILED)) {
       expect(states[name], name).toBe('failed')
@@ -145,7 +146,7 @@ describe('fault suite', () => {
       expect(record!.error!.message, name).toContain(says)
       if (status)
         expect(record!.error, name).toMatchObject({ status, requestId: expect.stringMatching(/^req_test_/) })
-      expect(record!.retries ?? 0, name).toBe(retries ?? 0)
+      expect(asJudgment(record).retries ?? 0, name).toBe(retries ?? 0)
       expect(run.output, name).toContain(
         `toScoreAtLeast() could not be decided: the judge judge-model failed`,
       )
@@ -153,11 +154,11 @@ describe('fault suite', () => {
 
     // The report: no error is a score, and the retries are counted per judgment and for the run.
     const judgments = run.report.judgments
-    expect(judgments.filter((j) => j.error !== null).every((j) => j.score === null && j.pass === null)).toBe(
-      true,
-    )
-    expect(judgments.filter((j) => j.error !== null)).toHaveLength(Object.keys(FAILED).length)
-    expect(Object.fromEntries(judgments.map((j) => [j.test, j.retries]))).toMatchObject(RECOVERED)
+    expect(
+      judgments.filter((j) => j.error !== undefined).every((j) => j.score === null && j.pass === null),
+    ).toBe(true)
+    expect(judgments.filter((j) => j.error !== undefined)).toHaveLength(Object.keys(FAILED).length)
+    expect(Object.fromEntries(judgments.map((j) => [j.test, asJudgment(j).retries]))).toMatchObject(RECOVERED)
     expect(run.report.summary.totals.retries).toBe(5 + 2 + 2 + 2)
     expect(run.report.summary.run.relevance).toMatchObject({ n: 6, errors: 9, passed: 6 })
     expect(run.output).toContain('11 retries')

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { RubricRecord } from '../src/types.ts'
 import { type JudgeServer, startJudgeServer } from './support/judge-server.ts'
+import { asJudgment } from './support/records.ts'
 import { fixture, runEvals } from './support/run-vitest.ts'
 import { scriptQualityJudge } from './support/scripted-judge.ts'
 
@@ -44,7 +45,9 @@ describe('matchers end to end', () => {
       'answers > scores one dimension relevance 1 true',
     ])
     expect(
-      report.judgments.every((j) => (j.tokens?.total ?? 0) > 0 && j.judgeId && j.source === 'live'),
+      report.judgments.every(
+        (j) => (asJudgment(j).tokens?.total ?? 0) > 0 && j.judgeId && j.source === 'live',
+      ),
     ).toBe(true)
   })
 

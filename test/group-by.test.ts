@@ -1,18 +1,17 @@
 import { describe, expect, test } from 'vitest'
-import type { LocatedRecord } from '../src/reporter/collect.ts'
 import { groupFields, renderGroups, summarizeGroups } from '../src/reporter/group-by.ts'
+import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
 
 function record(
   dimension: string,
   score: number | null,
-  metadata?: LocatedRecord['metadata'],
-): LocatedRecord {
-  return {
+  metadata?: LocatedJudgment['metadata'],
+): LocatedJudgment {
+  return locatedJudgment({
     file: 'qa.eval.ts',
     test: 'qa > row',
     project: 'evals',
     state: 'passed',
-    call: 'c1',
     callId: 'c1',
     assertion: 'describeEval',
     dimension,
@@ -29,7 +28,7 @@ function record(
     output: 'answer',
     ...(score === null ? { error: { code: 'RUBRIC_JUDGE_HTTP', message: 'down' } } : {}),
     ...(metadata ? { metadata } : {}),
-  }
+  })
 }
 
 const records = [

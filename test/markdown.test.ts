@@ -42,7 +42,7 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(report, { worst: 1 })).toMatchInlineSnapshot(`
       "## Rubric evals
 
-      judge \`judge-model\` · 0 live calls · 1 stored · 0 tokens · commit \`aaaaaaaaaaaa\`
+      judge \`judge-model\` · 0 live calls · 11 stored · 0 tokens · commit \`aaaaaaaaaaaa\`
 
       | dimension | n | mean | p10 | min | pass | floor | errors | change |
       | --- | --: | --: | --: | --: | --: | --: | --: | --- |

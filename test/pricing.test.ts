@@ -9,9 +9,9 @@ import {
   validatePrices,
 } from '../src/judge/pricing.ts'
 import { summarize } from '../src/reporter/aggregate.ts'
-import type { LocatedRecord } from '../src/reporter/collect.ts'
 import { renderSummary } from '../src/reporter/render-table.ts'
 import { buildReport } from '../src/reporter/report-json.ts'
+import { asJudgment, type LocatedJudgment, locatedJudgment } from './support/records.ts'
 
 describe('priceFor', () => {
   test('knows the common judge models, with the date the prices were taken', () => {
@@ -82,13 +82,12 @@ describe('assertBudgetPriced', () => {
 })
 
 describe('cost and retries in the reporter', () => {
-  function located(overrides: Partial<LocatedRecord>): LocatedRecord {
-    return {
+  function located(overrides: Partial<LocatedJudgment>): LocatedJudgment {
+    return locatedJudgment({
       file: 'a.eval.ts',
       test: 'refunds',
       project: 'evals',
       state: 'passed',
-      call: 'call-1',
       assertion: 'toSatisfyRubric',
       callId: 'call-1',
       dimension: 'relevance',
@@ -104,14 +103,14 @@ describe('cost and retries in the reporter', () => {
       retry: 0,
       output: 'out',
       ...overrides,
-    }
+    })
   }
   // One call over two dimensions (its cost split, its retries on both records), one in another file, one stored.
   const records = [
     located({ dimension: 'relevance', costUsd: 0.0005, retries: 2 }),
     located({ dimension: 'tone', costUsd: 0.0005, retries: 2 }),
-    located({ file: 'b.eval.ts', call: 'call-2', callId: 'call-2', costUsd: 0.002 }),
-    located({ file: 'b.eval.ts', call: 'call-3', callId: 'call-3', source: 'stored', costUsd: 0.5 }),
+    located({ file: 'b.eval.ts', callId: 'call-2', costUsd: 0.002 }),
+    located({ file: 'b.eval.ts', callId: 'call-3', source: 'stored', costUsd: 0.5 }),
   ]
 
   test('per dimension, per file and for the run; stored judgments cost nothing; retries count once per call', () => {
@@ -124,11 +123,16 @@ describe('cost and retries in the reporter', () => {
     ])
     const report = buildReport(records, { vitestVersion: '4', summary })
     expect(report.summary.totals).toMatchObject({ costUsd: 0.003, retries: 2 })
-    expect(report.judgments.map((judgment) => [judgment.costUsd, judgment.retries])).toEqual([
+    expect(
+      report.judgments.map((judgment) => [
+        asJudgment(judgment).costUsd ?? null,
+        asJudgment(judgment).retries ?? 0,
+      ]),
+    ).toEqual([
       [0.0005, 2],
       [0.0005, 2],
       [0.002, 0],
-      [null, 0],
+      [0.5, 0], // kept as recorded: a stored judgment costs nothing in this run (the totals above)
     ])
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { TestCase, Vitest } from 'vitest/node'
+import type { JudgmentRecord } from '../src/record/schema.ts'
 import {
   CI_THROTTLE,
   countJudgments,
@@ -12,9 +13,10 @@ import {
   ProgressThrottle,
 } from '../src/reporter/progress.ts'
 import type { RubricRecord } from '../src/types.ts'
+import { judgmentRecord } from './support/records.ts'
 
-function record(overrides: Partial<RubricRecord> = {}): RubricRecord {
-  return {
+function record(overrides: Partial<JudgmentRecord> = {}): JudgmentRecord {
+  return judgmentRecord({
     assertion: 'toSatisfyRubric',
     callId: 'c1',
     dimension: 'relevance',
@@ -30,7 +32,7 @@ function record(overrides: Partial<RubricRecord> = {}): RubricRecord {
     retry: 0,
     output: 'out',
     ...overrides,
-  }
+  })
 }
 
 describe('countJudgments', () => {
@@ -50,7 +52,7 @@ describe('countJudgments', () => {
         score: null,
         error: { code: 'RUBRIC_JUDGE_BUDGET', message: 'spent' },
       }),
-      record({ callId: 'e', retry: 1, kind: 'scorer' }),
+      { ...record({ callId: 'e', retry: 1 }), kind: 'check', scorer: 'schema' } as RubricRecord,
     ])
     expect(counts).toEqual({ live: 1, stored: 1, errors: 2, skipped: 1, costUsd: 0.002 })
   })

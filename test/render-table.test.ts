@@ -3,16 +3,16 @@ import { describe, expect, test } from 'vitest'
 import { summarize } from '../src/reporter/aggregate.ts'
 import type { LocatedRecord } from '../src/reporter/collect.ts'
 import { renderSummary, renderTable } from '../src/reporter/render-table.ts'
+import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
 
-function record(overrides: Partial<LocatedRecord>): LocatedRecord {
+function record(overrides: Partial<LocatedJudgment>): LocatedJudgment {
   const score = overrides.score === undefined ? 0.8 : overrides.score
   const floor = overrides.floor ?? 0.7
-  return {
+  return locatedJudgment({
     file: 'evals/qa.eval.ts',
     test: 'refunds',
     project: 'evals',
     state: 'passed',
-    call: 'call',
     callId: 'call',
     assertion: 'toSatisfyRubric',
     dimension: 'faithfulness',
@@ -29,13 +29,13 @@ function record(overrides: Partial<LocatedRecord>): LocatedRecord {
     retry: 0,
     output: '',
     ...overrides,
-  }
+  })
 }
 
 const records: LocatedRecord[] = [
-  ...[0.9, 1, 0.8, 0.6].map((score, i) => record({ score, call: `qa${i}` })),
+  ...[0.9, 1, 0.8, 0.6].map((score, i) => record({ score, callId: `qa${i}` })),
   ...[1, 0.9, 0.75, 0.8].map((score, i) =>
-    record({ dimension: 'relevance', score, floor: 0.5, call: `qa${i}` }),
+    record({ dimension: 'relevance', score, floor: 0.5, callId: `qa${i}` }),
   ),
   record({
     file: 'evals/tone.eval.ts',
@@ -43,7 +43,7 @@ const records: LocatedRecord[] = [
     score: 0.4,
     floor: 0.6,
     source: 'stored',
-    call: 't1',
+    callId: 't1',
   }),
   record({
     file: 'evals/tone.eval.ts',
@@ -51,9 +51,9 @@ const records: LocatedRecord[] = [
     score: 0.8,
     floor: 0.8,
     source: 'stored',
-    call: 't2',
+    callId: 't2',
   }),
-  record({ file: 'evals/tone.eval.ts', dimension: 'tone', score: null, source: 'stored', call: 't3' }),
+  record({ file: 'evals/tone.eval.ts', dimension: 'tone', score: null, source: 'stored', callId: 't3' }),
 ]
 
 describe('renderSummary', () => {

@@ -2,18 +2,17 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { LocatedRecord } from '../src/reporter/collect.ts'
 import { buildReport, REPORT_SCHEMA_VERSION, stringifyReport } from '../src/reporter/report-json.ts'
 import { reportSchema } from '../src/reporter/schema.ts'
 import { writeFileAtomic } from '../src/util/atomic-write.ts'
+import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
 
-function record(overrides: Partial<LocatedRecord>): LocatedRecord {
-  return {
+function record(overrides: Partial<LocatedJudgment>): LocatedJudgment {
+  return locatedJudgment({
     file: 'qa.eval.ts',
     test: 'answers > refunds',
     project: 'evals',
     state: 'passed',
-    call: 'c1',
     callId: 'c1',
     assertion: 'toSatisfyRubric',
     dimension: 'faithfulness',
@@ -32,18 +31,18 @@ function record(overrides: Partial<LocatedRecord>): LocatedRecord {
     input: 'How long do refunds take?',
     output: 'Refunds take 14 days.',
     ...overrides,
-  }
+  })
 }
 
 /** The record without its optional fields. */
-function bare(located: LocatedRecord): LocatedRecord {
+function bare(located: LocatedJudgment): LocatedJudgment {
   const { model: _model, tokens: _tokens, input: _input, ...rest } = located
   return rest
 }
 
 describe('buildReport', () => {
   const records = [
-    record({ file: 'z.eval.ts', test: 'later file', call: 'c2' }),
+    record({ file: 'z.eval.ts', test: 'later file', callId: 'c2' }),
     record({
       dimension: 'relevance',
       score: null,
@@ -71,7 +70,7 @@ describe('buildReport', () => {
     expect(report.summary.run.faithfulness).toMatchObject({ n: 2, mean: 0.75, passRate: 1 })
   })
 
-  test('judgments ordered by file, absent values as null', () => {
+  test('judgments ordered by file, each the record plus where it was made, absent values left out', () => {
     expect(report.judgments.map((j) => [j.file, j.dimension])).toEqual([
       ['qa.eval.ts', 'relevance'],
       ['qa.eval.ts', 'faithfulness'],
@@ -82,25 +81,21 @@ describe('buildReport', () => {
       test: 'answers > refunds',
       project: 'evals',
       state: 'passed',
+      kind: 'judgment',
+      callId: 'c1',
       assertion: 'toSatisfyRubric',
       dimension: 'faithfulness',
       score: 0.75,
       floor: 0.5,
       pass: true,
+      assertionPassed: true,
       reason: 'supported by the context',
       judgeId: 'j1',
       judgeName: 'gpt-4.1-mini',
-      model: null,
       rubricId: 'r1',
-      datasetHash: null,
-      tokens: null,
-      costUsd: null,
-      retries: 0,
       latencyMs: 850,
       source: 'stored',
-      error: null,
       retry: 0,
-      input: null,
       output: 'Refunds take 14 days.',
     })
     expect(report.judgments[0]?.error).toEqual({ code: 'RUBRIC_JUDGE_SCHEMA', message: 'bad' })

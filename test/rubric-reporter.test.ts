@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import type { TestModule, Vitest } from 'vitest/node'
+import type { JudgmentRecord } from '../src/record/schema.ts'
 import type { CollectableModule, CollectableTest } from '../src/reporter/collect.ts'
 import { collectRecords } from '../src/reporter/collect.ts'
 import { REPORT_SCHEMA_VERSION, type RubricReport } from '../src/reporter/report-json.ts'
 import RubricReporterDefault, { RubricReporter } from '../src/reporter.ts'
-import type { RubricRecord } from '../src/types.ts'
+import { judgmentRecord } from './support/records.ts'
 
-function rubricRecord(overrides: Partial<RubricRecord>): RubricRecord {
-  return {
+function rubricRecord(overrides: Partial<JudgmentRecord>): JudgmentRecord {
+  return judgmentRecord({
     assertion: 'toScoreAtLeast',
     callId: 'c1',
     dimension: 'faithfulness',
@@ -27,7 +28,7 @@ function rubricRecord(overrides: Partial<RubricRecord>): RubricRecord {
     retry: 0,
     output: 'Refunds take 14 days.',
     ...overrides,
-  }
+  })
 }
 
 function fakeTest(fullName: string, rubric: unknown, state: 'passed' | 'failed' = 'passed'): CollectableTest {

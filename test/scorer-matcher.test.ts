@@ -46,10 +46,10 @@ describe('toPassScorer', () => {
       dimension: 'cites-sources',
       score: 1,
       floor: 1,
-      pass: true,
+      assertionPassed: true,
       reason: 'scored 1.00',
       judgeName: 'scorer',
-      rubricId: 'scorer:cites-sources',
+      scorer: 'cites-sources',
       kind: 'scorer',
       source: 'live',
     })
@@ -62,9 +62,9 @@ describe('toPassScorer', () => {
     await expect(expect('Refunds take 30 days.').toPassScorer(citesSources)).rejects.toThrow(
       'expected cites-sources at least 1.00, but scorer cites-sources scored it 0.00\nreason: no [n] citation',
     )
-    expect(last(task)).toMatchObject({ score: 0, pass: false, reason: 'no [n] citation' })
+    expect(last(task)).toMatchObject({ score: 0, assertionPassed: false, reason: 'no [n] citation' })
     await expect('Refunds take 30 days.').not.toPassScorer(citesSources)
-    expect(last(task)).toMatchObject({ score: 0, pass: true })
+    expect(last(task)).toMatchObject({ score: 0, pass: false, assertionPassed: true })
     await expect(expect('See [2].').not.toPassScorer(citesSources)).rejects.toThrow(
       'expected cites-sources below 1.00, but scorer cites-sources scored it 1.00',
     )
@@ -130,7 +130,7 @@ describe('toPassScorer', () => {
       expect(last(task)).toMatchObject({
         dimension: 'broken',
         score: null,
-        pass: null,
+        assertionPassed: null,
         error: { code: 'RUBRIC_SCORER_FAILED' },
       })
     }

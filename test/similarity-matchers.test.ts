@@ -18,12 +18,12 @@ describe('toBeSimilarTo with a lexical method', () => {
       dimension: 'rouge-l',
       score: rougeL(output, reference),
       floor: 0.5,
-      pass: true,
+      assertionPassed: true,
       reason: `rouge-l ${rougeL(output, reference).toFixed(2)} against the reference`,
       judgeName: 'scorer',
-      rubricId: 'scorer:rouge-l',
+      scorer: 'rouge-l',
       source: 'live',
-      kind: 'scorer',
+      kind: 'similarity',
       output,
     })
   })
@@ -37,19 +37,20 @@ describe('toBeSimilarTo with a lexical method', () => {
         'difference ([-only in the reference-] {+only in the output+}):\n' +
         '  Refunds take [-30-]{+14 business+} days[- to process-].',
     )
-    expect(last(task)).toMatchObject({ score: rougeL(output, reference), pass: false })
+    expect(last(task)).toMatchObject({ score: rougeL(output, reference), assertionPassed: false })
   })
 
   test('.not asserts dissimilarity; the record keeps the score', ({ expect, task }) => {
     expect('Shipping is free over 50 euros.').not.toBeSimilarTo(reference, 0.5)
     expect(last(task)).toMatchObject({
-      pass: true,
+      pass: false,
+      assertionPassed: true,
       score: rougeL('Shipping is free over 50 euros.', reference),
     })
     expect(() => expect(reference).not.toBeSimilarTo(reference, 0.5)).toThrow(
       'expected the output not to be similar to the reference (rouge-l below 0.50), but it scored 1.00',
     )
-    expect(last(task)).toMatchObject({ pass: false, score: 1 })
+    expect(last(task)).toMatchObject({ pass: true, assertionPassed: false, score: 1 })
   })
 
   test.for([
@@ -70,7 +71,7 @@ describe('toBeSimilarTo with a lexical method', () => {
     'method %s %o scores as the plain scorer does',
     ([method, settings, candidate, against, score], { expect, task }) => {
       expect(candidate).toBeSimilarTo(against, 0, { method, ...settings })
-      expect(last(task)).toMatchObject({ dimension: method, score, rubricId: `scorer:${method}` })
+      expect(last(task)).toMatchObject({ dimension: method, score, scorer: method })
     },
   )
 
@@ -136,12 +137,12 @@ describe('toBeSimilarTo with embeddings', () => {
       assertion: 'toBeSimilarTo',
       dimension: 'embedding',
       floor: 0,
-      pass: true,
+      assertionPassed: true,
       judgeName: 'scorer',
       model: 'text-embedding-3-small',
-      rubricId: 'scorer:embedding',
+      scorer: 'embedding',
       source: 'live',
-      kind: 'scorer',
+      kind: 'similarity',
     })
     expect(last(task).score).toBeCloseTo(expected, 6)
     expect(last(task).store).toBeUndefined()
@@ -150,7 +151,7 @@ describe('toBeSimilarTo with embeddings', () => {
   test('the same text scores 1; a failure shows the score and the diff', async ({ expect, task }) => {
     const text = 'Keep your receipt for the refund.'
     await expect(text).toBeSimilarTo(text, 0.99, { method: 'embedding', model: 'embed-small' })
-    expect(last(task)).toMatchObject({ score: 1, pass: true, model: 'embed-small' })
+    expect(last(task)).toMatchObject({ score: 1, assertionPassed: true, model: 'embed-small' })
     expect(embeddingRequests()[0]!.body.model).toBe('embed-small')
     // Two unrelated texts of the test server are far apart.
     const other = 'Completely different words entirely.'
@@ -184,7 +185,7 @@ describe('toBeSimilarTo with embeddings', () => {
     await expect('Shipping is free.').not.toBeSimilarTo('Our office is closed on Sundays.', 0.99, {
       method: 'embedding',
     })
-    expect(last(task)).toMatchObject({ pass: true })
+    expect(last(task)).toMatchObject({ assertionPassed: true })
   })
 
   test('a missing key fails with the ways to provide one, and records an error, not a score', async ({
@@ -201,7 +202,7 @@ describe('toBeSimilarTo with embeddings', () => {
     expect(last(task)).toMatchObject({
       dimension: 'embedding',
       score: null,
-      pass: null,
+      assertionPassed: null,
       error: { code: 'RUBRIC_MISSING_EMBEDDINGS_KEY' },
     })
     expect(embeddingRequests()).toHaveLength(0)
@@ -217,7 +218,11 @@ describe('toBeSimilarTo with embeddings', () => {
       await expect(assertion.toBeSimilarTo('text two', 0.5, { method: 'embedding' })).rejects.toThrow(
         /could not be decided: the embeddings call to "text-embedding-3-small" at http:\/\/127\.0\.0\.1:\d+\/v1\/missing failed with HTTP 404/,
       )
-      expect(last(task)).toMatchObject({ score: null, pass: null, error: { code: 'RUBRIC_EMBEDDINGS_HTTP' } })
+      expect(last(task)).toMatchObject({
+        score: null,
+        assertionPassed: null,
+        error: { code: 'RUBRIC_EMBEDDINGS_HTTP' },
+      })
     }
   })
 })

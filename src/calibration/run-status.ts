@@ -40,7 +40,7 @@ export async function runCalibration(
   if (calibrations.length === 0 && options.minSpearman === undefined)
     return { cells: undefined, alerts: [], notes }
   const uses: JudgeUse[] = records
-    .filter((record) => record.kind !== 'scorer')
+    .filter((record) => record.kind === 'judgment')
     .map((record) => ({
       dimension: record.dimension,
       judgeId: record.judgeId,

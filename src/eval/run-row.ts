@@ -8,8 +8,9 @@ import { RubricArgumentError, RubricError } from '../errors.ts'
 import { recordCheck, scorerId } from '../matchers/check-record.ts'
 import { optionToText, outputToText } from '../matchers/judged-text.ts'
 import { PROVIDED_KEY } from '../matchers/provided.ts'
-import { type RowFields, tagRecords } from '../matchers/record.ts'
 import type { JudgedText } from '../matchers/types.ts'
+import { tagRecords } from '../record/append.ts'
+import type { RowFields } from '../record/schema.ts'
 import { RowScoresWriter } from '../store/row-scores.ts'
 import { storePathFor } from '../store/store-file.ts'
 import type { EvalJudgeInputs, Row, RubricRecord } from '../types.ts'
@@ -56,11 +57,12 @@ export async function runRow<T, O>(
     })
     for (const outcome of outcomes) {
       recordCheck(task, {
+        kind: 'scorer',
         assertion: ASSERTION,
         dimension: outcome.name,
         score: outcome.score,
         floor: outcome.floor,
-        pass: outcome.score === null ? null : outcome.score >= outcome.floor,
+        assertionPassed: outcome.score === null ? null : outcome.score >= outcome.floor,
         reason: outcome.reason,
         judgeName: 'scorer',
         judgeId: scorerId(outcome.name, 'describeEval'),

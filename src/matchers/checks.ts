@@ -1,6 +1,7 @@
 import type { MatcherState } from 'vitest'
 import type { $ZodType } from 'zod/v4/core'
 import { RubricArgumentError } from '../errors.ts'
+import type { CheckRecord } from '../record/schema.ts'
 import { findPII } from '../scorers/pii.ts'
 import { isRefusal } from '../scorers/refusal.ts'
 import { type CheckOutcome, concludeCheck, type MatcherResult, scorerId } from './check-record.ts'
@@ -375,7 +376,8 @@ function conclude(
   message: () => string,
 ): MatcherResult {
   const dimension = dimensionOf(options, CHECK_DIMENSIONS[name], name)
-  const outcome: Omit<CheckOutcome, 'pass'> = {
+  const outcome: Omit<CheckOutcome<CheckRecord>, 'assertionPassed'> = {
+    kind: 'check',
     assertion: name,
     dimension,
     score,

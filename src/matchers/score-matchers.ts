@@ -38,6 +38,7 @@ export async function toScoreAtLeast(
     name,
     buildRequest(received, rubric, [dimension], options, name),
     floors,
+    isNot,
   )
   const scored = judgment.scores[dimension]!
   const { actual, expected } = diffValues(floors, judgment, isNot)
@@ -65,6 +66,7 @@ export async function toSatisfyRubric(
     name,
     buildRequest(received, rubric, dimensions, options, name),
     floors,
+    isNot,
   )
   const { actual, expected } = diffValues(floors, judgment, isNot)
   return {
@@ -132,6 +134,7 @@ async function judgeAndRecord(
   matcher: string,
   request: JudgeRequest,
   floors: Record<string, number>,
+  isNot: boolean,
 ): Promise<Judgment> {
   const task = state.task
   const guard = guardAwaited(task, matcher)
@@ -147,7 +150,7 @@ async function judgeAndRecord(
   }
   const { judgment } = served
   if (guard.abandoned) return judgment
-  if (task) recordJudgment(task, matcher, request, served, floors)
+  if (task) recordJudgment(task, matcher, request, served, floors, isNot)
   const missing = request.dimensions.filter((dimension) => !judgment.scores[dimension])
   if (judgment.error || missing.length > 0) {
     const cause = judgment.error?.message ?? `no score for ${missing.join(', ')}`

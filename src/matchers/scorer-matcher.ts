@@ -44,6 +44,7 @@ export async function toPassScorer(
     result: received,
   }
   const base = {
+    kind: 'scorer' as const,
     assertion: name,
     dimension,
     floor,
@@ -51,7 +52,7 @@ export async function toPassScorer(
     judgeId: scorerId(scorer.name, scorer.version ?? '1'),
     scorer: scorer.name,
     output,
-    input,
+    ...(input === undefined ? {} : { input }),
   }
 
   const guard = guardAwaited(this.task, name)
@@ -79,7 +80,7 @@ export async function toPassScorer(
     recordCheck(task, {
       ...base,
       score: null,
-      pass: null,
+      assertionPassed: null,
       reason: error.message,
       latencyMs,
       error: { code: error.code, message: error.message },

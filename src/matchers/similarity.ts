@@ -1,5 +1,6 @@
 import type { MatcherState } from 'vitest'
 import { RubricArgumentError, RubricError } from '../errors.ts'
+import type { SimilarityRecord } from '../record/schema.ts'
 import { assertFloor } from '../rubric/define-rubric.ts'
 import { cosineSimilarity } from '../scorers/cosine.ts'
 import { jaccard } from '../scorers/jaccard.ts'
@@ -107,6 +108,7 @@ export function toBeSimilarTo(
   return conclude(
     this,
     {
+      kind: 'similarity',
       assertion: name,
       dimension,
       score,
@@ -138,6 +140,7 @@ async function embeddingSimilarity(
   }
   const identity = embeddingModel(options.model)
   const base = {
+    kind: 'similarity' as const,
     assertion: name,
     dimension,
     floor,
@@ -165,7 +168,7 @@ async function embeddingSimilarity(
       recordCheck(task, {
         ...base,
         score: null,
-        pass: null,
+        assertionPassed: null,
         reason: message,
         latencyMs: performance.now() - started,
         error: { code, message },
@@ -193,7 +196,7 @@ async function embeddingSimilarity(
 
 function conclude(
   state: { isNot?: boolean | undefined; task?: MatcherState['task'] | undefined },
-  outcome: Omit<CheckOutcome, 'pass' | 'score'> & { score: number },
+  outcome: Omit<CheckOutcome<SimilarityRecord>, 'assertionPassed' | 'score'> & { score: number },
   reference: string,
 ): MatcherResult {
   const { score, floor, scorer, output } = outcome

@@ -1,49 +1,12 @@
 /**
  * Internal to the reporter: per-dimension statistics of located records. Pure.
  */
-import type { LocatedRecord } from './collect.ts'
 
-/** The floors the records of a dimension were held to. */
-export interface FloorSummary {
-  /** The floor most records were held to (the higher one on a tie). */
-  common: number
-  min: number
-  max: number
-}
+import type { JudgmentRecord } from '../record/schema.ts'
+import { callKey, type LocatedRecord } from './collect.ts'
+import type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
 
-/** The statistics of one dimension over a set of records. */
-export interface DimensionStats {
-  dimension: string
-  /** Records with a score; error records are not scores. */
-  n: number
-  /** Mean score, `null` when `n` is 0. */
-  mean: number | null
-  /** 10th percentile of the scores (see {@link percentile}), `null` when `n` is 0. */
-  p10: number | null
-  min: number | null
-  /** Scored records that reached their own floor. */
-  passed: number
-  /** `passed / n`, `null` when `n` is 0. */
-  passRate: number | null
-  /** Records whose judgment is an error (no score). */
-  errors: number
-  floor: FloorSummary
-  /** Tokens of the live records (each carries its share of its judge call). */
-  tokens: number
-  /** Cost in US dollars of the live records (each carries its share of its call); 0 when none has a price. */
-  costUsd: number
-  /** Records judged live in this run. */
-  live: number
-  /** Records read from the judgment store. */
-  stored: number
-}
-
-/** A judge that made at least one record. */
-export interface JudgeSummary {
-  id: string
-  name: string
-  model: string | null
-}
+export type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
 
 /** Everything the reporter shows: run header data, then statistics per file and for the run. */
 export interface RubricSummary {
@@ -81,8 +44,8 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
   let costUsd = 0
   let retries = 0
   for (const record of records) {
-    // A deterministic scorer's record is a dimension like any other, but neither a judge nor a judge call.
-    if (record.kind !== 'scorer') {
+    // A deterministic check's or scorer's record is a dimension like any other, but neither a judge nor a call.
+    if (record.kind === 'judgment') {
       if (!judges.has(record.judgeId)) {
         judges.set(record.judgeId, {
           id: record.judgeId,
@@ -90,14 +53,15 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
           model: record.model ?? null,
         })
       }
+      const call = callKey(record)
       if (record.source === 'live') {
         // A call's retries are on each of its records; its tokens and cost are split over them.
-        if (!liveCalls.has(record.call)) retries += record.retries ?? 0
-        liveCalls.add(record.call)
+        if (!liveCalls.has(call)) retries += record.retries ?? 0
+        liveCalls.add(call)
         tokens += record.tokens?.total ?? 0
         costUsd += record.costUsd ?? 0
-      } else storedCalls.add(record.call)
-      if (record.store?.written) writtenCalls.add(record.call)
+      } else storedCalls.add(call)
+      if (record.store?.written) writtenCalls.add(call)
     }
     const fileRecords = byFile.get(record.file)
     if (fileRecords) fileRecords.push(record)
@@ -135,7 +99,8 @@ export function aggregateDimensions(records: readonly LocatedRecord[]): Dimensio
 /** Statistics of the records of one dimension. */
 export function dimensionStats(
   dimension: string,
-  records: readonly Pick<LocatedRecord, 'score' | 'pass' | 'floor' | 'tokens' | 'source' | 'costUsd'>[],
+  records: readonly (Pick<LocatedRecord, 'score' | 'pass' | 'floor' | 'source'> &
+    Partial<Pick<JudgmentRecord, 'tokens' | 'costUsd'>>)[],
 ): DimensionStats {
   const scores: number[] = []
   let passed = 0

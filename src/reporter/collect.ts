@@ -2,22 +2,10 @@
  * Internal to the reporter: reads the records matchers left in `task.meta.rubric` from Vitest's reported tasks.
  */
 import { isAbsolute, relative } from 'node:path'
-import type { TestCase, TestState } from 'vitest/node'
-import type { RubricRecord } from '../types.ts'
+import type { TestCase } from 'vitest/node'
+import type { LocatedRecord, RubricRecord } from '../record/schema.ts'
 
-/** A record with where it was made. */
-export interface LocatedRecord extends RubricRecord {
-  /** The test file, relative to the Vitest root, with `/` separators. */
-  file: string
-  /** The test's full name: its suites and its own name, joined with ` > `. */
-  test: string
-  /** The Vitest project the test ran in (`''` for the root project). */
-  project: string
-  /** The test's final state. */
-  state: TestState
-  /** Identifies the judge call the record came from within the run: records of one call share it. */
-  call: string
-}
+export type { LocatedRecord } from '../record/schema.ts'
 
 /** The parts of a reported test that collecting reads; a `TestCase` is one. */
 export type CollectableTest = Pick<TestCase, 'fullName' | 'meta' | 'result'> & {
@@ -41,10 +29,7 @@ export function collectRecords(modules: Iterable<CollectableModule>, root: strin
       const test = testCase.fullName
       const project = testCase.project.name
       const state = testCase.result().state
-      for (const record of lastAttempt(records)) {
-        const call = `${project}\u0000${file}\u0000${test}\u0000${callKey(record)}`
-        located.push({ ...record, file, test, project, state, call })
-      }
+      for (const record of lastAttempt(records)) located.push({ file, test, project, state, ...record })
     }
   }
   return located
@@ -66,10 +51,9 @@ export function toRootRelative(path: string, root: string): string {
   return relative(root, path).replaceAll('\\', '/')
 }
 
-/** `callId`, or for records made without one, what the records of one judge call have in common. */
-function callKey(record: RubricRecord): string {
-  if (typeof record.callId === 'string') return record.callId
-  return JSON.stringify([record.assertion, record.judgeId, record.source, record.latencyMs, record.output])
+/** Identifies the call a record came from within the run: the records of one judge call share it. */
+export function callKey(record: LocatedRecord): string {
+  return `${record.project}\u0000${record.file}\u0000${record.test}\u0000${record.callId}`
 }
 
 // Read as unknown: meta arrives as JSON from workers or merged blobs, and whether `TaskMeta` carries the
@@ -83,5 +67,9 @@ function readRecords(meta: object): RubricRecord[] {
 function isRecord(value: unknown): value is RubricRecord {
   if (value === null || typeof value !== 'object') return false
   const record = value as Partial<RubricRecord>
-  return typeof record.dimension === 'string' && (typeof record.score === 'number' || record.score === null)
+  return (
+    typeof record.kind === 'string' &&
+    typeof record.dimension === 'string' &&
+    (typeof record.score === 'number' || record.score === null)
+  )
 }

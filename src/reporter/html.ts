@@ -145,7 +145,9 @@ function outputArticle(judgment: ReportJudgment, before: ReportJudgment | undefi
   const rows = [
     [
       'Input',
-      judgment.input === null ? '<p class="none">none recorded</p>' : `<pre>${esc(judgment.input)}</pre>`,
+      judgment.input === undefined
+        ? '<p class="none">none recorded</p>'
+        : `<pre>${esc(judgment.input)}</pre>`,
     ],
     ['Output', `<pre>${esc(judgment.output)}</pre>`],
     ['Reason', `<pre>${esc(judgment.reason)}</pre>`],

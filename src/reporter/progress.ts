@@ -40,7 +40,7 @@ export function emptyCounts(): ProgressCounts {
 export function countJudgments(counts: ProgressCounts, records: readonly RubricRecord[]): void {
   const seen = new Set<string>()
   for (const record of lastAttempt(records)) {
-    if (record.kind === 'scorer') continue
+    if (record.kind !== 'judgment') continue
     // Every record carries its share of its call's cost.
     if (record.source === 'live') counts.costUsd += record.costUsd ?? 0
     if (seen.has(record.callId)) continue

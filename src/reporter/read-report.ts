@@ -1,6 +1,6 @@
 /**
  * Internal to the reporter: reads `report.json` files (baselines, and reports given to the CLI), validated with the
- * published schema. Reports of schema version 1 are read by filling in what version 2 added.
+ * published schema. Reports of older schema versions are upgraded step by step to the current one.
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
@@ -38,9 +38,10 @@ export function parseReport(text: string, source: string): RubricReport {
         'Upgrade vitest-rubric.',
     )
   }
-  const parsed = reportSchema.safeParse(
-    version === 1 ? upgradeFromVersion1(value as Record<string, unknown>) : value,
-  )
+  let upgraded = value as Record<string, unknown>
+  if (version === 1) upgraded = upgradeFromVersion1(upgraded)
+  if (version <= 2) upgraded = upgradeFromVersion2(upgraded)
+  const parsed = reportSchema.safeParse(upgraded)
   if (!parsed.success) {
     throw new ReportReadError(
       `${source} does not match the report schema:\n${z.prettifyError(parsed.error)}\n` +
@@ -66,7 +67,7 @@ export async function readReport(path: string, shownAs: string = path): Promise<
 }
 
 /** Version 1 lacked run metadata, gates, the baseline comparison, alerts, costs and dataset hashes. */
-function upgradeFromVersion1(report: Record<string, unknown>): unknown {
+function upgradeFromVersion1(report: Record<string, unknown>): Record<string, unknown> {
   const judgments = Array.isArray(report.judgments) ? (report.judgments as Record<string, unknown>[]) : []
   const summary = (report.summary ?? {}) as Record<string, unknown>
   const totals = (summary.totals ?? {}) as Record<string, unknown>
@@ -75,7 +76,7 @@ function upgradeFromVersion1(report: Record<string, unknown>): unknown {
   )
   return {
     ...report,
-    schemaVersion: REPORT_SCHEMA_VERSION,
+    schemaVersion: 2,
     commit: null,
     rubricIds: [...rubricIds].sort(),
     datasetHashes: [],
@@ -84,5 +85,41 @@ function upgradeFromVersion1(report: Record<string, unknown>): unknown {
     baseline: null,
     alerts: [],
     judgments: judgments.map((judgment) => ({ ...judgment, datasetHash: null })),
+  }
+}
+
+/**
+ * Version 2 wrote a judgment as a copy of its record with `null` for absent values, told checks and scorers
+ * apart only by the judge's name, and had no call ids; its `pass` of a check was the assertion's outcome.
+ */
+function upgradeFromVersion2(report: Record<string, unknown>): Record<string, unknown> {
+  const judgments = Array.isArray(report.judgments) ? (report.judgments as Record<string, unknown>[]) : []
+  return {
+    ...report,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    judgments: judgments.map((judgment) => {
+      const present = Object.fromEntries(Object.entries(judgment).filter(([, value]) => value !== null))
+      const { rubricId, retries, ...rest } = present
+      const score = typeof judgment.score === 'number' ? judgment.score : null
+      const floor = typeof judgment.floor === 'number' ? judgment.floor : 0
+      const common = {
+        ...rest,
+        callId: `${String(judgment.assertion)}:${String(judgment.judgeId)}:${String(judgment.latencyMs)}`,
+        pass: score === null ? null : score >= floor,
+        assertionPassed: judgment.pass ?? null,
+      }
+      if (judgment.judgeName !== 'check' && judgment.judgeName !== 'scorer') {
+        return { ...common, kind: 'judgment', rubricId, ...(retries ? { retries } : {}) }
+      }
+      const scorer = String(rubricId).replace(/^scorer:/, '')
+      const kind =
+        judgment.judgeName === 'check'
+          ? 'check'
+          : judgment.assertion === 'toBeSimilarTo'
+            ? 'similarity'
+            : 'scorer'
+      const { tokens: _tokens, costUsd: _cost, ...check } = common as Record<string, unknown>
+      return { ...check, kind, scorer }
+    }),
   }
 }

@@ -5,7 +5,7 @@
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
 import { summarize } from './aggregate.ts'
 import type { LocatedRecord } from './collect.ts'
-import { REPORT_SCHEMA_VERSION, type ReportJudgment, type RubricReport } from './schema.ts'
+import { REPORT_SCHEMA_VERSION, type RubricReport } from './schema.ts'
 
 export type { ReportJudgment, RubricReport } from './schema.ts'
 export { REPORT_SCHEMA_VERSION } from './schema.ts'
@@ -33,15 +33,14 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
   for (const { file, dimensions } of summary.files) files[file] = byDimension(dimensions)
   // A stable sort: within a file, judgments keep the order of the tests that made them.
   const ordered = [...records].sort((a, b) => compare(a.file, b.file) || compare(a.project, b.project))
-  const judgments = ordered.map(toJudgment)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     createdAt: (options.createdAt ?? new Date()).toISOString(),
     vitestVersion: options.vitestVersion,
     commit: options.commit ?? null,
     judges: summary.judges,
-    rubricIds: distinct(judgments.map((judgment) => judgment.rubricId)),
-    datasetHashes: distinct(judgments.map((judgment) => judgment.datasetHash)),
+    rubricIds: distinct(ordered.map((record) => (record.kind === 'judgment' ? record.rubricId : undefined))),
+    datasetHashes: distinct(ordered.map((record) => record.datasetHash)),
     summary: {
       totals: {
         records: summary.records,
@@ -57,7 +56,7 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
     gates: [],
     baseline: null,
     alerts: [],
-    judgments,
+    judgments: ordered,
   }
 }
 
@@ -66,57 +65,18 @@ export function stringifyReport(report: RubricReport): string {
   return `${JSON.stringify(report, null, 2)}\n`
 }
 
-function toJudgment(record: LocatedRecord): ReportJudgment {
-  return {
-    file: record.file,
-    test: record.test,
-    project: record.project,
-    state: record.state,
-    assertion: record.assertion,
-    dimension: record.dimension,
-    score: record.score,
-    floor: record.floor,
-    pass: record.pass,
-    reason: record.reason,
-    judgeId: record.judgeId,
-    judgeName: record.judgeName,
-    model: record.model ?? null,
-    rubricId: record.rubricId,
-    datasetHash: optionalString(record, 'datasetHash'),
-    tokens: record.tokens ?? null,
-    costUsd: record.source === 'live' ? (record.costUsd ?? null) : null,
-    retries: record.retries ?? 0,
-    latencyMs: record.latencyMs,
-    source: record.source,
-    error: record.error ?? null,
-    retry: record.retry,
-    input: record.input ?? null,
-    output: record.output,
-    ...(record.rowId === undefined ? {} : { rowId: record.rowId }),
-    ...(record.dataset === undefined ? {} : { dataset: record.dataset }),
-    ...(record.metadata === undefined ? {} : { metadata: record.metadata }),
-  }
-}
-
-// Records made by newer matchers may carry a dataset hash and a cost; read them without requiring them.
-function optionalString(record: LocatedRecord, key: string): string | null {
-  const value = (record as unknown as Record<string, unknown>)[key]
-  return typeof value === 'string' ? value : null
-}
-
-/** The cost of the live records, when any record carries one (each carries its share of its judge call). */
+/** The cost of the live judgments, when any carries one (each carries its share of its judge call). */
 function totalCost(records: readonly LocatedRecord[]): number | null {
   let total: number | null = null
   for (const record of records) {
-    const cost = (record as unknown as Record<string, unknown>).costUsd
-    if (typeof cost === 'number' && Number.isFinite(cost))
-      total = (total ?? 0) + (record.source === 'live' ? cost : 0)
+    if (record.kind !== 'judgment' || record.costUsd === undefined) continue
+    total = (total ?? 0) + (record.source === 'live' ? record.costUsd : 0)
   }
   return total
 }
 
-function distinct(values: readonly (string | null)[]): string[] {
-  return [...new Set(values.filter((value): value is string => value !== null))].sort(compare)
+function distinct(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => value !== undefined))].sort(compare)
 }
 
 function byDimension(dimensions: readonly DimensionStats[]): DimensionStatsMap {

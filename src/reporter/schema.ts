@@ -4,11 +4,14 @@
  * report would misread; fields are only added within a version.
  */
 import { z } from 'zod'
+import { type LocatedRecord, locatedRecordSchema } from '../record/schema.ts'
 
-/** The version of the report this package writes. */
-export const REPORT_SCHEMA_VERSION = 2
-
-const tokenUsageSchema = z.object({ prompt: z.number(), completion: z.number(), total: z.number() })
+/**
+ * The version of the report this package writes. Version 3: a judgment is a record (with its `kind`) plus where
+ * it happened; absent values are left out rather than `null`; `pass` is the score against its floor everywhere and
+ * `assertionPassed` the assertion's own outcome.
+ */
+export const REPORT_SCHEMA_VERSION = 3
 
 /** The floors the records of a dimension were held to. */
 const floorSummarySchema = z.object({
@@ -110,54 +113,6 @@ export const alertSchema = z.object({
   message: z.string(),
 })
 
-const judgmentErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  status: z.number().optional(),
-  requestId: z.string().optional(),
-})
-
-/** One dimension of one judgment, from the last attempt of its test. Absent values are `null`. */
-export const reportJudgmentSchema = z.object({
-  /** The eval file, relative to the Vitest root, with `/` separators. */
-  file: z.string(),
-  /** The test's full name: its suites and its own name, joined with ` > `. */
-  test: z.string(),
-  project: z.string(),
-  /** The test's final state. */
-  state: z.enum(['passed', 'failed', 'skipped', 'pending']),
-  assertion: z.string(),
-  dimension: z.string(),
-  /** Normalised score in [0, 1], `null` when the judgment is an error. */
-  score: z.number().nullable(),
-  floor: z.number(),
-  pass: z.boolean().nullable(),
-  reason: z.string(),
-  judgeId: z.string(),
-  judgeName: z.string(),
-  model: z.string().nullable(),
-  rubricId: z.string(),
-  /** The content hash of the dataset the judged row came from, when the test recorded one. */
-  datasetHash: z.string().nullable(),
-  tokens: tokenUsageSchema.nullable(),
-  /** This dimension's share of the judge call's cost in US dollars; `null` when stored or without a price. */
-  costUsd: z.number().nullable().default(null),
-  /** Calls of the judgment retried after transient failures (429, 5xx, timeouts, connection errors). */
-  retries: z.number().int().nonnegative().default(0),
-  latencyMs: z.number(),
-  source: z.enum(['live', 'stored']),
-  error: judgmentErrorSchema.nullable(),
-  retry: z.number().int().nonnegative(),
-  input: z.string().nullable(),
-  output: z.string(),
-  /** The id of the `describeEval` row the judgment was made for (absent for other tests). */
-  rowId: z.string().optional(),
-  /** The name of the dataset of that row. */
-  dataset: z.string().optional(),
-  /** The row's metadata (for example `segment`), for grouping. */
-  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-})
-
 /** `report.json`: the versioned document of one run, the source of every other rendering. */
 export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -194,11 +149,16 @@ export const reportSchema = z.object({
   baseline: baselineComparisonSchema.nullable(),
   /** Every alert of the run, P0 first. */
   alerts: z.array(alertSchema),
-  judgments: z.array(reportJudgmentSchema),
+  /** Every record of the run's last attempts, each with where it was made, ordered by file. */
+  judgments: z.array(locatedRecordSchema),
 })
 
 export type RubricReport = z.output<typeof reportSchema>
-export type ReportJudgment = z.output<typeof reportJudgmentSchema>
+export type DimensionStats = z.output<typeof dimensionStatsSchema>
+export type FloorSummary = z.output<typeof floorSummarySchema>
+export type JudgeSummary = z.output<typeof judgeSummarySchema>
+/** One entry of `judgments`: a record with where it was made. */
+export type ReportJudgment = LocatedRecord
 export type GateResult = z.output<typeof gateResultSchema>
 export type DimensionChange = z.output<typeof dimensionChangeSchema>
 export type BaselineComparison = z.output<typeof baselineComparisonSchema>

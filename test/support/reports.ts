@@ -1,15 +1,15 @@
 import type { LocatedRecord } from '../../src/reporter/collect.ts'
 import { buildReport } from '../../src/reporter/report-json.ts'
 import type { RubricReport } from '../../src/reporter/schema.ts'
+import { type LocatedJudgment, locatedJudgment } from './records.ts'
 
 /** A located record with plausible values; tests override what they look at. */
-export function located(overrides: Partial<LocatedRecord> = {}): LocatedRecord {
-  return {
+export function located(overrides: Partial<LocatedJudgment> = {}): LocatedJudgment {
+  return locatedJudgment({
     file: 'qa.eval.ts',
     test: 'answers > refunds',
     project: 'evals',
     state: 'passed',
-    call: 'c1',
     callId: 'c1',
     assertion: 'toScoreAtLeast',
     dimension: 'faithfulness',
@@ -27,7 +27,7 @@ export function located(overrides: Partial<LocatedRecord> = {}): LocatedRecord {
     input: 'How long do refunds take?',
     output: 'Refunds take 14 days.',
     ...overrides,
-  }
+  })
 }
 
 /** One record per score, each in a test of its own (`case 0`, `case 1`, ...), on one dimension. */
@@ -40,7 +40,6 @@ export function scoredRecords(
     located({
       dimension,
       test: `case ${index}`,
-      call: `${dimension}-${index}`,
       callId: `${dimension}-${index}`,
       score,
       floor,

@@ -1,0 +1,160 @@
+/**
+ * What a test records of one assertion on one dimension: the single definition of a record. Matchers and
+ * `describeEval` make records of these types, they travel in `task.meta.rubric` to the reporter, the aggregates
+ * and gates read them, and `report.json` keeps each one with where it happened. A new field of a record is added
+ * here, once.
+ *
+ * Workers import only the types of this module, so a replayed suite never loads zod.
+ */
+import { z } from 'zod'
+
+/** Tokens a live judge call used. */
+export const tokenUsageSchema = z.object({ prompt: z.number(), completion: z.number(), total: z.number() })
+
+/** Why a judgment or a scorer could not give a score. An error is never a score. */
+export const recordErrorSchema = z.object({
+  /** A stable code, for example `RUBRIC_JUDGE_SCHEMA` or `RUBRIC_JUDGE_HTTP`. */
+  code: z.string(),
+  message: z.string(),
+  /** HTTP status of the failing call, when there was one. */
+  status: z.number().optional(),
+  /** The provider's request id, when there was one. */
+  requestId: z.string().optional(),
+})
+
+/** Where the verdict of a record is kept, when the judgment store is on. */
+export const storeRefSchema = z.object({
+  /** The store file, relative to the Vitest root. */
+  file: z.string(),
+  key: z.string(),
+  /** `true` when this run judged it live and wrote it to the store. */
+  written: z.boolean(),
+  /** Every entry the record used, when it used several (the two vectors of an embedding similarity). */
+  keys: z.array(z.string()).optional(),
+})
+
+/** A row's metadata value, as reports group by it. */
+export const metadataValueSchema = z.union([z.string(), z.number(), z.boolean()])
+
+/** What every kind of record has. */
+const recordBase = z.object({
+  /** The matcher that made it, for example `toScoreAtLeast`, or `describeEval`. */
+  assertion: z.string(),
+  /**
+   * Identifies the call the record comes from within its test: one judge call scores several dimensions, and
+   * each dimension is a record of its own.
+   */
+  callId: z.string(),
+  dimension: z.string(),
+  /** Normalised score in [0, 1], or `null` when the judgment or scorer failed (an error is never a score). */
+  score: z.number().nullable(),
+  /** The floor the score was held to. */
+  floor: z.number(),
+  /**
+   * `score >= floor`, whatever the assertion asked: the meaning of the `pass` column everywhere. `null` with an
+   * error.
+   */
+  pass: z.boolean().nullable(),
+  /**
+   * Whether the assertion itself passed, `.not` included: `.not.toBeRefusal()` on an answer records `pass`
+   * `false` (score 0 under floor 1) and `assertionPassed` `true`. `null` with an error.
+   */
+  assertionPassed: z.boolean().nullable(),
+  reason: z.string(),
+  /** Identifies what scored it: a judge's id, or a hash of a scorer's name, version and settings. */
+  judgeId: z.string(),
+  /** How that is shown, for example `gpt-4.1-mini`, `heuristic@1 (offline)`, `check` or `scorer`. */
+  judgeName: z.string(),
+  model: z.string().optional(),
+  latencyMs: z.number(),
+  /** `live` when scored in this run, `stored` when read from the judgment store. */
+  source: z.enum(['live', 'stored']),
+  error: recordErrorSchema.optional(),
+  /** The retry attempt of the test that made it (0 for the first run); only the last attempt counts. */
+  retry: z.number().int().nonnegative(),
+  store: storeRefSchema.optional(),
+  /** The judged output, shortened for reports. */
+  output: z.string(),
+  /** Its input, shortened for reports. */
+  input: z.string().optional(),
+  /** The id of the `describeEval` row the record was made for. */
+  rowId: z.string().optional(),
+  /** The name of the dataset the row comes from (the `describeEval` name for an array of rows). */
+  dataset: z.string().optional(),
+  /** The content hash of that dataset, so that a report says which version of it was scored. */
+  datasetHash: z.string().optional(),
+  /** The row's metadata (for example `segment`, `source`), for grouping in reports. */
+  metadata: z.record(z.string(), metadataValueSchema).optional(),
+})
+
+/** A judge's verdict on one dimension of an output (`toScoreAtLeast`, `toSatisfyRubric`, `describeEval`). */
+export const judgmentRecordSchema = recordBase.extend({
+  kind: z.literal('judgment'),
+  rubricId: z.string(),
+  /** This dimension's share of the judge call's tokens (the shares of a call add up to it). */
+  tokens: tokenUsageSchema.optional(),
+  /** This dimension's share of the judge call's cost in US dollars, when the model has a price. */
+  costUsd: z.number().optional(),
+  /** Calls of the judgment retried after a transient failure (the whole judgment's count, on each record). */
+  retries: z.number().int().nonnegative().optional(),
+})
+
+/** A built-in deterministic check (`toMatchSchema`, `toContainNoPII`, `toBeRefusal`, ...). */
+export const checkRecordSchema = recordBase.extend({
+  kind: z.literal('check'),
+  /** The check's name, for example `schema` or `pii`. */
+  scorer: z.string(),
+})
+
+/** A scorer: `toPassScorer`, or a scorer run by `describeEval`. */
+export const scorerRecordSchema = recordBase.extend({
+  kind: z.literal('scorer'),
+  /** The scorer's name. */
+  scorer: z.string(),
+})
+
+/** A similarity to a reference (`toBeSimilarTo`), by a text method or by embeddings. */
+export const similarityRecordSchema = recordBase.extend({
+  kind: z.literal('similarity'),
+  /** The method, for example `rougeL` or `embedding`. */
+  scorer: z.string(),
+})
+
+/** Every kind of record, told apart by `kind`. */
+export const rubricRecordSchema = z.discriminatedUnion('kind', [
+  judgmentRecordSchema,
+  checkRecordSchema,
+  scorerRecordSchema,
+  similarityRecordSchema,
+])
+
+/** Where a record was made: what `report.json` adds to each record. */
+export const recordLocationSchema = z.object({
+  /** The eval file, relative to the Vitest root, with `/` separators. */
+  file: z.string(),
+  /** The test's full name: its suites and its own name, joined with ` > `. */
+  test: z.string(),
+  /** The Vitest project the test ran in (`''` for the root project). */
+  project: z.string(),
+  /** The test's final state. */
+  state: z.enum(['passed', 'failed', 'skipped', 'pending']),
+})
+
+/** A record with where it was made: one entry of `report.json`'s `judgments`. */
+export const locatedRecordSchema = z.intersection(recordLocationSchema, rubricRecordSchema)
+
+export type TokenUsageRecord = z.output<typeof tokenUsageSchema>
+export type RecordError = z.output<typeof recordErrorSchema>
+export type StoreRef = z.output<typeof storeRefSchema>
+export type JudgmentRecord = z.output<typeof judgmentRecordSchema>
+export type CheckRecord = z.output<typeof checkRecordSchema>
+export type ScorerRecord = z.output<typeof scorerRecordSchema>
+export type SimilarityRecord = z.output<typeof similarityRecordSchema>
+/** What a matcher records in `task.meta.rubric` for one dimension. It travels to the reporter as JSON. */
+export type RubricRecord = z.output<typeof rubricRecordSchema>
+export type RecordKind = RubricRecord['kind']
+export type RecordLocation = z.output<typeof recordLocationSchema>
+/** A record with where it was made. */
+export type LocatedRecord = z.output<typeof locatedRecordSchema>
+/** The fields a data-driven test adds to every record it made. */
+export type RowFields = Pick<RubricRecord, 'rowId' | 'dataset' | 'datasetHash' | 'metadata'>
