@@ -47,12 +47,18 @@ export class MissingJudgeKeyError extends RubricError {
 
 /** A matcher returned a promise the test did not await. */
 export class NotAwaitedError extends RubricError {
-  constructor(matcher: string) {
+  /**
+   * `caller` is where the matcher was called in the test file: the message names it, and the error's stack
+   * starts there, so reporters show that line.
+   */
+  constructor(matcher: string, caller?: { frame: string; location: string }) {
     super(
       'RUBRIC_NOT_AWAITED',
-      `${matcher}() must be awaited: the judgment was still pending when the test ended, so it could not pass or ` +
-        `fail the test. Write \`await expect(output).${matcher}(...)\`.`,
+      `${matcher}() ${caller ? `at ${caller.location} ` : ''}must be awaited: the test ended while it was still ` +
+        `pending, so it could not pass or fail the test, and its judge call was cancelled. Write ` +
+        `\`await expect(output).${matcher}(...)\`.`,
     )
     this.name = 'NotAwaitedError'
+    if (caller) this.stack = `${this.name}: ${this.message}\n    ${caller.frame}`
   }
 }

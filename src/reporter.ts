@@ -5,6 +5,12 @@
 import './augment.ts'
 import { RubricReporter } from './reporter/rubric-reporter.ts'
 
+export {
+  type LocatedRecord,
+  locatedRecordSchema,
+  type RubricRecord,
+  rubricRecordSchema,
+} from './record/schema.ts'
 export type { DimensionStats, FloorSummary, JudgeSummary } from './reporter/aggregate.ts'
 export { compareReports } from './reporter/baseline.ts'
 export { evaluateGates, validateGates } from './reporter/gates.ts'

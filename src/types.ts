@@ -818,6 +818,14 @@ export interface DescribeEvalOptions<T, O = unknown> {
    * @default the row data's `metadata` object
    */
   metadata?: (data: T, row: Row<T>) => Record<string, unknown>
+  /**
+   * Pins a known issue of a row: return what is wrong with it (a short text), and the row's test is an expected
+   * failure (`test.fails`), named `<row> (known issue: <text>)`. It passes while the evals keep catching the flaw
+   * and fails once the flaw is fixed, so the pin is removed. A judgment that could not be made (judge or store
+   * failure, spent budget, replay miss) fails the test all the same: it is not the known issue.
+   * @default no row has a known issue
+   */
+  knownIssue?: (data: T, row: Row<T>) => string | false | undefined
 }
 
 // Calibration

@@ -64,7 +64,7 @@ describe('deterministic checks end to end', () => {
         '   length           1  1.00  1.00  1.00  1/1 100%   1.00       0',
         '   mentions-policy  2  0.50  0.10  0.00  1/2  50%   1.00       0',
         '   no-pii           2  0.50  0.10  0.00  1/2  50%   1.00       0',
-        '   refusal          2  0.50  0.10  0.00  2/2 100%   1.00       0',
+        '   refusal          2  0.50  0.10  0.00  1/2  50%   1.00       0', // pass: the score at its floor, `.not` or not
         '   relevance        1  1.00  1.00  1.00  1/1 100%   0.50       0',
         '   rouge-l          1  0.78  0.78  0.78  1/1 100%   0.50       0',
         '   schema           2  0.50  0.10  0.00  1/2  50%   1.00       0',
@@ -102,11 +102,13 @@ describe('deterministic checks end to end', () => {
     )
     const embedding = report.judgments.find((j) => j.dimension === 'embedding')!
     expect(embedding).toMatchObject({
+      kind: 'similarity',
+      scorer: 'embedding',
       judgeName: 'scorer',
       model: 'embed-model',
       source: 'live',
-      tokens: null,
     })
+    expect(embedding).not.toHaveProperty('tokens')
 
     const stored = JSON.parse(readFileSync(storeOf(root), 'utf8'))
     expect(Object.keys(stored.judgments)).toHaveLength(2)

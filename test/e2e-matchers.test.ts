@@ -95,13 +95,39 @@ describe('matchers end to end', () => {
   test('a matcher that is not awaited fails its test', async () => {
     const { exitCode, output, modules } = await run('unawaited')
     expect(exitCode).toBe(1)
-    expect(output).toContain('toScoreAtLeast() must be awaited')
     const states = Array.from(modules[0]!.children.allTests(), (t) => [t.name, t.result().state])
     expect(states).toEqual([
       ['forgets to await', 'failed'],
       ['awaits', 'passed'],
     ])
     expect(recordsOf(modules)['forgets to await']).toEqual([])
+    // The message names the test's own line, and the held judge call was cancelled, not left to finish.
+    expect(output).toMatch(/toScoreAtLeast\(\) at \S*unawaited\.eval\.ts:5:\d+ must be awaited/)
+    // Its judge call never got its answer: cancelled before it was sent, or aborted while the judge held it.
+    const held = server.chatRequests.filter((request) =>
+      JSON.stringify(request.body).includes('hold quality'),
+    )
+    if (held.length > 0) await server.abortedAtLeast(held.length)
+    expect(server.chatRequests.length - held.length).toBe(1)
+  })
+
+  test('an assertion that cannot be decided fails a test.fails test; describeEval pins known issues per row', async () => {
+    const { exitCode, output, modules } = await run('known-issues')
+    expect(exitCode).toBe(1)
+    const states = Object.fromEntries(
+      Array.from(modules[0]!.children.allTests(), (t) => [t.fullName, t.result().state]),
+    )
+    expect(states).toEqual({
+      'a pinned flaw is still caught': 'passed',
+      'a judge outage is not the pinned flaw': 'failed',
+      'a fixed flaw shows up': 'failed',
+      'rows > good': 'passed',
+      'rows > flawed (known issue: answers off topic)': 'passed',
+      'rows > outage (known issue: answers off topic)': 'failed',
+    })
+    expect(output).toContain(
+      'is marked as an expected failure (test.fails), but an assertion that could not be decided',
+    )
   })
 
   test.each(['concurrent', 'concurrent-default'])(

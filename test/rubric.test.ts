@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { dimensions } from '../src/rubric/builtin.ts'
-import { defaultRubric, defineRubric, normalizeScore } from '../src/rubric/define-rubric.ts'
+import { assertFloor, defaultRubric, defineRubric, normalizeScore } from '../src/rubric/define-rubric.ts'
 
 const spec = () => ({
   name: 'support',
@@ -65,6 +65,21 @@ describe('defineRubric', () => {
     expect(() =>
       defineRubric({ name: 'r', dimensions: { a: { description: 'x', anchors: { 7: 'seven' } } } }),
     ).toThrow('has an anchor for 7, outside the scale 1 to 5')
+  })
+
+  test('a floor error shows what the scale normalises to, and the value a scale point likely meant', () => {
+    expect(() => assertFloor(4, "toScoreAtLeast('tone', 4): the floor")).toThrow(
+      "toScoreAtLeast('tone', 4): the floor is 4; a floor is a normalised score between 0 and 1 " +
+        '(on a 1 to 5 scale 4 is 0.75 and 5 is 1). If you meant 4 on the 1 to 5 scale, write 0.75.',
+    )
+    expect(() => assertFloor(7, 'the floor', { min: 0, max: 10 })).toThrow(
+      '(on a 0 to 10 scale 9 is 0.9 and 10 is 1). If you meant 7 on the 0 to 10 scale, write 0.7.',
+    )
+    // Not a point of the scale: no guess.
+    expect(() => assertFloor(1.5, 'the floor')).toThrow(
+      /between 0 and 1 \(on a 1 to 5 scale 4 is 0\.75 and 5 is 1\)\.$/,
+    )
+    expect(() => assertFloor(-1, 'the floor')).toThrow(/\)\.$/)
   })
 
   test('ships seven built-in dimensions with anchors for 1, 3 and 5', () => {

@@ -1,8 +1,8 @@
 /** `vitest-rubric baseline`: keeps a run's report as the baseline later runs are compared with. */
 import { parseArgs } from 'node:util'
 import { RubricError } from '../errors.ts'
-import { readReport } from '../reporter/read-report.ts'
-import { stringifyReport } from '../reporter/report-json.ts'
+import { readReportFile } from '../reporter/read-report.ts'
+import { REPORT_SCHEMA_VERSION, stringifyReport } from '../reporter/report-json.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { withUsage } from './args.ts'
 import type { Command } from './command.ts'
@@ -38,9 +38,12 @@ export const command: Command = {
     }
     const from = values.from ?? DEFAULT_FROM
     const to = values.to ?? DEFAULT_TO
-    const report = await readReport(from)
+    const { report, text } = await readReportFile(from)
     try {
-      await writeFileAtomic(to, stringifyReport(report))
+      // A report of this version is kept as written; an older one is written upgraded.
+      const written =
+        JSON.parse(text).schemaVersion === REPORT_SCHEMA_VERSION ? text : stringifyReport(report)
+      await writeFileAtomic(to, written)
     } catch (error) {
       throw new RubricError(
         'RUBRIC_REPORT_WRITE',

@@ -81,7 +81,9 @@ function defineRows<T, O>(plan: SuitePlan<T, O>, data: EvalData<T>, testFile: st
       plan.metadata ? plan.metadata(row.data, row) : (row.data as { metadata?: unknown } | null)?.metadata,
     )
     const fields: RowFields = { rowId: row.id, dataset, datasetHash, ...(metadata ? { metadata } : {}) }
-    test(name, (context) => runRow(plan, row, fields, context))
+    const known = plan.knownIssue?.(row.data, row)
+    if (known) test.fails(`${name} (known issue: ${known})`, (context) => runRow(plan, row, fields, context))
+    else test(name, (context) => runRow(plan, row, fields, context))
   })
 }
 

@@ -26,6 +26,7 @@ export interface SuitePlan<T, O> {
   margin: number
   testName: DescribeEvalOptions<T, O>['testName']
   metadata: DescribeEvalOptions<T, O>['metadata']
+  knownIssue: DescribeEvalOptions<T, O>['knownIssue']
 }
 
 export function planSuite<T, O>(name: string, options: DescribeEvalOptions<T, O>): SuitePlan<T, O> {
@@ -39,7 +40,7 @@ export function planSuite<T, O>(name: string, options: DescribeEvalOptions<T, O>
       `describeEval('${name}') needs \`data\`: a dataset (\`loadDataset('evals/qa.jsonl')\`) or an array of rows.`,
     )
   }
-  for (const key of ['task', 'judgeInputs', 'testName', 'metadata'] as const) {
+  for (const key of ['task', 'judgeInputs', 'testName', 'metadata', 'knownIssue'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') {
       throw new RubricArgumentError(`describeEval('${name}'): \`${key}\` must be a function.`)
     }
@@ -103,6 +104,7 @@ export function planSuite<T, O>(name: string, options: DescribeEvalOptions<T, O>
     margin,
     testName: options.testName,
     metadata: options.metadata,
+    knownIssue: options.knownIssue,
   }
 }
 

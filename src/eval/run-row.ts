@@ -9,6 +9,7 @@ import { recordCheck, scorerId } from '../matchers/check-record.ts'
 import { optionToText, outputToText } from '../matchers/judged-text.ts'
 import { PROVIDED_KEY } from '../matchers/provided.ts'
 import type { JudgedText } from '../matchers/types.ts'
+import { undecidedError } from '../matchers/undecided.ts'
 import { tagRecords } from '../record/append.ts'
 import type { RowFields } from '../record/schema.ts'
 import { RowScoresWriter } from '../store/row-scores.ts'
@@ -81,7 +82,7 @@ export async function runRow<T, O>(
     }
     const errors = outcomes.filter((outcome) => outcome.error)
     if (errors.length > 0) {
-      throw new RubricError('RUBRIC_SCORER_FAILED', errors.map((outcome) => outcome.reason).join('\n'))
+      throw undecidedError(task, 'RUBRIC_SCORER_FAILED', errors.map((outcome) => outcome.reason).join('\n'))
     }
   } finally {
     const records = tagRecords(task, fields)

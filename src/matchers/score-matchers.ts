@@ -2,12 +2,13 @@ import type { MatcherState } from 'vitest'
 import { RubricArgumentError, RubricError, UnknownDimensionError } from '../errors.ts'
 import { assertFloor, defaultRubric } from '../rubric/define-rubric.ts'
 import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
-import { guardAwaited } from './await-guard.ts'
+import { abandonedOutcome, guardAwaited } from './await-guard.ts'
 import { diffValues, rubricMessage, scoreMessage } from './format.ts'
 import { judgeOutput, type ServedJudgment } from './judge-service.ts'
 import { optionToText, outputToText } from './judged-text.ts'
 import { recordJudgment } from './record.ts'
 import type { RubricMatchOptions, ScoreMatchOptions } from './types.ts'
+import { undecidedError } from './undecided.ts'
 
 interface MatcherOutcome {
   pass: boolean
@@ -31,7 +32,7 @@ export async function toScoreAtLeast(
   if (typeof dimension !== 'string' || !Object.hasOwn(rubric.dimensions, dimension)) {
     throw new UnknownDimensionError(String(dimension), Object.keys(rubric.dimensions), rubric.name)
   }
-  assertFloor(floor, `${name}('${dimension}', ${String(floor)}): the floor`)
+  assertFloor(floor, `${name}('${dimension}', ${String(floor)}): the floor`, rubric.scale)
   const floors = { [dimension]: floor }
   const judgment = await judgeAndRecord(
     this,
@@ -40,6 +41,7 @@ export async function toScoreAtLeast(
     floors,
     isNot,
   )
+  if (!judgment) return abandonedOutcome(isNot)
   const scored = judgment.scores[dimension]!
   const { actual, expected } = diffValues(floors, judgment, isNot)
   return {
@@ -68,6 +70,7 @@ export async function toSatisfyRubric(
     floors,
     isNot,
   )
+  if (!judgment) return abandonedOutcome(isNot)
   const { actual, expected } = diffValues(floors, judgment, isNot)
   return {
     pass: dimensions.every((dimension) => judgment.scores[dimension]!.score >= floors[dimension]!),
@@ -99,7 +102,7 @@ export function rubricFloors(
   const floors: Record<string, number> = {}
   for (const dimension of dimensions) {
     const floor = overrides[dimension]
-    if (floor !== undefined) assertFloor(floor, `${matcher}(): the floor of ${dimension}`)
+    if (floor !== undefined) assertFloor(floor, `${matcher}(): the floor of ${dimension}`, rubric.scale)
     floors[dimension] = floor ?? rubric.dimensions[dimension]!.floor
   }
   return { dimensions, floors }
@@ -127,7 +130,8 @@ function buildRequest(
 
 /**
  * Judges, records the judgment on the test, and turns an error judgment into a thrown error, so that an
- * error fails the assertion with or without `.not` and is never read as a low score.
+ * error fails the assertion with or without `.not` and is never read as a low score. `undefined` when the test
+ * ended first (the matcher was not awaited).
  */
 async function judgeAndRecord(
   state: MatcherState,
@@ -135,26 +139,23 @@ async function judgeAndRecord(
   request: JudgeRequest,
   floors: Record<string, number>,
   isNot: boolean,
-): Promise<Judgment> {
+): Promise<Judgment | undefined> {
   const task = state.task
   const guard = guardAwaited(task, matcher)
-  const signal = task?.context.signal
   let served: ServedJudgment
   try {
-    served = await judgeOutput(
-      signal ? { ...request, signal } : request,
-      task?.file.filepath ?? state.testPath,
-    )
+    served = await judgeOutput({ ...request, signal: guard.signal }, task?.file.filepath ?? state.testPath)
   } finally {
     guard.settle()
   }
   const { judgment } = served
-  if (guard.abandoned) return judgment
+  if (guard.abandoned) return undefined
   if (task) recordJudgment(task, matcher, request, served, floors, isNot)
   const missing = request.dimensions.filter((dimension) => !judgment.scores[dimension])
   if (judgment.error || missing.length > 0) {
     const cause = judgment.error?.message ?? `no score for ${missing.join(', ')}`
-    throw new RubricError(
+    throw undecidedError(
+      task,
       judgment.error?.code ?? 'RUBRIC_JUDGE_INCOMPLETE',
       `${matcher}() could not be decided: the judge ${judgment.judgeName} failed to score ` +
         `${request.dimensions.join(', ')}.\n${cause}`,

@@ -2,11 +2,12 @@ import type { MatcherState } from 'vitest'
 import { RubricArgumentError, RubricError } from '../errors.ts'
 import { assertFloor } from '../rubric/define-rubric.ts'
 import type { Scorer, ScorerContext } from '../types.ts'
-import { guardAwaited } from './await-guard.ts'
+import { abandonedOutcome, guardAwaited } from './await-guard.ts'
 import { concludeCheck, type MatcherResult, recordCheck, scorerId } from './check-record.ts'
 import { dimensionOf } from './checks.ts'
 import { optionToText, outputToText } from './judged-text.ts'
 import type { ScorerMatchOptions } from './types.ts'
+import { undecidedError } from './undecided.ts'
 
 const fixed = (value: number) => value.toFixed(2)
 
@@ -73,7 +74,8 @@ export async function toPassScorer(
   }
   const latencyMs = performance.now() - started
   // The test ended before the scorer did: it has failed already, and a late record would land on no attempt.
-  const task = guard.abandoned ? undefined : this.task
+  if (guard.abandoned) return abandonedOutcome(this.isNot === true)
+  const task = this.task
 
   if ('error' in scored) {
     const { error } = scored
@@ -85,7 +87,7 @@ export async function toPassScorer(
       latencyMs,
       error: { code: error.code, message: error.message },
     })
-    throw new RubricError(error.code, `${name}() could not be decided: ${error.message}`, {
+    throw undecidedError(task, error.code, `${name}() could not be decided: ${error.message}`, {
       cause: error.cause,
     })
   }

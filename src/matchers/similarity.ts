@@ -6,7 +6,7 @@ import { cosineSimilarity } from '../scorers/cosine.ts'
 import { jaccard } from '../scorers/jaccard.ts'
 import { levenshtein } from '../scorers/levenshtein.ts'
 import { rouge1, rouge2, rougeL } from '../scorers/rouge.ts'
-import { guardAwaited } from './await-guard.ts'
+import { abandonedOutcome, guardAwaited } from './await-guard.ts'
 import {
   type CheckOutcome,
   concludeCheck,
@@ -25,6 +25,7 @@ import type {
   TextSimilarityMethod,
   TextSimilarityOptions,
 } from './types.ts'
+import { undecidedError } from './undecided.ts'
 
 /** Bumped when a method's scoring changes, so that its records' `judgeId` changes with it. */
 const SIMILARITY_VERSION = 1
@@ -158,30 +159,30 @@ async function embeddingSimilarity(
     served = await embedTexts([output, reference], {
       model: options.model,
       testFile: task?.file.filepath ?? state.testPath,
-      signal: task?.context.signal,
+      signal: guard.signal,
     })
   } catch (error) {
     guard.settle()
+    if (guard.abandoned) return abandonedOutcome(state.isNot === true)
     const code = error instanceof RubricError ? error.code : 'RUBRIC_EMBEDDINGS_FAILED'
     const message = error instanceof Error ? error.message : String(error)
-    if (!guard.abandoned) {
-      recordCheck(task, {
-        ...base,
-        score: null,
-        assertionPassed: null,
-        reason: message,
-        latencyMs: performance.now() - started,
-        error: { code, message },
-      })
-    }
-    throw new RubricError(code, `${name}() could not be decided: ${message}`, { cause: error })
+    recordCheck(task, {
+      ...base,
+      score: null,
+      assertionPassed: null,
+      reason: message,
+      latencyMs: performance.now() - started,
+      error: { code, message },
+    })
+    throw undecidedError(task, code, `${name}() could not be decided: ${message}`, { cause: error })
   }
   guard.settle()
+  if (guard.abandoned) return abandonedOutcome(state.isNot === true)
   const [outputVector, referenceVector] = served.vectors as [number[], number[]]
   // Unrelated texts rarely have a negative cosine; a score is in [0, 1], so those count as 0.
   const score = Math.max(0, cosineSimilarity(outputVector, referenceVector))
   return conclude(
-    { isNot: state.isNot, task: guard.abandoned ? undefined : task },
+    { isNot: state.isNot, task },
     {
       ...base,
       score,

@@ -141,7 +141,12 @@ export const recordLocationSchema = z.object({
 })
 
 /** A record with where it was made: one entry of `report.json`'s `judgments`. */
-export const locatedRecordSchema = z.intersection(recordLocationSchema, rubricRecordSchema)
+export const locatedRecordSchema = z.discriminatedUnion('kind', [
+  recordLocationSchema.extend(judgmentRecordSchema.shape),
+  recordLocationSchema.extend(checkRecordSchema.shape),
+  recordLocationSchema.extend(scorerRecordSchema.shape),
+  recordLocationSchema.extend(similarityRecordSchema.shape),
+])
 
 export type TokenUsageRecord = z.output<typeof tokenUsageSchema>
 export type RecordError = z.output<typeof recordErrorSchema>

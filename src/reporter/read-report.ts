@@ -53,6 +53,14 @@ export function parseReport(text: string, source: string): RubricReport {
 
 /** Reads and validates a report file. */
 export async function readReport(path: string, shownAs: string = path): Promise<RubricReport> {
+  return (await readReportFile(path, shownAs)).report
+}
+
+/** Reads and validates a report file, with its text as written. */
+export async function readReportFile(
+  path: string,
+  shownAs: string = path,
+): Promise<{ report: RubricReport; text: string }> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -63,7 +71,7 @@ export async function readReport(path: string, shownAs: string = path): Promise<
       { cause: error },
     )
   }
-  return parseReport(text, shownAs)
+  return { report: parseReport(text, shownAs), text }
 }
 
 /** Version 1 lacked run metadata, gates, the baseline comparison, alerts, costs and dataset hashes. */

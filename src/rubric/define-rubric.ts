@@ -3,6 +3,9 @@ import type { Dimension, Rubric, RubricScale, RubricSpec } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
 import { dimensions as builtin } from './builtin.ts'
 
+/** The scale a rubric scores on unless it says otherwise. */
+const DEFAULT_SCALE: RubricScale = { min: 1, max: 5 }
+
 const DEFAULT_FLOOR = 0.5
 
 /**
@@ -21,7 +24,10 @@ export function defineRubric(spec: RubricSpec): Rubric {
       `rubric "${spec.name}" has no dimensions. Add at least one, for example \`dimensions: { faithfulness: dimensions.faithfulness }\`.`,
     )
   }
-  const scale: RubricScale = { min: spec.scale?.min ?? 1, max: spec.scale?.max ?? 5 }
+  const scale: RubricScale = {
+    min: spec.scale?.min ?? DEFAULT_SCALE.min,
+    max: spec.scale?.max ?? DEFAULT_SCALE.max,
+  }
   if (!Number.isInteger(scale.min) || !Number.isInteger(scale.max) || scale.max <= scale.min) {
     throw new RubricArgumentError(
       `rubric "${spec.name}" has scale ${scale.min} to ${scale.max}; a scale needs integer min < max, for example { min: 1, max: 5 }.`,
@@ -36,7 +42,7 @@ export function defineRubric(spec: RubricSpec): Rubric {
       )
     }
     const floor = dimension.floor ?? DEFAULT_FLOOR
-    assertFloor(floor, `the floor of dimension "${name}" in rubric "${spec.name}"`)
+    assertFloor(floor, `the floor of dimension "${name}" in rubric "${spec.name}"`, scale)
     for (const key of Object.keys(dimension.anchors ?? {})) {
       const point = Number(key)
       if (!Number.isInteger(point) || point < scale.min || point > scale.max) {
@@ -51,13 +57,34 @@ export function defineRubric(spec: RubricSpec): Rubric {
   return Object.freeze({ id, name: spec.name, scale, dimensions: Object.freeze(resolved) })
 }
 
-/** Throws unless `floor` is a number in [0, 1]. */
-export function assertFloor(floor: unknown, what: string): asserts floor is number {
-  if (typeof floor !== 'number' || Number.isNaN(floor) || floor < 0 || floor > 1) {
-    throw new RubricArgumentError(
-      `${what} is ${String(floor)}; a floor is a normalised score between 0 and 1 (for example 0.8 for 4 on a 1 to 5 scale).`,
-    )
-  }
+/**
+ * Throws unless `floor` is a number in [0, 1]. The message shows what points of `scale` normalise to, and a floor
+ * that is a point of the scale (`toScoreAtLeast('tone', 4)`) gets the normalised value it likely meant.
+ */
+export function assertFloor(
+  floor: unknown,
+  what: string,
+  scale: RubricScale = DEFAULT_SCALE,
+): asserts floor is number {
+  if (typeof floor === 'number' && !Number.isNaN(floor) && floor >= 0 && floor <= 1) return
+  const point = (raw: number) => `${raw} is ${fixed(normalizeScore(raw, scale))}`
+  const example = `on a ${scale.min} to ${scale.max} scale ${point(scale.max - 1)} and ${point(scale.max)}`
+  const meant =
+    typeof floor === 'number' &&
+    Number.isInteger(floor) &&
+    floor > 1 &&
+    floor >= scale.min &&
+    floor <= scale.max
+      ? ` If you meant ${floor} on the ${scale.min} to ${scale.max} scale, write ${fixed(normalizeScore(floor, scale))}.`
+      : ''
+  throw new RubricArgumentError(
+    `${what} is ${String(floor)}; a floor is a normalised score between 0 and 1 (${example}).${meant}`,
+  )
+}
+
+/** Up to two decimals, without trailing zeros: 0.75, 0.5, 1. */
+function fixed(value: number): string {
+  return String(Math.round(value * 100) / 100)
 }
 
 /** The rubric of the seven built-in dimensions, used when a matcher names no rubric. */

@@ -114,6 +114,10 @@ export interface JudgeServer {
   /** Chat completions requests being answered now, and the most there were at once since the last reset. */
   readonly inFlight: number
   readonly maxInFlight: number
+  /** Chat completions requests whose client closed the connection before the answer. */
+  readonly aborted: number
+  /** Resolves once `count` requests have been aborted by their client. */
+  abortedAtLeast(count: number): Promise<void>
   /** Forgets recorded requests, the queue and the handler. */
   reset(): void
   close(): Promise<void>
@@ -129,6 +133,8 @@ export async function startJudgeServer(): Promise<JudgeServer> {
   let sequence = 0
   let inFlight = 0
   let maxInFlight = 0
+  let aborted = 0
+  let abortWaiters: Array<{ count: number; resolve: () => void }> = []
 
   const server = createServer(async (req, res) => {
     const text = await readBody(req)
@@ -159,7 +165,13 @@ export async function startJudgeServer(): Promise<JudgeServer> {
     }
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
-    res.once('close', () => inFlight--)
+    res.once('close', () => {
+      inFlight--
+      if (res.writableFinished) return
+      aborted++
+      for (const waiter of abortWaiters) if (aborted >= waiter.count) waiter.resolve()
+      abortWaiters = abortWaiters.filter((waiter) => aborted < waiter.count)
+    })
     const scripted = queue.shift() ?? handler?.(recorded) ?? reply.verdict()
     if (scripted.hold) await scripted.hold.catch(() => {})
     answer(res, req, body, scripted, id)
@@ -187,8 +199,14 @@ export async function startJudgeServer(): Promise<JudgeServer> {
     get maxInFlight() {
       return maxInFlight
     },
+    get aborted() {
+      return aborted
+    },
+    abortedAtLeast: (count) =>
+      aborted >= count ? Promise.resolve() : new Promise((resolve) => abortWaiters.push({ count, resolve })),
     reset: () => {
       maxInFlight = inFlight
+      aborted = 0
       requests.length = 0
       sequence = 0
       queue = []
