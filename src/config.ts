@@ -16,7 +16,7 @@ import { judgeLimits } from './judge/limiter/limiter.ts'
 import { assertBudgetPriced } from './judge/pricing.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
 import { DeferredRubricReporter } from './reporter/deferred.ts'
-import { evalsReporterOptions } from './reporter/options.ts'
+import { evalsReporterSettings } from './reporter/options.ts'
 import { ProgressReporter } from './reporter/progress.ts'
 import { resolveStorePolicy } from './store/mode.ts'
 import type { EvalsOptions, JudgeOption } from './types.ts'
@@ -85,14 +85,14 @@ const attached = new WeakSet<Vitest>()
  * reporter on the Vitest instance once (project-level `reporters` are ignored by Vitest, and a plugin's hook can
  * run once per project).
  */
-export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
+function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
   const judge = validateJudge(options.judge ?? 'heuristic')
   const embeddings = validateEmbeddings(options.embeddings)
-  const reporterOptions = options.reporter === false ? false : evalsReporterOptions(options)
+  const reporterSettings = options.reporter === false ? false : evalsReporterSettings(options)
   const checked = [options.gates, options.baseline, options.calibration].some(
     (option) => option !== undefined,
   )
-  if (reporterOptions === false && checked) {
+  if (reporterSettings === false && checked) {
     throw new RubricArgumentError(
       'evals({ gates, baseline, calibration }) are checked by the reporter, but evals({ reporter: false }) turns it ' +
         'off. Remove `reporter: false`, or the gates, the baseline and the calibration gate.',
@@ -132,11 +132,11 @@ export function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       project.provide(PROVIDED_KEY, provided)
       if (!attached.has(vitest)) {
         attached.add(vitest)
-        if (reporterOptions !== false)
-          vitest.config.reporters.push(new DeferredRubricReporter(reporterOptions, store))
+        if (reporterSettings !== false)
+          vitest.config.reporters.push(new DeferredRubricReporter({ ...reporterSettings, store }))
         // Progress lines, and the judge budget: reset when each run starts, accounted for when it ends.
         const budget = coordinator && { ...coordinator, budgetUsd: coordinator.core.limits.budgetUsd }
-        const progress = reporterOptions !== false && reporterOptions.progress !== false
+        const progress = reporterSettings !== false && reporterSettings.options.progress !== false
         vitest.config.reporters.push(new ProgressReporter({ progress }, budget))
       }
     },

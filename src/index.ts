@@ -1,5 +1,8 @@
 /**
- * vitest-rubric: LLM evaluation as ordinary Vitest tests.
+ * vitest-rubric: LLM evaluation as ordinary Vitest tests. This entry holds what an eval file is written with:
+ * rubrics and dimensions, `describeEval`, datasets, scorers, the error classes, `calibrate`, and the types of
+ * the matchers' options. Project configuration is `vitest-rubric/config`, the report `vitest-rubric/reporter`,
+ * and the synchronous dataset functions and schemas `vitest-rubric/dataset`.
  */
 import './augment.ts'
 
@@ -13,7 +16,6 @@ export {
   DatasetRowError,
 } from './dataset/errors.ts'
 export { loadDataset, sampleLogs } from './dataset/lazy.ts'
-export { sampleDataset, sampleRows } from './dataset/sample.ts'
 export {
   MissingJudgeKeyError,
   NotAwaitedError,
@@ -22,9 +24,6 @@ export {
   UnknownDimensionError,
 } from './errors.ts'
 export { describeEval } from './eval/describe-eval.ts'
-export { createHeuristicJudge, createJudge, createLlmJudge } from './judge/create-judge.ts'
-export { HEURISTIC_JUDGE_NAME } from './judge/heuristic/identity.ts'
-export { DEFAULT_PRICES, PRICES_AS_OF } from './judge/pricing.ts'
 export type {
   CheckOptions,
   ContainOptions,
@@ -42,34 +41,66 @@ export type {
   TextSimilarityMethod,
   TextSimilarityOptions,
 } from './matchers/types.ts'
-export type { RubricReport } from './reporter/schema.ts'
-export { builtinDimensionNames, dimensions } from './rubric/builtin.ts'
-export { defaultRubric, defineRubric, normalizeScore } from './rubric/define-rubric.ts'
-export { defineScorer, type ScorerSpec } from './scorers/define-scorer.ts'
+export { dimensions } from './rubric/builtin.ts'
+export { defaultRubric, defineRubric } from './rubric/define-rubric.ts'
+export { defineScorer } from './scorers/define-scorer.ts'
 export {
-  cosineSimilarity,
-  findPII,
-  isRefusal,
-  jaccard,
   type LevenshteinOptions,
-  levenshtein,
-  levenshteinDistance,
-  PII_KINDS,
   type PiiFinding,
   type PiiKind,
   type PiiOptions,
-  porterStem,
   type RefusalOptions,
   type RefusalResult,
   type RougeOptions,
-  type RougeScore,
-  rouge1,
-  rouge2,
-  rougeL,
-  rougeLScore,
-  rougeNScore,
   scorers,
-  type TokenizeOptions,
-  tokenize,
 } from './scorers/index.ts'
-export type * from './types.ts'
+export type {
+  // Rubrics and dimensions
+  BuiltinDimensionName,
+  // Calibration
+  CalibrateOptions,
+  CalibrationEstimate,
+  CalibrationResult,
+  CalibrationRow,
+  // Datasets and production logs
+  Dataset,
+  DatasetRow,
+  // Data-driven suites and scorers
+  DescribeEvalOptions,
+  Dimension,
+  DimensionCalibration,
+  // Judges: what a judge of your own implements, and the options `calibrate` takes
+  DimensionScore,
+  DimensionSpec,
+  EvalData,
+  EvalJudgeInputs,
+  EvalSampleOptions,
+  EvalSlice,
+  EvalTaskContext,
+  HumanScale,
+  HumanScore,
+  Judge,
+  JudgeCalibration,
+  JudgeOption,
+  JudgeRequest,
+  Judgment,
+  JudgmentError,
+  LlmJudgeOptions,
+  LoadDatasetOptions,
+  LogRecord,
+  LogSample,
+  ModelPrice,
+  Row,
+  RowSource,
+  Rubric,
+  // What a matcher records in `task.meta.rubric`
+  RubricRecord,
+  RubricScale,
+  RubricSpec,
+  SampleLogsOptions,
+  Scorer,
+  ScorerContext,
+  ScorerResult,
+  StoreMode,
+  TokenUsage,
+} from './types.ts'

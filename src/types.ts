@@ -389,7 +389,10 @@ export interface DriftOptions {
   slope?: number
 }
 
-/** Options of the per-dimension reporter. */
+/**
+ * Options of the per-dimension reporter: what it prints and writes. What the run is checked against (suite gates,
+ * the baseline, the regression policy, the calibration gate) is configured in `evals()` only.
+ */
 export interface RubricReporterOptions {
   /**
    * Where `report.json` is written, relative to the Vitest root. `false` writes none.
@@ -401,14 +404,6 @@ export interface RubricReporterOptions {
    * @default true
    */
   perFile?: boolean
-  /** Suite gates; `evals({ gates })` sets them. Set them here when adding the reporter by name. */
-  gates?: SuiteGates
-  /** The baseline report; `evals({ baseline })` sets it. Set it here when adding the reporter by name. */
-  baseline?: string | false
-  /** @default 'warn' (see `EvalsOptions.regression`) */
-  regression?: RegressionPolicy
-  /** The calibration gate and files; `evals({ calibration })` sets them (see `EvalsOptions.calibration`). */
-  calibration?: CalibrationGateOptions
   /**
    * The run history, one JSON line per complete run (time, commit, per-dimension mean, n and pass rate), relative
    * to the Vitest root; it draws the HTML trend and detects slow drift. Watch re-runs and shards add no line.
@@ -664,56 +659,36 @@ export interface EvalJudgeInputs {
   reference?: string | readonly string[] | Record<string, unknown>
 }
 
-/** What a scorer gets besides the output. Texts are what the judge reads too. */
-export interface EvalScorerContext<T = unknown> {
+/**
+ * What a scorer reads besides the output. Texts are what the judge reads too. `describeEval` passes every field
+ * the row has; `toPassScorer` passes those its options give (never `data` or `row`).
+ */
+export interface ScorerContext<T = unknown> {
   input?: string
   context?: string
   reference?: string
-  /** The row's `expected` field, when it has one. */
+  /** The row's `expected` field, or `toPassScorer`'s `expected` option. */
   expected?: unknown
-  /** The row's data, as its schema returned it. */
-  data: T
-  row: Row<T>
-  /** The task's result, before it was turned into text. */
-  result: unknown
+  /** The row's data, as its schema returned it (`describeEval` only). */
+  data?: T
+  /** The row: its id, data and source (`describeEval` only). */
+  row?: Row<T>
+  /** The value under test before it was turned into text: the task's result, or what `expect()` received. */
+  result?: unknown
 }
 
 /** What a scorer returns: a score in [0, 1], or the score with the reason shown in reports. */
-export type EvalScorerResult = number | { score: number; reason?: string }
+export type ScorerResult = number | { score: number; reason?: string }
 
 /**
- * A deterministic scorer that `describeEval` runs on every row's output, next to the judge. Its score is
- * recorded as a dimension of its own name, so it is aggregated and reported like the rubric's dimensions.
- */
-export interface EvalScorer<T = unknown> {
-  /** The dimension the score is recorded under, for example `rougeL`. Distinct from the rubric's dimensions. */
-  name: string
-  /**
-   * Scores the judged output (as text: JSON for values that are not text) in [0, 1]. A scorer that throws or
-   * returns anything else fails the row with an error record, never a score.
-   */
-  score(output: string, context: EvalScorerContext<T>): EvalScorerResult | Promise<EvalScorerResult>
-  /**
-   * The score the output must reach for the row's test to pass; `floors` of `describeEval` wins over it.
-   * @default 0: the score is reported, and never fails the test
-   */
-  floor?: number
-}
-
-/** What a scorer reads besides the output: `describeEval` passes every field, `toPassScorer` those it was given. */
-export type ScorerContext<T = unknown> = Partial<EvalScorerContext<T>>
-
-/** What a scorer returns: a score in [0, 1], or the score with the reason shown in reports. */
-export type ScorerResult = EvalScorerResult
-
-/**
- * A user's own deterministic dimension, made with `defineScorer`: applied to one output with
+ * A deterministic dimension of your own: applied to one output with
  * `await expect(output).toPassScorer(scorer, options)`, and to every row of a suite with
- * `describeEval({ scorers: [scorer] })`. Its score is recorded under its name and reported like a judge's
- * dimension.
+ * `describeEval({ scorers: [scorer] })`. Write it as an object, or with `defineScorer`, which checks it at once.
+ * Its score is recorded under its name and reported like a judge's dimension; its id in records is made of its
+ * name and `version`, the same for both.
  */
 export interface Scorer<T = unknown> {
-  /** The dimension the score is recorded under. */
+  /** The dimension the score is recorded under, for example `cites-sources`. Distinct from the rubric's. */
   readonly name: string
   /**
    * Scores the output (text; JSON for values that are not text) in [0, 1]. A scorer that throws or returns
@@ -722,6 +697,7 @@ export interface Scorer<T = unknown> {
   score(output: string, context: ScorerContext<T>): ScorerResult | Promise<ScorerResult>
   /**
    * The score the output must reach, in [0, 1]; an option of `toPassScorer` or `describeEval`'s `floors` wins.
+   * @default 0 in `describeEval` (the score is reported and never fails the row); `toPassScorer` needs a floor
    */
   readonly floor?: number
   /** Change it when the scoring changes: it is part of the scorer's id in records. @default '1' */
@@ -780,7 +756,7 @@ export interface DescribeEvalOptions<T, O = unknown> {
   /** Floors that replace the rubric's own (and the scorers'), by dimension name, each in [0, 1]. */
   floors?: Record<string, number>
   /** Deterministic scorers run on every output, each recorded as a dimension. */
-  scorers?: readonly EvalScorer<T>[]
+  scorers?: readonly Scorer<T>[]
   /**
    * Run the rows concurrently (up to the project's `maxConcurrency` at once). Each row asserts with its own test
    * context's `expect`, so scores never mix between rows.

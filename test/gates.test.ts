@@ -3,7 +3,8 @@ import { evals } from '../src/config.ts'
 import { summarize } from '../src/reporter/aggregate.ts'
 import { evaluateRun, failureReasons } from '../src/reporter/evaluate-run.ts'
 import { evaluateGates, formatGate, gateAlerts, validateGates } from '../src/reporter/gates.ts'
-import { evalsReporterOptions, resolveReportOptions } from '../src/reporter/options.ts'
+import { evalsReporterSettings, resolveReportOptions } from '../src/reporter/options.ts'
+import { RubricReporter } from '../src/reporter/rubric-reporter.ts'
 import { reportOf, scoredRecords } from './support/reports.ts'
 
 const run = summarize([
@@ -42,6 +43,7 @@ describe('validateGates', () => {
       'has the unknown statistic "median"',
     )
     expect(() => evals({ regression: 'error' as never })).toThrow("use 'warn' (print a P1 alert) or 'fail'")
+    expect(() => evals({ baseline: 3 as never })).toThrow('evals(): baseline is 3; give a file path')
     expect(() => evals({ gates: { safety: { min: 1 } }, reporter: false })).toThrow('turns it off')
   })
 })
@@ -139,20 +141,25 @@ describe('reporter options', () => {
     expect(resolveReportOptions({ outputFile: 'out/run.json' }).history).toBe('out/history.jsonl')
   })
 
-  test('evals() options reach the reporter, the reporter options winning', () => {
+  test('the checks are options of evals() only, apart from the reporter options', () => {
     expect(
-      evalsReporterOptions({
+      evalsReporterSettings({
         gates: { safety: { min: 1 } },
         baseline: 'evals/baseline.json',
         regression: 'fail',
-        reporter: { html: 'report.html', regression: 'warn' },
+        reporter: { html: 'report.html' },
       }),
     ).toEqual({
-      html: 'report.html',
-      regression: 'warn',
-      gates: { safety: { min: 1 } },
-      baseline: 'evals/baseline.json',
+      options: { html: 'report.html' },
+      checks: { gates: { safety: { min: 1 } }, baseline: 'evals/baseline.json', regression: 'fail' },
     })
+    expect(() => evals({ reporter: { gates: { safety: { min: 1 } } } as never })).toThrow(
+      'evals({ reporter }): `gates` is an option of evals() only: write evals({ gates }) and leave it ' +
+        'out of the reporter options.',
+    )
+    expect(() => new RubricReporter({ baseline: 'b.json', regression: 'fail' } as never)).toThrow(
+      'the reporter options: `baseline`, `regression` are options of evals() only',
+    )
   })
 
   test.each([
@@ -160,7 +167,6 @@ describe('reporter options', () => {
     [{ drift: { slope: 2 } }, 'drift.slope is 2; give the fall of the mean per run, between 0 and 1'],
     [{ worst: -1 }, 'worst is -1'],
     [{ html: '' }, 'html is ""; give a file path'],
-    [{ baseline: 3 }, 'baseline is 3; give a file path'],
   ])('rejects %j', (options, message) => {
     expect(() => resolveReportOptions(options as never)).toThrow(message)
   })

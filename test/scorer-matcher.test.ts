@@ -1,7 +1,7 @@
 import { describe, expect as globalExpect, test } from 'vitest'
-import { defineScorer, type EvalScorer, type Scorer, type ScorerContext, scorers } from '../src/index.ts'
+import { defineScorer, type Scorer, type ScorerContext, scorers } from '../src/index.ts'
 import '../src/setup.ts'
-import type { RubricRecord } from '../src/types.ts'
+import type { DescribeEvalOptions, RubricRecord } from '../src/types.ts'
 
 type Task = { meta: { rubric?: RubricRecord[] } }
 const last = (task: Task) => task.meta.rubric!.at(-1)!
@@ -33,8 +33,8 @@ describe('defineScorer', () => {
       name: 'mentions-input',
       score: (output, context) => (context.data && output.includes(context.data.input) ? 1 : 0),
     })
-    const forSuites: EvalScorer<{ input: string }> = scorer
-    globalExpect(forSuites.name).toBe('mentions-input')
+    const forSuites: DescribeEvalOptions<{ input: string }>['scorers'] = [scorer]
+    globalExpect(forSuites?.[0]?.name).toBe('mentions-input')
   })
 })
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, test, vi } from 'vitest'
-import { cosineSimilarity, jaccard, levenshtein, rouge1, rouge2, rougeL } from '../src/index.ts'
+import { cosineSimilarity, jaccard, levenshtein, rouge1, rouge2, rougeL } from '../src/scorers/index.ts'
 import '../src/setup.ts'
 import type { RubricRecord } from '../src/types.ts'
 import { embed, type JudgeServer, startJudgeServer } from './support/judge-server.ts'

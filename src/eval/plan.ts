@@ -5,7 +5,7 @@
 import { RubricArgumentError } from '../errors.ts'
 import { rubricFloors } from '../matchers/score-matchers.ts'
 import { defaultRubric } from '../rubric/define-rubric.ts'
-import type { DescribeEvalOptions, EvalScorer, EvalSlice, Row, SampleOptions } from '../types.ts'
+import type { DescribeEvalOptions, EvalSlice, Row, SampleOptions, Scorer } from '../types.ts'
 import { assertMargin, DEFAULT_BOUNDARY_MARGIN, type FloorOf, resolveSlice } from './boundary.ts'
 import { checkScorers } from './run-scorers.ts'
 
@@ -19,7 +19,7 @@ export interface SuitePlan<T, O> {
   rubric: DescribeEvalOptions<T, O>['rubric']
   /** The rubric's dimensions to judge, with their floors. */
   judged: { dimensions: string[]; floors: Record<string, number> }
-  scorers: EvalScorer<T>[]
+  scorers: Scorer<T>[]
   scorerFloors: Record<string, number>
   sample: DescribeEvalOptions<T, O>['sample']
   slice: EvalSlice
@@ -71,7 +71,7 @@ export function planSuite<T, O>(name: string, options: DescribeEvalOptions<T, O>
         ASSERTION,
       )
     : { dimensions: [], floors: {} }
-  const scorers = checkScorers(options.scorers, name, judged.dimensions) as EvalScorer<T>[]
+  const scorers = checkScorers(options.scorers, name, judged.dimensions) as Scorer<T>[]
   if (!rubric && scorers.length === 0) {
     throw new RubricArgumentError(
       `describeEval('${name}') has nothing to judge the rows with: pass a \`rubric\` (or \`dimensions\` of the ` +

@@ -66,7 +66,7 @@ export async function runRow<T, O>(
         assertionPassed: outcome.score === null ? null : outcome.score >= outcome.floor,
         reason: outcome.reason,
         judgeName: 'scorer',
-        judgeId: scorerId(outcome.name, 'describeEval'),
+        judgeId: scorerId(outcome.name, outcome.version),
         scorer: outcome.name,
         latencyMs: outcome.latencyMs,
         ...(outcome.error ? { error: outcome.error } : {}),

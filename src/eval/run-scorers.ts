@@ -3,11 +3,13 @@
  * but a score in [0, 1], gives an error outcome: an error is never a score.
  */
 import { RubricArgumentError } from '../errors.ts'
-import type { EvalScorer, EvalScorerContext, JudgmentError } from '../types.ts'
+import type { JudgmentError, Scorer, ScorerContext } from '../types.ts'
 
 /** What a scorer made of one output: a score, or an error (never a score). */
 export interface ScorerOutcome {
   name: string
+  /** The scorer's `version`, part of its id in records. */
+  version: string | number
   score: number | null
   floor: number
   reason: string
@@ -16,7 +18,7 @@ export interface ScorerOutcome {
 }
 
 /** Checks the scorers when the suite is defined, so that a typo fails before any row runs. */
-export function checkScorers(scorers: unknown, suite: string, taken: readonly string[]): EvalScorer<never>[] {
+export function checkScorers(scorers: unknown, suite: string, taken: readonly string[]): Scorer<never>[] {
   if (scorers === undefined) return []
   if (!Array.isArray(scorers)) {
     throw new RubricArgumentError(
@@ -26,7 +28,7 @@ export function checkScorers(scorers: unknown, suite: string, taken: readonly st
   }
   const names = new Set(taken)
   return scorers.map((scorer: unknown, index) => {
-    const candidate = scorer as Partial<EvalScorer<never>> | null
+    const candidate = scorer as Partial<Scorer<never>> | null
     if (!candidate || typeof candidate.name !== 'string' || candidate.name === '') {
       throw new RubricArgumentError(
         `describeEval('${suite}'): scorer ${index + 1} has no \`name\`; a scorer is ` +
@@ -46,16 +48,16 @@ export function checkScorers(scorers: unknown, suite: string, taken: readonly st
       )
     }
     names.add(candidate.name)
-    return candidate as EvalScorer<never>
+    return candidate as Scorer<never>
   })
 }
 
 /** Runs every scorer on one output, each timed, in order. */
 export async function runScorers<T>(
-  scorers: readonly EvalScorer<T>[],
+  scorers: readonly Scorer<T>[],
   floors: Readonly<Record<string, number>>,
   output: string,
-  context: EvalScorerContext<T>,
+  context: ScorerContext<T>,
 ): Promise<ScorerOutcome[]> {
   const outcomes: ScorerOutcome[] = []
   for (const scorer of scorers) {
@@ -65,9 +67,7 @@ export async function runScorers<T>(
     try {
       returned = await scorer.score(output, context)
     } catch (error) {
-      outcomes.push(
-        failed(scorer.name, floor, started, error instanceof Error ? error.message : String(error)),
-      )
+      outcomes.push(failed(scorer, floor, started, error instanceof Error ? error.message : String(error)))
       continue
     }
     const score = typeof returned === 'number' ? returned : (returned as { score?: unknown } | null)?.score
@@ -76,7 +76,7 @@ export async function runScorers<T>(
     if (typeof score !== 'number' || Number.isNaN(score) || score < 0 || score > 1) {
       outcomes.push(
         failed(
-          scorer.name,
+          scorer,
           floor,
           started,
           `returned ${describeReturn(returned)}; a scorer returns a number in [0, 1] or { score, reason }`,
@@ -86,6 +86,7 @@ export async function runScorers<T>(
     }
     outcomes.push({
       name: scorer.name,
+      version: scorer.version ?? '1',
       score,
       floor,
       reason:
@@ -96,9 +97,16 @@ export async function runScorers<T>(
   return outcomes
 }
 
-function failed(name: string, floor: number, started: number, message: string): ScorerOutcome {
+function failed(
+  scorer: Pick<Scorer, 'name' | 'version'>,
+  floor: number,
+  started: number,
+  message: string,
+): ScorerOutcome {
+  const name = scorer.name
   return {
     name,
+    version: scorer.version ?? '1',
     score: null,
     floor,
     reason: `scorer ${name} failed: ${message}`,

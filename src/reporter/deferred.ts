@@ -4,17 +4,13 @@
  * config loads, which delays the start of every run. The options are checked when the config loads.
  */
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
-import type { StorePolicy } from '../store/mode.ts'
-import type { RubricReporterOptions } from '../types.ts'
+import type { EvalsReporter } from './rubric-reporter.ts'
 
 export class DeferredRubricReporter implements Reporter {
   private vitest: Vitest | undefined
   private loaded: Promise<Reporter> | undefined
 
-  constructor(
-    private readonly options: RubricReporterOptions,
-    private readonly store: StorePolicy,
-  ) {}
+  constructor(private readonly settings: EvalsReporter) {}
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
@@ -36,7 +32,7 @@ export class DeferredRubricReporter implements Reporter {
 
   private reporter(): Promise<Reporter> {
     this.loaded ??= import('./rubric-reporter.ts').then(({ RubricReporter }) => {
-      const reporter = new RubricReporter(this.options, this.store)
+      const reporter = new RubricReporter(this.settings.options, this.settings)
       if (this.vitest) reporter.onInit(this.vitest)
       return reporter
     })

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { validateCalibrationGate } from '../calibration/status.ts'
 import { RubricArgumentError } from '../errors.ts'
 import type {
+  CalibrationGateOptions,
   DriftOptions,
   EvalsOptions,
   RegressionPolicy,
@@ -43,15 +44,37 @@ function defaultHistory(outputFile: string | false | undefined): string | false 
 }
 export const DEFAULT_WORST = 5
 
-/** Validates `options` and fills in defaults; `where` names them in errors, for example `evals({ reporter })`. */
+/** What a run is checked against: options of `evals()`, validated, and passed on to the reporter. */
+export interface RunChecks {
+  gates?: SuiteGates
+  baseline?: string | false
+  regression?: RegressionPolicy
+  calibration?: CalibrationGateOptions
+}
+
+/** The options that `evals()` alone takes, which an earlier version also took under `reporter`. */
+const CHECK_OPTIONS = ['gates', 'baseline', 'regression', 'calibration'] as const
+
+/**
+ * Validates the reporter options and the run's checks, and fills in defaults; `where` names the reporter options
+ * in errors, for example `evals({ reporter })`.
+ */
 export function resolveReportOptions(
   options: RubricReporterOptions,
+  checks: RunChecks = {},
   where = 'the reporter options',
 ): ReportOptions {
+  const moved = CHECK_OPTIONS.filter((name) => (options as Record<string, unknown>)[name] !== undefined)
+  if (moved.length > 0) {
+    throw new RubricArgumentError(
+      `${where}: ${moved.map((name) => `\`${name}\``).join(', ')} ${moved.length === 1 ? 'is an option' : 'are options'} ` +
+        `of evals() only: write evals({ ${moved.join(', ')} }) and leave ${moved.length === 1 ? 'it' : 'them'} out of the reporter options.`,
+    )
+  }
   return {
-    gates: options.gates === undefined ? {} : validateGates(options.gates, `${where}: gates`),
-    baseline: pathOption(options.baseline, 'baseline', where) ?? false,
-    regression: regressionOption(options.regression, where),
+    gates: checks.gates ?? {},
+    baseline: checks.baseline ?? false,
+    regression: checks.regression ?? 'warn',
     history: pathOption(options.history, 'history', where) ?? defaultHistory(options.outputFile),
     drift: driftOption(options.drift, where),
     markdown: pathOption(options.markdown, 'markdown', where) ?? false,
@@ -61,26 +84,29 @@ export function resolveReportOptions(
   }
 }
 
-/**
- * The reporter options of an `evals()` project: its `reporter` options with the project's `gates`, `baseline` and
- * `regression` (the reporter options win where both are set), validated now so that a mistake fails when the config
- * loads, before any test runs.
- */
-export function evalsReporterOptions(options: EvalsOptions): RubricReporterOptions {
-  const reporter: RubricReporterOptions = { ...(options.reporter || {}) }
-  if (options.gates !== undefined) reporter.gates ??= validateGates(options.gates)
-  if (options.baseline !== undefined && reporter.baseline === undefined) {
-    const baseline = pathOption(options.baseline, 'baseline', 'evals()')
-    if (baseline !== undefined) reporter.baseline = baseline
-  }
-  if (options.regression !== undefined)
-    reporter.regression ??= regressionOption(options.regression, 'evals()')
-  if (options.calibration !== undefined) reporter.calibration ??= validateCalibrationGate(options.calibration)
-  resolveReportOptions(reporter, 'evals({ reporter })')
-  return reporter
+/** What the reporter of an `evals()` project gets: its `reporter` options and the project's checks. */
+export interface EvalsReporterSettings {
+  options: RubricReporterOptions
+  checks: RunChecks
 }
 
-/** Checks `evals({ regression })` or the reporter option of the same name. */
+/**
+ * The reporter settings of an `evals()` project: its `reporter` options, and its `gates`, `baseline`, `regression`
+ * and `calibration`, validated now so that a mistake fails when the config loads, before any test runs.
+ */
+export function evalsReporterSettings(options: EvalsOptions): EvalsReporterSettings {
+  const reporter: RubricReporterOptions = { ...(options.reporter || {}) }
+  const checks: RunChecks = {}
+  if (options.gates !== undefined) checks.gates = validateGates(options.gates)
+  const baseline = pathOption(options.baseline, 'baseline', 'evals()')
+  if (baseline !== undefined) checks.baseline = baseline
+  if (options.regression !== undefined) checks.regression = regressionOption(options.regression, 'evals()')
+  if (options.calibration !== undefined) checks.calibration = validateCalibrationGate(options.calibration)
+  resolveReportOptions(reporter, checks, 'evals({ reporter })')
+  return { options: reporter, checks }
+}
+
+/** Checks `evals({ regression })`. */
 export function regressionOption(value: unknown, where: string): RegressionPolicy {
   if (value === undefined) return 'warn'
   if (value === 'warn' || value === 'fail') return value

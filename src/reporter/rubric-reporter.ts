@@ -2,7 +2,6 @@ import { isAbsolute, relative, resolve } from 'node:path'
 import picocolors from 'picocolors'
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import { runCalibration } from '../calibration/run-status.ts'
-import { validateCalibrationGate } from '../calibration/status.ts'
 import { RubricError } from '../errors.ts'
 import type { StorePolicy } from '../store/mode.ts'
 import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obsolete.ts'
@@ -14,7 +13,12 @@ import { evaluateRun, failureReasons, type RunEvaluation, withEvaluation } from 
 import { readGitCommit } from './git-commit.ts'
 import { groupFields, renderGroups, summarizeGroups } from './group-by.ts'
 import { appendHistory, type HistoryEntry, historyEntry, readHistory } from './history.ts'
-import { type ReportOptions, resolveReportOptions } from './options.ts'
+import {
+  type EvalsReporterSettings,
+  type ReportOptions,
+  type RunChecks,
+  resolveReportOptions,
+} from './options.ts'
 import { renderChecks } from './render-checks.ts'
 import { renderSummary } from './render-table.ts'
 import { buildReport, stringifyReport } from './report-json.ts'
@@ -23,6 +27,12 @@ import type { RubricReport } from './schema.ts'
 import { storeUsage } from './store-usage.ts'
 
 const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
+
+/** What the reporter of an `evals()` project is made with. */
+export interface EvalsReporter extends EvalsReporterSettings {
+  /** How the project uses the judgment store. */
+  store: StorePolicy
+}
 
 /**
  * Aggregates the scores that vitest-rubric matchers record, per dimension, for each file and for the run:
@@ -39,15 +49,19 @@ const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
 export class RubricReporter implements Reporter {
   private readonly options: RubricReporterOptions
   private readonly checks: ReportOptions
+  private readonly calibration: RunChecks['calibration']
   private readonly store: StorePolicy | undefined
   private vitest: Vitest | undefined
 
-  /** @param store How the evals project uses the judgment store (set by `evals()`). */
-  constructor(options: RubricReporterOptions = {}, store?: StorePolicy) {
+  /**
+   * @param evals What an `evals()` project adds: the run's checks (gates, baseline, regression, calibration) and
+   * how it uses the judgment store. A reporter added by name has neither.
+   */
+  constructor(options: RubricReporterOptions = {}, evals?: Partial<EvalsReporter>) {
     this.options = options
-    this.checks = resolveReportOptions(options)
-    validateCalibrationGate(options.calibration, 'the reporter option calibration')
-    this.store = store
+    this.checks = resolveReportOptions(options, evals?.checks)
+    this.calibration = evals?.checks?.calibration
+    this.store = evals?.store
   }
 
   onInit(vitest: Vitest): void {
@@ -106,7 +120,7 @@ export class RubricReporter implements Reporter {
     const partial = Boolean(vitest.config.watch) || (await isPartialRun(vitest, testModules))
     const { evaluation, baseline, history } = await this.evaluate(built, root, partial)
     // A judge that is uncalibrated, stale or weak on a dimension breaks the calibration gate (a P0 alert).
-    const calibration = await runCalibration(root, records, this.options.calibration)
+    const calibration = await runCalibration(root, records, this.calibration)
     evaluation.alerts.unshift(...calibration.alerts)
     const report = withEvaluation(built, evaluation)
     const changes = evaluation.baseline

@@ -1,18 +1,6 @@
 import { RubricArgumentError } from '../errors.ts'
 import { assertFloor } from '../rubric/define-rubric.ts'
-import type { Scorer, ScorerContext, ScorerResult } from '../types.ts'
-
-/** What `defineScorer` takes. */
-export interface ScorerSpec<T = unknown> {
-  /** The dimension the score is recorded under, for example `cites-sources`. */
-  name: string
-  /** Scores the output (text) in [0, 1]: a number, or `{ score, reason }` to show why in reports. */
-  score: (output: string, context: ScorerContext<T>) => ScorerResult | Promise<ScorerResult>
-  /** The score an output must reach, in [0, 1]. */
-  floor?: number
-  /** Change it when the scoring changes: it is part of the scorer's id in records. @default '1' */
-  version?: string | number
-}
+import type { Scorer, ScorerContext } from '../types.ts'
 
 /**
  * A deterministic dimension of your own, reported beside the judge's:
@@ -27,7 +15,7 @@ export interface ScorerSpec<T = unknown> {
  * describeEval('answers', { data, task, scorers: [citesSources] })
  * ```
  */
-export function defineScorer<T = unknown>(spec: ScorerSpec<T>): Scorer<T> {
+export function defineScorer<T = unknown>(spec: Scorer<T>): Scorer<T> {
   if (spec === null || typeof spec !== 'object') {
     throw new RubricArgumentError(
       'defineScorer() needs { name, score }, for example ' +

@@ -7,10 +7,9 @@ import {
   type CalibrationResult,
   type CalibrationRow,
   calibrate,
-  createHeuristicJudge,
   type DimensionCalibration,
-  type EvalsOptions,
 } from 'vitest-rubric'
+import type { EvalsOptions } from 'vitest-rubric/config'
 import type { calibrationRowSchema } from 'vitest-rubric/dataset'
 import type { z } from 'zod'
 
@@ -26,7 +25,7 @@ describe('calibrate', () => {
     })
     expectTypeOf(calibrate).toBeCallableWith({
       data: 'a.jsonl',
-      judge: createHeuristicJudge(),
+      judge: 'heuristic',
       outputDir: false,
     })
     expectTypeOf<CalibrateOptions['scale']>().toEqualTypeOf<

@@ -4,8 +4,8 @@
  */
 import { describe, expect, expectTypeOf, test } from 'vitest'
 import {
+  type DescribeEvalOptions,
   defineScorer,
-  type EvalScorer,
   type Scorer,
   type ScorerMatchOptions,
   type SimilarityMethod,
@@ -69,7 +69,9 @@ describe('checks', () => {
 describe('scorers', () => {
   test('a scorer is the shape describeEval takes', () => {
     expectTypeOf(scorer).toEqualTypeOf<Scorer<unknown>>()
-    expectTypeOf<Scorer<{ input: string }>>().toMatchTypeOf<EvalScorer<{ input: string }>>()
+    expectTypeOf<Scorer<{ input: string }>>().toMatchTypeOf<
+      NonNullable<DescribeEvalOptions<{ input: string }>['scorers']>[number]
+    >()
     expectTypeOf(scorers.rougeL).returns.toBeNumber()
     expectTypeOf(scorers.isRefusal(answer).refused).toBeBoolean()
   })

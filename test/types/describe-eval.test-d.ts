@@ -8,9 +8,9 @@ import {
   type DatasetRow,
   type DescribeEvalOptions,
   describeEval,
-  type EvalScorer,
   type Row,
   type RubricRecord,
+  type Scorer,
 } from 'vitest-rubric'
 
 declare const golden: Dataset<DatasetRow>
@@ -52,7 +52,7 @@ describe('describeEval', () => {
   })
 
   test('scorers and records are public types', () => {
-    expectTypeOf<EvalScorer<DatasetRow>['score']>().returns.toEqualTypeOf<
+    expectTypeOf<Scorer<DatasetRow>['score']>().returns.toEqualTypeOf<
       number | { score: number; reason?: string } | Promise<number | { score: number; reason?: string }>
     >()
     expectTypeOf<RubricRecord['metadata']>().toEqualTypeOf<
