@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { loadDataset } from '../src/dataset/load-dataset.ts'
+import { scorerId } from '../src/matchers/check-record.ts'
 import type { ReportJudgment } from '../src/reporter/report-json.ts'
 import { type JudgeServer, startJudgeServer } from './support/judge-server.ts'
 import { copyFixture, fixture, runEvals } from './support/run-vitest.ts'
@@ -132,6 +133,8 @@ describe('describeEval end to end', () => {
     expect(report.judges).toEqual([])
     const missed = report.judgments.find((j) => j.score === 0)
     expect(missed).toMatchObject({ dimension: 'mentions-reference', reason: 'no "refund"', pass: true })
+    // The scorer's id is the one toPassScorer gives the same scorer: its name and version ('1' by default).
+    expect(missed?.judgeId).toBe(scorerId('mentions-reference', '1'))
     expect(report.judgments.every((j) => j.dataset === 'tickets')).toBe(true)
   })
 

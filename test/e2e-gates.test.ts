@@ -47,14 +47,10 @@ test('passing gates pass the run; a broken gate fails it and names dimension, st
   expect(passing.output).toContain(' gates  3 passed\n')
   expect(passing.report.gates.map((gate) => gate.status)).toEqual(['passed', 'passed', 'passed'])
 
-  const failing = await runEvals(
-    root,
-    options({ gates: { tone: { min: 0.75, passRate: 1 }, safety: { mean: 0.9 } } }),
-  )
+  const failing = await runEvals(root, options({ gates: { tone: { min: 0.75, passRate: 1 } } }))
   expect(failing.exitCode).toBe(1)
   for (const line of [
-    ' gates  1 passed · 1 failed · 1 skipped',
-    '   - safety mean: not scored in this run (skipped)',
+    ' gates  1 passed · 1 failed',
     ' P0 gate broken  tone min 0.500 < 0.750',
     ' rubric checks failed (P0 gate)',
   ]) {
@@ -64,6 +60,42 @@ test('passing gates pass the run; a broken gate fails it and names dimension, st
   expect(failing.report.alerts).toEqual([
     { tier: 'P0', kind: 'gate', dimension: 'tone', message: 'tone min 0.500 < 0.750' },
   ])
+}, 60_000)
+
+test('a gate on a dimension no test scored fails a whole run, naming the closest; a filtered run skips it', async () => {
+  const root = fixtureCopy()
+  const gates = { relevance: { mean: 0.5 }, relevence: { mean: 0.9 } }
+  const whole = await runEvals(root, options({ gates }))
+  expect(whole.exitCode).toBe(1)
+  for (const line of [
+    ' gates  1 passed · 1 failed',
+    ' P0 gate broken  gate on "relevence": no rubric, check or scorer of this run scored a dimension of that name ' +
+      '(it scored relevance, tone). Did you mean "relevance"? Fix the dimension\'s name in evals({ gates }), or ' +
+      'remove the gate. Only a filtered run (a -t pattern, file filters, a watch re-run) skips a gate it cannot check.',
+    ' rubric checks failed (P0 gate)',
+  ]) {
+    expect(whole.output).toContain(`${line}\n`)
+  }
+  expect(whole.report.gates.find((gate) => gate.dimension === 'relevence')).toEqual({
+    dimension: 'relevence',
+    statistic: 'mean',
+    bound: 0.9,
+    value: null,
+    status: 'failed',
+  })
+
+  const files = await runEvals(root, options({ gates }), { filters: ['refunds'] })
+  expect(files.exitCode).toBe(0)
+  expect(files.output).toContain(
+    ' gates  1 passed · 1 skipped (a filtered run: 3 of 4 test files left out)\n',
+  )
+  expect(files.output).toContain('   - relevence mean: not scored in this filtered run (skipped)\n')
+
+  const named = await runEvals(root, options({ gates }), { cli: { testNamePattern: 'refund' } })
+  expect(named.exitCode).toBe(0)
+  expect(named.output).toContain(
+    ' gates  1 passed · 1 skipped (a filtered run: the test name pattern /refund/)\n',
+  )
 }, 60_000)
 
 test('a baseline: the change column, a P1 alert on a significant drop, and a failed run with regression: fail', async () => {

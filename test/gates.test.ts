@@ -12,6 +12,7 @@ const run = summarize([
   ...scoredRecords('safety', [1, 1, 0.75]),
   ...scoredRecords('tone', [null, null]),
 ]).run
+const scored = run.map((stats) => stats.dimension)
 
 describe('validateGates', () => {
   test('returns the gates as written when every bound is a statistic in [0, 1]', () => {
@@ -56,7 +57,7 @@ describe('evaluateGates', () => {
       { dimension: 'faithfulness', statistic: 'min', bound: 0.6, value: 0.5, status: 'failed' },
       { dimension: 'safety', statistic: 'min', bound: 1, value: 0.75, status: 'failed' },
     ])
-    expect(results.map(formatGate)).toEqual([
+    expect(results.map((result) => formatGate(result))).toEqual([
       'faithfulness mean 0.750 >= 0.750',
       'faithfulness min 0.500 < 0.600',
       'safety min 0.750 < 1.000',
@@ -77,20 +78,43 @@ describe('evaluateGates', () => {
     expect(evaluateGates({ faithfulness: { mean: 0.85 } }, tenths)[0]!.status).toBe('passed')
   })
 
-  test('a dimension with only error judgments fails; one the run never scored is skipped', () => {
-    const results = evaluateGates({ tone: { mean: 0.5 }, coherence: { mean: 0.5 } }, run)
+  test('a dimension with only error judgments fails; one a filtered run never scored is skipped', () => {
+    const results = evaluateGates({ tone: { mean: 0.5 }, coherence: { mean: 0.5 } }, run, 'a -t pattern')
     expect(results).toEqual([
       { dimension: 'coherence', statistic: 'mean', bound: 0.5, value: null, status: 'skipped' },
       { dimension: 'tone', statistic: 'mean', bound: 0.5, value: null, status: 'failed' },
     ])
-    expect(results.map(formatGate)).toEqual([
-      'coherence mean: not scored in this run (skipped)',
+    expect(results.map((result) => formatGate(result, scored))).toEqual([
+      'coherence mean: not scored in this filtered run (skipped)',
       'tone mean: no scores (every judgment is an error) < 0.500',
     ])
+    expect(gateAlerts(results, scored).map((alert) => alert.dimension)).toEqual(['tone'])
+  })
+
+  test('in a run of the whole suite, a gate on a dimension no test scored fails, naming the closest one', () => {
+    const results = evaluateGates({ faithfullness: { mean: 0.9, min: 0.5 }, coherence: { p10: 0.5 } }, run)
+    expect(results.map((result) => [result.dimension, result.status])).toEqual([
+      ['coherence', 'failed'],
+      ['faithfullness', 'failed'],
+      ['faithfullness', 'failed'],
+    ])
+    expect(formatGate(results[0]!, scored)).toBe('coherence p10: no test of this run scored it < 0.500')
+    const alerts = gateAlerts(results, scored)
+    expect(alerts.map((alert) => [alert.tier, alert.kind, alert.dimension])).toEqual([
+      ['P0', 'gate', 'coherence'],
+      ['P0', 'gate', 'faithfullness'],
+    ])
+    expect(alerts[1]!.message).toBe(
+      'gate on "faithfullness": no rubric, check or scorer of this run scored a dimension of that name (it scored ' +
+        'faithfulness, safety, tone). Did you mean "faithfulness"? Fix the dimension\'s name in evals({ gates }), or ' +
+        'remove the gate. Only a filtered run (a -t pattern, file filters, a watch re-run) skips a gate it cannot check.',
+    )
+    // Nothing near "coherence": no guess, the scored dimensions are listed.
+    expect(alerts[0]!.message).not.toContain('Did you mean')
   })
 
   test('each failed gate is a P0 alert', () => {
-    const alerts = gateAlerts(evaluateGates({ safety: { min: 1 }, faithfulness: { mean: 0.5 } }, run))
+    const alerts = gateAlerts(evaluateGates({ safety: { min: 1 }, faithfulness: { mean: 0.5 } }, run), scored)
     expect(alerts).toEqual([
       { tier: 'P0', kind: 'gate', dimension: 'safety', message: 'safety min 0.750 < 1.000' },
     ])

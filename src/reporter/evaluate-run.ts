@@ -16,6 +16,12 @@ export interface EvaluateRunOptions {
   /** The history before this run, oldest first; this run is added for the drift test. */
   history?: readonly HistoryEntry[] | undefined
   drift: Required<DriftOptions> | false
+  /**
+   * How the run was filtered (`a -t pattern`, `file filters`, `a watch re-run`), or false for a run of the whole
+   * suite: only a filtered run skips a gate on a dimension it did not score.
+   * @default false
+   */
+  filtered?: string | false
 }
 
 export interface RunEvaluation {
@@ -28,7 +34,8 @@ export interface RunEvaluation {
 
 /** Checks the gates, compares with the baseline and looks for drift. */
 export function evaluateRun(report: RubricReport, options: EvaluateRunOptions): RunEvaluation {
-  const gates = evaluateGates(options.gates, Object.values(report.summary.run) as DimensionStats[])
+  const run = Object.values(report.summary.run) as DimensionStats[]
+  const gates = evaluateGates(options.gates, run, options.filtered ?? false)
   const baseline = options.baseline
     ? compareReports(options.baseline.report, report, { file: options.baseline.file })
     : null
@@ -37,7 +44,10 @@ export function evaluateRun(report: RubricReport, options: EvaluateRunOptions): 
       ? detectDrift([...options.history, historyEntry(report)], options.drift)
       : []
   const alerts = [
-    ...gateAlerts(gates),
+    ...gateAlerts(
+      gates,
+      run.map((stats) => stats.dimension),
+    ),
     ...(baseline ? regressionAlerts(baseline) : []),
     ...driftAlerts(drift),
   ]

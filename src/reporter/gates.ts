@@ -3,6 +3,7 @@
  * per-dimension statistics. Pure.
  */
 import { RubricArgumentError } from '../errors.ts'
+import { levenshteinDistance } from '../scorers/levenshtein.ts'
 import type { GateStatistic, SuiteGates } from '../types.ts'
 import type { DimensionStats } from './aggregate.ts'
 import type { GateResult, RubricAlert } from './schema.ts'
@@ -64,10 +65,16 @@ export function validateGates(gates: unknown, where = 'evals({ gates })'): Suite
 
 /**
  * Checks each gate against the run's statistics: passed when the statistic reaches its bound, failed when it is
- * below or undefined (every judgment of the dimension an error), skipped when the run has no record of the
- * dimension at all (a filtered run). Listed by dimension name, then in {@link GATE_STATISTICS} order.
+ * below or undefined (every judgment of the dimension an error). A gate on a dimension the run recorded nothing on
+ * is skipped in a filtered run (`filtered` says how it was filtered), and fails in a run of the whole suite: there
+ * it is a misspelled or forgotten dimension, which {@link gateAlerts} names with the closest one the run scored.
+ * Listed by dimension name, then in {@link GATE_STATISTICS} order.
  */
-export function evaluateGates(gates: SuiteGates, run: readonly DimensionStats[]): GateResult[] {
+export function evaluateGates(
+  gates: SuiteGates,
+  run: readonly DimensionStats[],
+  filtered: string | false = false,
+): GateResult[] {
   const stats = new Map(run.map((dimension) => [dimension.dimension, dimension]))
   const results: GateResult[] = []
   for (const dimension of Object.keys(gates).sort(compare)) {
@@ -77,7 +84,7 @@ export function evaluateGates(gates: SuiteGates, run: readonly DimensionStats[])
       const bound = gate[statistic]
       if (bound === undefined) continue
       if (!dimensionStats) {
-        results.push({ dimension, statistic, bound, value: null, status: 'skipped' })
+        results.push({ dimension, statistic, bound, value: null, status: filtered ? 'skipped' : 'failed' })
         continue
       }
       const value = dimensionStats[statistic]
@@ -88,23 +95,76 @@ export function evaluateGates(gates: SuiteGates, run: readonly DimensionStats[])
   return results
 }
 
-/** A P0 alert per failed gate. */
-export function gateAlerts(results: readonly GateResult[]): RubricAlert[] {
-  return results
-    .filter((result) => result.status === 'failed')
-    .map((result) => ({ tier: 'P0', kind: 'gate', dimension: result.dimension, message: formatGate(result) }))
+/**
+ * A P0 alert per failed gate, and one per gated dimension that the run (of the whole suite) scored nothing on,
+ * naming the closest dimension it did score.
+ *
+ * @param scored the dimensions the run has records of
+ */
+export function gateAlerts(results: readonly GateResult[], scored: readonly string[]): RubricAlert[] {
+  const alerts: RubricAlert[] = []
+  const unscored = new Set<string>()
+  for (const result of results) {
+    if (result.status !== 'failed') continue
+    if (scored.includes(result.dimension)) {
+      alerts.push({
+        tier: 'P0',
+        kind: 'gate',
+        dimension: result.dimension,
+        message: formatGate(result, scored),
+      })
+    } else if (!unscored.has(result.dimension)) {
+      unscored.add(result.dimension)
+      alerts.push({
+        tier: 'P0',
+        kind: 'gate',
+        dimension: result.dimension,
+        message: unscoredGate(result.dimension, scored),
+      })
+    }
+  }
+  return alerts
 }
 
 /**
  * One gate as a line: `faithfulness mean 0.812 < 0.850` (failed), `faithfulness mean 0.912 >= 0.850` (passed),
- * `safety min: no scores (all 2 judgments are errors) < 1.000`, `tone mean: not scored in this run (skipped)`.
+ * `safety min: no scores (every judgment is an error) < 1.000`, `tone mean: not scored in this filtered run
+ * (skipped)`, and, given the dimensions the run scored, `faithfullness mean: no test of this run scored it`.
  */
-export function formatGate(result: GateResult): string {
+export function formatGate(result: GateResult, scored?: readonly string[]): string {
   const name = `${result.dimension} ${result.statistic}`
-  if (result.status === 'skipped') return `${name}: not scored in this run (skipped)`
+  if (result.status === 'skipped') return `${name}: not scored in this filtered run (skipped)`
+  if (result.value === null && scored && !scored.includes(result.dimension)) {
+    return `${name}: no test of this run scored it < ${fixed(result.bound)}`
+  }
   if (result.value === null) return `${name}: no scores (every judgment is an error) < ${fixed(result.bound)}`
   const sign = result.status === 'passed' ? '>=' : '<'
   return `${name} ${fixed(result.value)} ${sign} ${fixed(result.bound)}`
+}
+
+/**
+ * Why a gate on a dimension that a whole run never scored fails: most often a misspelled name, so the closest
+ * dimension the run did score is suggested.
+ */
+function unscoredGate(dimension: string, scored: readonly string[]): string {
+  const closest = closestName(dimension, scored)
+  const known =
+    scored.length === 0 ? 'it scored no dimension' : `it scored ${[...scored].sort(compare).join(', ')}`
+  return (
+    `gate on "${dimension}": no rubric, check or scorer of this run scored a dimension of that name ` +
+    `(${known}). ${closest ? `Did you mean "${closest}"? ` : ''}Fix the dimension's name in evals({ gates }), or ` +
+    'remove the gate. Only a filtered run (a -t pattern, file filters, a watch re-run) skips a gate it cannot check.'
+  )
+}
+
+/** The name at the smallest edit distance, when it is close enough to be a misspelling (a third of the letters). */
+function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined
+  for (const candidate of candidates) {
+    const distance = levenshteinDistance(name.toLowerCase(), candidate.toLowerCase())
+    if (!best || distance < best.distance) best = { candidate, distance }
+  }
+  return best && best.distance <= Math.max(2, Math.ceil(name.length / 3)) ? best.candidate : undefined
 }
 
 function fixed(value: number): string {

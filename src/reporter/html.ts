@@ -95,7 +95,10 @@ function dimensionTable(report: RubricReport): string {
 
 function gatesSection(report: RubricReport): string {
   if (report.gates.length === 0) return ''
-  const items = report.gates.map((gate) => `<li class="gate ${gate.status}">${esc(formatGate(gate))}</li>`)
+  const scored = Object.keys(report.summary.run)
+  const items = report.gates.map(
+    (gate) => `<li class="gate ${gate.status}">${esc(formatGate(gate, scored))}</li>`,
+  )
   return `<section id="gates"><h2>Gates</h2><ul>${items.join('')}</ul></section>`
 }
 

@@ -15,13 +15,16 @@ const ALERT_LABELS: Record<RubricAlert['kind'], string> = {
 }
 
 /**
- * ` gates  3 passed · 1 failed · 1 skipped` with the failed and skipped gates listed, then one line per alert:
- * ` P0 gate broken  faithfulness mean 0.812 < 0.850`. Empty when there are neither gates nor alerts.
+ * ` gates  3 passed · 1 failed · 1 skipped (a filtered run: a -t pattern)` with the skipped gates listed, then one
+ * line per alert: ` P0 gate broken  faithfulness mean 0.812 < 0.850`. Empty when there are neither gates nor alerts.
+ *
+ * @param filtered how the run was filtered, when it was
  */
 export function renderChecks(
   gates: readonly GateResult[],
   alerts: readonly RubricAlert[],
   c: Colors = picocolors.createColors(false),
+  filtered: string | false = false,
 ): string {
   const lines: string[] = []
   if (gates.length > 0) {
@@ -29,7 +32,9 @@ export function renderChecks(
     const parts = [
       ...(count('passed') > 0 ? [c.green(`${count('passed')} passed`)] : []),
       ...(count('failed') > 0 ? [c.red(`${count('failed')} failed`)] : []),
-      ...(count('skipped') > 0 ? [c.dim(`${count('skipped')} skipped`)] : []),
+      ...(count('skipped') > 0
+        ? [c.dim(`${count('skipped')} skipped${filtered ? ` (a filtered run: ${filtered})` : ''}`)]
+        : []),
     ]
     lines.push(` ${c.bold('gates')}  ${parts.join(c.dim(' · '))}`)
     for (const gate of gates) if (gate.status === 'skipped') lines.push(c.dim(`   - ${formatGate(gate)}`))

@@ -117,8 +117,8 @@ export class RubricReporter implements Reporter {
       summary,
       commit: await readGitCommit(root),
     })
-    const partial = Boolean(vitest.config.watch) || (await isPartialRun(vitest, testModules))
-    const { evaluation, baseline, history } = await this.evaluate(built, root, partial)
+    const filtered = vitest.config.watch ? 'a watch re-run' : await runFilter(vitest, testModules)
+    const { evaluation, baseline, history } = await this.evaluate(built, root, filtered)
     // A judge that is uncalibrated, stale or weak on a dimension breaks the calibration gate (a P0 alert).
     const calibration = await runCalibration(root, records, this.calibration)
     evaluation.alerts.unshift(...calibration.alerts)
@@ -135,7 +135,7 @@ export class RubricReporter implements Reporter {
     const c = picocolors.createColors(colors)
     const notes = [
       baselineNote(baseline, evaluation, c),
-      renderChecks(evaluation.gates, evaluation.alerts, c),
+      renderChecks(evaluation.gates, evaluation.alerts, c, filtered),
       calibration.notes.length > 0 ? c.yellow(calibration.notes.join('\n')) : '',
     ]
     if (notes.some(Boolean)) vitest.logger.log(`${notes.filter(Boolean).join('\n')}\n`)
@@ -168,7 +168,7 @@ export class RubricReporter implements Reporter {
   private async evaluate(
     report: RubricReport,
     root: string,
-    partial: boolean,
+    filtered: string | false,
   ): Promise<{ evaluation: RunEvaluation; baseline?: LoadedBaseline; history?: HistoryEntry[] }> {
     const { gates, drift } = this.checks
     const baseline =
@@ -176,13 +176,14 @@ export class RubricReporter implements Reporter {
     // A watch re-run or a filtered run is not a run of the suite: it neither extends the history nor is judged
     // against it (its means would read as drift).
     const history =
-      this.checks.history === false || partial
+      this.checks.history === false || filtered
         ? undefined
         : await readHistory(resolveFrom(root, this.checks.history))
     const evaluation = evaluateRun(report, {
       gates,
       drift,
       history,
+      filtered,
       baseline: baseline?.status === 'loaded' ? { report: baseline.report, file: baseline.file } : undefined,
     })
     return { evaluation, ...(baseline ? { baseline } : {}), ...(history ? { history } : {}) }
@@ -239,20 +240,24 @@ export class RubricReporter implements Reporter {
 }
 
 /**
- * Whether the run left out test files of its projects (file filters) or tests (`-t`). A merged sharded run is
- * whole: it holds the files of every shard.
+ * How the run left out tests of its projects: a `-t` pattern, or test files (file filters, `--changed`,
+ * `--related`); false for a run of the whole suite. A merged sharded run is whole: it holds the files of every
+ * shard.
  */
-async function isPartialRun(vitest: Vitest, testModules: ReadonlyArray<TestModule>): Promise<boolean> {
-  if (vitest.config.testNamePattern) return true
+async function runFilter(vitest: Vitest, testModules: ReadonlyArray<TestModule>): Promise<string | false> {
+  if (vitest.config.testNamePattern) return `the test name pattern ${vitest.config.testNamePattern}`
   try {
     const ran = new Set(testModules.map((module) => `${module.project.name}\u0000${module.moduleId}`))
     const projects = new Set(testModules.map((module) => module.project.name))
     const specifications = await vitest.globTestSpecifications()
-    return specifications.some(
+    const left = specifications.filter(
       (specification) =>
         projects.has(specification.project.name) &&
         !ran.has(`${specification.project.name}\u0000${specification.moduleId}`),
-    )
+    ).length
+    return left > 0
+      ? `${left} of ${left + ran.size} test ${left + ran.size === 1 ? 'file' : 'files'} left out`
+      : false
   } catch {
     // Without the list of test files (a reporter driven by hand), the run is taken as whole.
     return false
