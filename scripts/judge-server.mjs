@@ -3,6 +3,7 @@
  * answers, after `delayMs`, a verdict that gives every requested dimension the top of its scale. It reads the
  * dimensions from the request's JSON schema (`response_format.json_schema`), else from the prompt. `GET /stats`
  * answers how many calls it served and the most it held at once; `POST /stats/reset` starts the count again.
+ * `POST /v1/embeddings` answers each input's letter counts as its vector, so that similar texts have similar vectors.
  * Listens on 127.0.0.1, port 0.
  *
  * Run on its own, it prints its base URL (ending in /v1) on the first line of stdout:
@@ -35,6 +36,15 @@ export async function startJudgeServer({ log = () => {}, delayMs = 0 } = {}) {
       chatRequests = 0
       maxInFlight = 0
       return sendJson(res, 200, {})
+    }
+    if (req.method === 'POST' && req.url === '/v1/embeddings') {
+      const inputs = Array.isArray(body.input) ? body.input : [body.input ?? '']
+      return sendJson(res, 200, {
+        object: 'list',
+        model: body.model ?? 'unknown',
+        data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: letterCounts(text) })),
+        usage: { prompt_tokens: 10, total_tokens: 10 },
+      })
     }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       log(`${req.method} ${req.url}: 404`)
@@ -103,6 +113,16 @@ export function requestedVerdict(body) {
   const keys = [...prompt.matchAll(/exactly these keys: (\[.*?\])\./g)].at(-1)?.[1]
   const range = [...prompt.matchAll(/integer from (-?\d+) to (-?\d+)/g)].at(-1)
   return { dimensions: keys ? JSON.parse(keys) : [], max: range ? Number(range[2]) : 5 }
+}
+
+/** A text as the counts of the letters a to z in it: a deterministic vector that similar texts share. */
+function letterCounts(text) {
+  const counts = new Array(26).fill(0)
+  for (const char of String(text).toLowerCase()) {
+    const code = char.charCodeAt(0) - 97
+    if (code >= 0 && code < 26) counts[code]++
+  }
+  return counts
 }
 
 function readBody(req) {

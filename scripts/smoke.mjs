@@ -3,11 +3,12 @@
  *
  *   node scripts/smoke.mjs --tarball .tmp/pack/vitest-rubric-0.1.0.tgz --vitest ^4.1.0
  *
- * In an empty folder outside the repository: `npm init -y`, a strict (linked) install of vitest, typescript and the
- * tarball, the `vitest.config.ts` and eval file exactly as README.md shows them (fenced blocks after
- * `<!-- smoke:PATH -->` markers; this script's copies while the README has none), then
- * `npx vitest run --project evals` against a local OpenAI-compatible judge. Checks the exit code, the per-dimension
- * table, the type tests against the packed typings, and the `vitest-rubric` bin.
+ * In an empty folder outside the repository: `npm init -y`, a strict (linked) install of vitest, typescript, zod,
+ * @types/node and the tarball, then every code block of README.md written to a file (see `readmeFiles`), then
+ * `npx vitest run --project evals` against a local OpenAI-compatible judge: the README's eval files, and a generated
+ * eval file that imports every other TypeScript block so that it runs too. Checks the exit code, the per-dimension
+ * table, that every README block ran, the type check of every block and of the type tests against the packed
+ * typings, any other Vitest config the README shows, and the `vitest-rubric` bin.
  */
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -19,53 +20,13 @@ import { startJudgeServer } from './judge-server.mjs'
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 
-/** The README's snippets, used until README.md carries them behind `<!-- smoke:PATH -->` markers. */
-const FALLBACK_SNIPPETS = {
-  'vitest.config.ts': `import { defineConfig } from 'vitest/config'
-import { evals } from 'vitest-rubric/config'
-
-export default defineConfig({
-  test: {
-    projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.ts'] } },
-      evals({ include: ['**/*.eval.ts'], judge: { model: 'gpt-4.1-mini' } }),
-    ],
-  },
-})
-`,
-  'support.eval.ts': `import { describe, test } from 'vitest'
-import { defineRubric } from 'vitest-rubric'
-
-const support = defineRubric({
-  name: 'support',
-  dimensions: {
-    helpfulness: { description: 'Answers the question that was asked, with the steps the customer needs.', floor: 0.75 },
-    tone: { description: 'Polite, calm and free of blame.' },
-  },
-})
-
-// The application under test.
-async function answerQuestion(input: string): Promise<string> {
-  return input.includes('refund') ? 'Refunds are paid within 30 days of the return arriving.' : 'Please contact us.'
-}
-
-describe('support answers', () => {
-  test('answers the refund question', async ({ expect }) => {
-    const input = 'How long does a refund take?'
-    const answer = await answerQuestion(input)
-    await expect(answer).toScoreAtLeast('relevance', 0.5, { input })
-    await expect(answer).toSatisfyRubric(support, { input })
-  })
-})
-`,
-}
-
 const TSCONFIG = {
   compilerOptions: {
     target: 'ES2022',
     module: 'ESNext',
     moduleResolution: 'bundler',
     strict: true,
+    allowImportingTsExtensions: true,
     noEmit: true,
     skipLibCheck: true,
   },
@@ -101,11 +62,13 @@ try {
     '--no-fund',
     `vitest@${args.vitest}`,
     'typescript',
+    'zod',
+    '@types/node',
     tarball,
   ])
 
-  const snippets = readmeSnippets()
-  for (const [path, text] of Object.entries(snippets)) {
+  const { files, runner, configs } = readmeFiles()
+  for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true })
     writeFileSync(join(dir, path), text)
   }
@@ -128,8 +91,28 @@ try {
     }
   }
   console.log(`smoke: ${judge.chatRequests} judge calls; table rows for ${judge.dimensions.join(', ')}`)
+  // Every README eval file ran, and the generated file ran every other block: none was skipped or left out.
+  for (const path of Object.keys(files).filter((file) => file.endsWith('.eval.ts'))) {
+    if (!output.includes(` ${path} (`)) fail(`the README's ${path} did not run`)
+  }
+  if (!output.includes(` ${runner.path} (`)) fail(`${runner.path} did not run`)
+  if (
+    /\bskipped\b/.test(
+      output
+        .split('\n')
+        .filter((line) => /Tests\s/.test(line))
+        .join('\n'),
+    )
+  ) {
+    fail('some README tests were skipped')
+  }
 
-  step('type tests against the packed typings (tsc --noEmit)')
+  for (const config of configs) {
+    step(`npx vitest run --config ${config} (a README config without evals())`)
+    await run('npx', ['vitest', 'run', '--config', config, '--passWithNoTests'])
+  }
+
+  step('the README blocks and the type tests against the packed typings (tsc --noEmit)')
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`)
   cpSync(join(repoRoot, 'test/types/matchers.test-d.ts'), join(dir, 'types/matchers.test-d.ts'))
   await run('npx', ['tsc', '-p', '.'])
@@ -158,26 +141,76 @@ try {
   if (args.keep && existsSync(dir)) console.log(`smoke: kept ${dir}`)
 }
 
-/** The fenced code block after each `<!-- smoke:PATH -->` marker in README.md, else this script's copies. */
-function readmeSnippets() {
-  const readme = existsSync(join(repoRoot, 'README.md'))
-    ? readFileSync(join(repoRoot, 'README.md'), 'utf8')
-    : ''
-  const found = {}
-  for (const match of readme.matchAll(/<!--\s*smoke:(\S+)\s*-->\s*\n(`{3,})[^\n]*\n([\s\S]*?)\n\2/g)) {
-    found[match[1]] = `${match[3]}\n`
+/**
+ * Every code block of README.md that the scratch project needs:
+ * - a TypeScript block goes to the file its first line names (`// support.eval.ts`), else to
+ *   `readme/block-<line>.ts`;
+ * - any block after a `<!-- smoke:PATH -->` line goes to PATH (data files such as `refunds.jsonl`);
+ * - a TypeScript block after a `<!-- fragment: reason -->` line is left out, with its reason printed.
+ * Eval files run in the evals project; every other TypeScript file but the Vitest configs is imported by a
+ * generated eval file (`runner`), so that it runs too; the configs other than `vitest.config.ts` are run on their
+ * own (`configs`).
+ */
+function readmeFiles() {
+  const lines = readFileSync(join(repoRoot, 'README.md'), 'utf8').split('\n')
+  const files = {}
+  const blocks = []
+  let marker
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]
+    const open = /^(`{3,})(\w*)\s*$/.exec(line)
+    if (!open) {
+      if (line.trim() !== '')
+        marker = /^<!--\s*(smoke|fragment):\s*(.*?)\s*-->$/.exec(line.trim()) ?? undefined
+      continue
+    }
+    const start = index + 1
+    const body = []
+    for (index++; index < lines.length && lines[index] !== open[1]; index++) body.push(lines[index])
+    blocks.push({ line: start, language: open[2], text: `${body.join('\n')}\n`, marker })
+    marker = undefined
   }
-  if (Object.keys(found).length === 0) {
-    console.log(
-      'smoke: README.md has no <!-- smoke:PATH --> snippets yet; using the copies in scripts/smoke.mjs',
+  const add = (path, text, line) => {
+    if (files[path] !== undefined) fail(`README.md names ${path} twice (again at line ${line})`)
+    files[path] = text
+  }
+  for (const block of blocks) {
+    if (block.marker?.[1] === 'smoke') {
+      add(block.marker[2], block.text, block.line)
+      continue
+    }
+    if (block.language !== 'ts') continue
+    if (block.marker?.[1] === 'fragment') {
+      console.log(`smoke: README.md line ${block.line} is a fragment: ${block.marker[2]}`)
+      continue
+    }
+    const named = /^\/\/ ([\w./-]+\.m?ts)\s*$/.exec(block.text.split('\n')[0])
+    add(named ? named[1] : `readme/block-${block.line}.ts`, block.text, block.line)
+  }
+  const isConfig = (path) => /(^|\/)vitest(\.[\w-]+)?\.config\.m?ts$/.test(path)
+  if (!files['vitest.config.ts'] || !Object.keys(files).some((path) => path.endsWith('.eval.ts'))) {
+    fail(
+      `README.md needs a vitest.config.ts block and an *.eval.ts block; found ${Object.keys(files).join(', ')}`,
     )
-    return FALLBACK_SNIPPETS
   }
-  if (!found['vitest.config.ts'] || !Object.keys(found).some((path) => path.endsWith('.eval.ts'))) {
-    fail(`README.md's smoke snippets need a vitest.config.ts and an *.eval.ts; found ${Object.keys(found)}`)
+  const modules = Object.keys(files).filter(
+    (path) => path.endsWith('.ts') && !path.endsWith('.eval.ts') && !isConfig(path),
+  )
+  const runner = {
+    path: 'readme-blocks.eval.ts',
+    text: [
+      "import { test } from 'vitest'",
+      '',
+      ...modules.map(
+        (path) => `test('README block ${path} runs', async () => {\n  await import('./${path}')\n})`,
+      ),
+      '',
+    ].join('\n'),
   }
-  console.log(`smoke: using README.md's snippets: ${Object.keys(found).join(', ')}`)
-  return found
+  add(runner.path, runner.text, 0)
+  const configs = Object.keys(files).filter((path) => isConfig(path) && path !== 'vitest.config.ts')
+  console.log(`smoke: README.md's blocks: ${Object.keys(files).join(', ')}`)
+  return { files, runner, configs }
 }
 
 /** Runs a command in the scratch project; its output is shown, and returned with stdout apart. */
