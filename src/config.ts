@@ -22,12 +22,19 @@ import { resolveStorePolicy } from './store/mode.ts'
 import type { EvalsOptions, JudgeOption } from './types.ts'
 
 export type {
+  CalibrationGateOptions,
+  DimensionGate,
+  DriftOptions,
   EmbeddingsOptions,
   EvalsOptions,
+  GateStatistic,
   JudgeOption,
   LlmJudgeOptions,
+  ModelPrice,
+  RegressionPolicy,
   RubricReporterOptions,
   StoreMode,
+  SuiteGates,
 } from './types.ts'
 
 const DEFAULT_INCLUDE = ['**/*.eval.ts']
