@@ -17,6 +17,8 @@ declare module 'vitest' {
   interface TaskMeta {
     /** Scores recorded by vitest-rubric matchers in this test, one per dimension and attempt. */
     rubric?: RubricRecord[]
+    /** Set on the tests of `describeEval` rows that the boundary slice left out: the run is not the whole suite. */
+    rubricSlice?: 'boundary'
   }
 
   interface ProvidedContext {

@@ -193,7 +193,7 @@ describe('describeEval end to end', () => {
     vi.stubEnv('VITEST_RUBRIC_SLICE', 'boundary')
     server.reset()
     scriptQualityJudge(server)
-    const slice = await runEvals(root, { judge: judge(), store: 'auto' })
+    const slice = await runEvals(root, { judge: judge(), store: 'auto', gates: { coherence: { mean: 0.5 } } })
     expect(testStates(slice.modules)).toEqual({
       q1: 'skipped',
       q2: 'skipped',
@@ -206,6 +206,8 @@ describe('describeEval end to end', () => {
     // Only the new row needed the judge; the others were stored.
     expect(server.chatRequests.map(judgedOutput)).toEqual(['New, never scored. quality:5'])
     expect(slice.output).not.toContain('obsolete')
+    // A gate on a dimension the slice did not score is skipped, not failed: the run is not the whole suite.
+    expect(slice.output).toContain(' gates  1 skipped (a filtered run: the boundary slice)\n')
     expect(JSON.parse(readFileSync(storeFile, 'utf8')).rows.answers).toMatchObject({
       q6: { relevance: 1, tone: 1 },
       q1: { relevance: 0, tone: 0 },

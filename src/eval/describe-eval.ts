@@ -74,7 +74,7 @@ function defineRows<T, O>(plan: SuitePlan<T, O>, data: EvalData<T>, testFile: st
   sampled.forEach((row, index) => {
     const name = names[index]!
     if (selected && !selected.has(row.id)) {
-      test.skip(name, () => {})
+      test.skip(name, { meta: { rubricSlice: 'boundary' } }, () => {})
       return
     }
     const metadata = rowMetadata(

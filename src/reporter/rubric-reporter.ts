@@ -240,12 +240,17 @@ export class RubricReporter implements Reporter {
 }
 
 /**
- * How the run left out tests of its projects: a `-t` pattern, or test files (file filters, `--changed`,
- * `--related`); false for a run of the whole suite. A merged sharded run is whole: it holds the files of every
+ * How the run left out tests of its projects: a `-t` pattern, the boundary slice of `describeEval`, or test files
+ * (file filters, `--changed`, `--related`); false for a run of the whole suite. A merged sharded run is whole: it holds the files of every
  * shard.
  */
 async function runFilter(vitest: Vitest, testModules: ReadonlyArray<TestModule>): Promise<string | false> {
   if (vitest.config.testNamePattern) return `the test name pattern ${vitest.config.testNamePattern}`
+  for (const module of testModules) {
+    for (const test of module.children.allTests('skipped')) {
+      if (test.meta().rubricSlice === 'boundary') return 'the boundary slice'
+    }
+  }
   try {
     const ran = new Set(testModules.map((module) => `${module.project.name}\u0000${module.moduleId}`))
     const projects = new Set(testModules.map((module) => module.project.name))
