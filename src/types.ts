@@ -176,8 +176,8 @@ export interface LlmJudgeOptions {
    */
   timeout?: number
   /**
-   * Judge calls in flight at once across all workers of the run (inside `evals()`; a judge made with
-   * `createLlmJudge` elsewhere limits its own calls).
+   * Judge calls in flight at once across all workers of the run (inside `evals()`; `calibrate()` limits its own
+   * calls).
    * @default 16
    */
   concurrency?: number
@@ -865,7 +865,8 @@ export interface CalibrateOptions {
    */
   dimensions?: string[]
   /**
-   * The judge to calibrate: `'heuristic'`, an LLM judge's options, or a judge made with `createJudge`.
+   * The judge to calibrate: `'heuristic'`, an LLM judge's options, or an object of your own that implements
+   * `Judge`.
    * @default 'heuristic'
    */
   judge?: JudgeOption | Judge
