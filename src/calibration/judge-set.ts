@@ -7,7 +7,7 @@ import { judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore } from '../store/judgment-store.ts'
 import type { StorePolicy } from '../store/mode.ts'
 import { storePathFor } from '../store/store-file.ts'
-import type { Judge, JudgeRequest, Judgment, Rubric } from '../types.ts'
+import type { Judge, JudgeRequest, Judgment, Rubric, StoreTextLimit } from '../types.ts'
 import type { CalibrationItem } from './load-set.ts'
 import { mapConcurrent } from './pool.ts'
 
@@ -23,6 +23,8 @@ export interface JudgeSetOptions {
   /** The directory the items' source files are relative to. */
   cwd: string
   store: StorePolicy
+  /** How much judged text a stored judgment keeps. @default the store's defaults */
+  storeText?: Required<StoreTextLimit>
   concurrency: number
   onProgress?: ((done: number, total: number) => void) | undefined
 }
@@ -41,7 +43,7 @@ export async function judgeItems(
     const file = storePathFor(resolve(options.cwd, item.source.file))
     let store = stores.get(file)
     if (!store) {
-      store = new JudgmentStore(file)
+      store = new JudgmentStore(file, options.storeText)
       stores.set(file, store)
     }
     return store

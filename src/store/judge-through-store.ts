@@ -9,13 +9,16 @@ export interface StoreServed {
   key?: string
   /** `true` when the judgment was judged live and written to the store. */
   written: boolean
+  /** `true` when the judgment is an error and the store holds a verdict under its key, which it keeps. */
+  kept?: boolean
 }
 
 /**
  * Judges one output through a judgment store as `mode` says: a stored judgment is served as it is (not in
  * `record`), a miss in `replay` is an error judgment with `missMessage`, and a live judgment is written. A judge
  * that throws, or a store that cannot be read or written, gives an error judgment: an error is never a score, and
- * never stored.
+ * never stored. A verdict stored under the key stays as it is when its re-judging fails (`record` mode), and is
+ * said to be kept.
  */
 export async function judgeThroughStore(
   judge: Judge,
@@ -37,13 +40,19 @@ export async function judgeThroughStore(
     return { judgment: errorJudgment(judge, request, miss), key, written: false }
   }
   const judgment = await callJudge(judge, request)
-  if (judgment.error) return { judgment, key, written: false }
+  if (judgment.error) return failed(judgment, key, store)
   try {
     await store.put(key, request, judgment)
   } catch (error) {
-    return { judgment: errorJudgment(judge, request, error), key, written: false }
+    return failed(errorJudgment(judge, request, error), key, store)
   }
   return { judgment, key, written: true }
+}
+
+/** An error judgment in place of a live one, and whether a verdict stored under its key is kept. */
+async function failed(judgment: Judgment, key: string, store: JudgmentStore): Promise<StoreServed> {
+  const stored = await store.get(key).catch(() => undefined)
+  return { judgment, key, written: false, ...(stored ? { kept: true } : {}) }
 }
 
 /** Calls the judge; a judge that throws gives an error judgment. */
