@@ -65,5 +65,7 @@ export async function judgeOutput(
   // Where the judgment is kept: served from the store, judged live and written to it, or (an error) the stored
   // verdict its re-judging failed to replace, so that the entry counts as used, not obsolete.
   if (!judgment.error) return { judgment, store: { file: storeFile, key, written } }
-  return served.kept ? { judgment, store: { file: storeFile, key, written: false, kept: true } } : { judgment }
+  return served.kept
+    ? { judgment, store: { file: storeFile, key, written: false, kept: true } }
+    : { judgment }
 }

@@ -9,7 +9,10 @@ import type { StoredJudgment } from './store-file.ts'
 export const DEFAULT_STORE_TEXT: Required<StoreTextLimit> = { output: 2000, excerpt: 200 }
 
 /** The limits of `storeText` with the defaults filled in; throws unless each is a whole number above 0. */
-export function resolveStoreText(option: StoreTextLimit | undefined, where: string): Required<StoreTextLimit> {
+export function resolveStoreText(
+  option: StoreTextLimit | undefined,
+  where: string,
+): Required<StoreTextLimit> {
   const text = { ...DEFAULT_STORE_TEXT, ...option }
   for (const [name, value] of Object.entries(text)) {
     if (!Number.isInteger(value) || value < 1) {

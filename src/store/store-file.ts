@@ -169,7 +169,10 @@ export function serializeStore(document: StoreDocument, cache?: WeakMap<object, 
 }
 
 /** A section of entries at depth 1, as `stableStringify(section, 2)` would write it there. */
-function serializeEntries(entries: Readonly<Record<string, object>>, cache?: WeakMap<object, string>): string {
+function serializeEntries(
+  entries: Readonly<Record<string, object>>,
+  cache?: WeakMap<object, string>,
+): string {
   const keys = Object.keys(sortedKeysObject(entries))
   if (keys.length === 0) return '{}'
   const lines = keys.flatMap((key) => {
