@@ -232,7 +232,7 @@ export type StoreMode = 'auto' | 'replay' | 'record' | 'off'
 export interface StoreTextLimit {
   /**
    * Characters of the judged output kept in full; a longer output is cut there and its hash kept beside it.
-   * @default 2000
+   * @default 1000
    */
   output?: number
   /**
@@ -282,7 +282,7 @@ export interface EvalsOptions {
   /**
    * How much judged text each stored judgment keeps: the output up to `output` characters, the input and context
    * as an excerpt of `excerpt` characters plus their hash. Keys cover the whole texts whatever the limits.
-   * @default { output: 2000, excerpt: 200 }
+   * @default { output: 1000, excerpt: 200 }
    */
   storeText?: StoreTextLimit
   /** Options of the reporter that aggregates scores per dimension. */
@@ -935,7 +935,7 @@ export interface CalibrateOptions {
   store?: StoreMode
   /**
    * How much judged text each stored judgment keeps (see `EvalsOptions.storeText`).
-   * @default { output: 2000, excerpt: 200 }
+   * @default { output: 1000, excerpt: 200 }
    */
   storeText?: StoreTextLimit
   /**

@@ -3,7 +3,7 @@
  * file (`__judgments__/<file>.json`), so that a second run calls no judge.
  */
 import { resolve } from 'node:path'
-import { judgeThroughStore } from '../store/judge-through-store.ts'
+import { errorJudgment, judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore } from '../store/judgment-store.ts'
 import type { StorePolicy } from '../store/mode.ts'
 import { storePathFor } from '../store/store-file.ts'
@@ -49,18 +49,29 @@ export async function judgeItems(
     return store
   }
   let done = 0
-  return mapConcurrent(items, options.concurrency, async (item) => {
+  const judged = await mapConcurrent(items, options.concurrency, async (item) => {
     const request = requestFor(item, rubric)
     const store = policy.mode === 'off' ? undefined : storeFor(item)
-    const { judgment } = await judgeThroughStore(
+    // Rows go on while their judgments are written behind them, in large batches: rewriting the store file per
+    // row cost most of a large calibration's time.
+    const served = await judgeThroughStore(
       judge,
       request,
       store,
       policy.mode,
       `no stored judgment for this row in ${store?.file}; run calibrate where the judge can be called (store mode auto) to record it.`,
+      { writeBehind: true },
     )
     options.onProgress?.(++done, items.length)
-    return { item, judgment }
+    return { item, judgment: served.judgment, persisted: served.persisted }
+  })
+  // A judgment that could not be stored is an error judgment, as when the store is written before going on.
+  await Promise.all([...stores.values()].map((store) => store.drain()))
+  const writes = await Promise.allSettled(judged.map(({ persisted }) => persisted))
+  return judged.map(({ item, judgment }, index) => {
+    const write = writes[index]
+    if (write?.status !== 'rejected') return { item, judgment }
+    return { item, judgment: errorJudgment(judge, requestFor(item, rubric), write.reason) }
   })
 }
 

@@ -11,6 +11,17 @@ export interface StoreServed {
   written: boolean
   /** `true` when the judgment is an error and the store holds a verdict under its key, which it keeps. */
   kept?: boolean
+  /** With `writeBehind`, the write of a live judgment: it rejects if the judgment could not be stored. */
+  persisted?: Promise<void>
+}
+
+export interface ThroughStoreOptions {
+  /**
+   * Return a live judgment before it is on disk, with its write in `persisted`, for a caller that judges many
+   * outputs at once and waits for the writes at the end (calibration): the store then writes large batches
+   * spaced out in time rather than one per judgment.
+   */
+  writeBehind?: boolean
 }
 
 /**
@@ -26,6 +37,7 @@ export async function judgeThroughStore(
   store: JudgmentStore | undefined,
   mode: StoreMode,
   missMessage: string,
+  { writeBehind = false }: ThroughStoreOptions = {},
 ): Promise<StoreServed> {
   if (!store || mode === 'off') return { judgment: await callJudge(judge, request), written: false }
   const key = judgmentKey(judge.id, request)
@@ -41,6 +53,11 @@ export async function judgeThroughStore(
   }
   const judgment = await callJudge(judge, request)
   if (judgment.error) return failed(judgment, key, store)
+  if (writeBehind) {
+    const persisted = store.put(key, request, judgment, true)
+    persisted.catch(() => {}) // the caller waits on it later; not an unhandled rejection meanwhile
+    return { judgment, key, written: true, persisted }
+  }
   try {
     await store.put(key, request, judgment)
   } catch (error) {
@@ -66,7 +83,7 @@ async function callJudge(judge: Judge, request: JudgeRequest): Promise<Judgment>
 }
 
 /** The judgment of a call that failed: its code and message, no scores. */
-function errorJudgment(judge: Judge, request: JudgeRequest, error: unknown, latencyMs = 0): Judgment {
+export function errorJudgment(judge: Judge, request: JudgeRequest, error: unknown, latencyMs = 0): Judgment {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
   return {
     judgeId: contentHash({ judge: judge.id, rubric: request.rubric.id }),

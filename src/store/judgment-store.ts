@@ -6,7 +6,7 @@ import { openStore, type SharedStore } from './shared-store.ts'
 import type { StoredJudgment } from './store-file.ts'
 
 /** How much judged text a stored judgment keeps unless `storeText` says otherwise. */
-export const DEFAULT_STORE_TEXT: Required<StoreTextLimit> = { output: 2000, excerpt: 200 }
+export const DEFAULT_STORE_TEXT: Required<StoreTextLimit> = { output: 1000, excerpt: 200 }
 
 /** The limits of `storeText` with the defaults filled in; throws unless each is a whole number above 0. */
 export function resolveStoreText(
@@ -56,9 +56,17 @@ export class JudgmentStore {
     return (await this.store.read()).judgments[key]
   }
 
-  /** Keeps a live judgment; resolves once it is on disk. */
-  async put(key: string, request: JudgeRequest, judgment: Judgment): Promise<void> {
-    await this.store.write({ judgments: { [key]: toStored(request, judgment, this.text) } })
+  /**
+   * Keeps a live judgment; resolves once it is on disk. `spaced` for a caller that does not wait on the write
+   * before going on (see `BatchedWrites`).
+   */
+  async put(key: string, request: JudgeRequest, judgment: Judgment, spaced = false): Promise<void> {
+    await this.store.write({ judgments: { [key]: toStored(request, judgment, this.text) } }, { spaced })
+  }
+
+  /** Writes the judgments waiting for a spaced batch at once; resolves once they are on disk or failed. */
+  drain(): Promise<void> {
+    return this.store.drain()
   }
 }
 

@@ -53,13 +53,18 @@ export class SharedStore {
 
   /**
    * Applies changes to what readers see at once, and writes them with the next batch; resolves once they are on
-   * disk.
+   * disk. `spaced` lets the batch wait so that writing takes a bounded share of the time (see `BatchedWrites`).
    */
-  async write(changes: StoreChanges): Promise<void> {
+  async write(changes: StoreChanges, options: { spaced?: boolean } = {}): Promise<void> {
     applyStoreChanges(await this.read(), changes)
     await this.writes.write((batch) => {
       batch.push(changes)
-    })
+    }, options)
+  }
+
+  /** Writes what is waiting at once, without spacing; resolves once it is on disk (failed writes included). */
+  drain(): Promise<void> {
+    return this.writes.drain()
   }
 
   private async load(): Promise<StoreDocument> {
