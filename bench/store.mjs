@@ -84,7 +84,8 @@ class RewritingStore {
     return (await this.document).judgments[key]
   }
   async put(key, request, judgment) {
-    const document = await (this.document ??= readStoreFile(this.file))
+    this.document ??= readStoreFile(this.file)
+    const document = await this.document
     const shorten = (value) => (value.length <= 4000 ? value : `${value.slice(0, 4000)}…`)
     const entry = {
       judgeId: judgment.judgeId,
