@@ -20,13 +20,18 @@ export function write(dir, files) {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
 }
 
+/** Builds the package into dist/, whose modules a benchmark may also import one by one. */
+export function buildPackage() {
+  const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' })
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`)
+}
+
 /**
  * Builds the package and installs it under .tmp/bench/node_modules, so that benchmarks load vitest-rubric the
  * way a user's project does: compiled, from node_modules (which Vitest imports natively, without transforming).
  */
 export function installPackage() {
-  const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' })
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`)
+  buildPackage()
   // The suites' own package scope: without it, `vitest-rubric` in a suite under this repository would resolve
   // to the repository itself (a package may import itself by name), and Vitest would transform its files.
   writeFileSync(

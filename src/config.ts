@@ -18,6 +18,7 @@ import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts
 import { DeferredRubricReporter } from './reporter/deferred.ts'
 import { evalsReporterSettings } from './reporter/options.ts'
 import { ProgressReporter } from './reporter/progress.ts'
+import { resolveStoreText } from './store/judgment-store.ts'
 import { resolveStorePolicy } from './store/mode.ts'
 import type { EvalsOptions, JudgeOption } from './types.ts'
 
@@ -117,6 +118,7 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       const provided: ProvidedRubricOptions = {
         judge,
         store,
+        storeText: resolveStoreText(options.storeText, 'evals()'),
         concurrent: options.concurrent ?? true,
         root: project.config.root,
         ...(embeddings ? { embeddings } : {}),

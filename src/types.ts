@@ -225,6 +225,23 @@ export interface ModelPrice {
 /** How the judgment store is used; see `EvalsOptions.store`. */
 export type StoreMode = 'auto' | 'replay' | 'record' | 'off'
 
+/**
+ * How much judged text a stored judgment keeps. Store files are meant to be committed, so an entry keeps only
+ * what a reviewer needs to see in a diff which output changed; its key hashes the whole texts either way.
+ */
+export interface StoreTextLimit {
+  /**
+   * Characters of the judged output kept in full; a longer output is cut there and its hash kept beside it.
+   * @default 1000
+   */
+  output?: number
+  /**
+   * Characters of the input and of the context kept as an excerpt, beside the hash of their whole text.
+   * @default 200
+   */
+  excerpt?: number
+}
+
 /** `'heuristic'` for the embedded offline judge, or the options of an LLM judge. */
 export type JudgeOption = 'heuristic' | LlmJudgeOptions
 
@@ -262,6 +279,12 @@ export interface EvalsOptions {
    * else `auto`
    */
   store?: StoreMode
+  /**
+   * How much judged text each stored judgment keeps: the output up to `output` characters, the input and context
+   * as an excerpt of `excerpt` characters plus their hash. Keys cover the whole texts whatever the limits.
+   * @default { output: 1000, excerpt: 200 }
+   */
+  storeText?: StoreTextLimit
   /** Options of the reporter that aggregates scores per dimension. */
   reporter?: RubricReporterOptions | false
   /**
@@ -887,6 +910,11 @@ export interface CalibrateOptions {
    * @default process.env.VITEST_RUBRIC_STORE, else `replay` in CI (`CI` set) when the judge has no API key, else `auto`
    */
   store?: StoreMode
+  /**
+   * How much judged text each stored judgment keeps (see `EvalsOptions.storeText`).
+   * @default { output: 1000, excerpt: 200 }
+   */
+  storeText?: StoreTextLimit
   /**
    * How many rows are judged at once (LLM judges; the heuristic judge is synchronous work).
    * @default 8

@@ -3,6 +3,7 @@ import { resolveCwd } from '../dataset/find-files.ts'
 import { RubricArgumentError, UnknownDimensionError } from '../errors.ts'
 import { createJudge } from '../judge/create-judge.ts'
 import { defaultRubric } from '../rubric/define-rubric.ts'
+import { resolveStoreText } from '../store/judgment-store.ts'
 import { resolveStorePolicy } from '../store/mode.ts'
 import type {
   CalibrateOptions,
@@ -56,6 +57,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationR
   }
   const { judge, option } = resolveJudge(options.judge ?? 'heuristic')
   const store = resolveStorePolicy(options.store, option)
+  const storeText = resolveStoreText(options.storeText, 'calibrate()')
   const set = await loadCalibrationSet(options.data, {
     cwd,
     dimensions: options.dimensions,
@@ -67,6 +69,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationR
     rubric,
     cwd,
     store,
+    storeText,
     concurrency,
     onProgress: options.onProgress,
   })

@@ -3,7 +3,8 @@ import { formatSource } from '../dataset/errors.ts'
 import { sampleRows } from '../dataset/sample.ts'
 import { RubricArgumentError } from '../errors.ts'
 import type { RowFields } from '../record/schema.ts'
-import { readStoreFileSync, storePathFor } from '../store/store-file.ts'
+import { openStore } from '../store/shared-store.ts'
+import { storePathFor } from '../store/store-file.ts'
 import type { DescribeEvalOptions, EvalData, Row } from '../types.ts'
 import { selectBoundaryRows } from './boundary.ts'
 import { floorsOf, planSuite, type SuitePlan, toSampleOptions } from './plan.ts'
@@ -87,10 +88,10 @@ function defineRows<T, O>(plan: SuitePlan<T, O>, data: EvalData<T>, testFile: st
   })
 }
 
-/** The last scores of the suite's rows, from the eval file's judgment store (read once, when collecting). */
+/** The last scores of the suite's rows, from the eval file's open judgment store (read when collecting). */
 function storedRowScores(testFile: string | undefined, suite: string) {
   if (testFile === undefined) return undefined
-  return readStoreFileSync(storePathFor(testFile)).rows?.[suite]
+  return openStore(storePathFor(testFile)).readSync().rows?.[suite]
 }
 
 /** The test file being collected (Vitest keeps it in the global `expect`'s state). */

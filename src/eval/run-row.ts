@@ -128,8 +128,8 @@ function judgeInputsOf<T, O>(
 let writer: RowScoresWriter | undefined
 
 /**
- * Keeps the row's scores of this attempt (dimensions whose judgment failed are left out, so the row counts as
- * never scored on them) where the store is written: in `auto` and `record` modes.
+ * Keeps the row's scores of this attempt where the store is written (in `auto` and `record` modes). A dimension
+ * whose judgment failed keeps its stored score, or stays unscored if it has none: a failed run overwrites nothing.
  */
 async function keepRowScores(
   testFile: string,
@@ -140,9 +140,12 @@ async function keepRowScores(
   const mode = inject(PROVIDED_KEY)?.store.mode
   if (mode !== 'auto' && mode !== 'record') return
   const scores: Record<string, number> = {}
-  for (const record of records) if (record.score !== null) scores[record.dimension] = record.score
-  if (Object.keys(scores).length === 0) return
+  const failed: string[] = []
+  for (const record of records) {
+    if (record.score !== null) scores[record.dimension] = record.score
+    else failed.push(record.dimension)
+  }
   const file = storePathFor(testFile)
   if (writer?.file !== file) writer = new RowScoresWriter(file)
-  await writer.put(suite, rowId, scores)
+  await writer.put(suite, rowId, scores, failed)
 }

@@ -45,11 +45,11 @@ export async function judgeOutput(
   request: JudgeRequest,
   testFile: string | undefined,
 ): Promise<ServedJudgment> {
-  const { store: policy, root } = provided()
+  const { store: policy, root, storeText } = provided()
   const current = currentJudge()
   if (policy.mode !== 'off' && testFile !== undefined) {
     const file = storePathFor(testFile)
-    if (store?.file !== file) store = new JudgmentStore(file)
+    if (store?.file !== file) store = new JudgmentStore(file, storeText)
   }
   const storeFile = store && relative(root, store.file).split('\\').join('/')
   const served = await judgeThroughStore(
@@ -61,7 +61,11 @@ export async function judgeOutput(
       '(or set VITEST_RUBRIC_STORE=auto where the judge can be called).',
   )
   const { judgment, key, written } = served
-  // Where the judgment is kept: served from the store, or judged live and written to it.
-  const kept = key !== undefined && storeFile !== undefined && !judgment.error
-  return kept ? { judgment, store: { file: storeFile, key, written } } : { judgment }
+  if (key === undefined || storeFile === undefined) return { judgment }
+  // Where the judgment is kept: served from the store, judged live and written to it, or (an error) the stored
+  // verdict its re-judging failed to replace, so that the entry counts as used, not obsolete.
+  if (!judgment.error) return { judgment, store: { file: storeFile, key, written } }
+  return served.kept
+    ? { judgment, store: { file: storeFile, key, written: false, kept: true } }
+    : { judgment }
 }

@@ -1,6 +1,6 @@
 import type { CoordinatorAddress } from '../judge/limiter/coordinator.ts'
 import type { StorePolicy } from '../store/mode.ts'
-import type { EmbeddingsOptions, JudgeOption } from '../types.ts'
+import type { EmbeddingsOptions, JudgeOption, StoreTextLimit } from '../types.ts'
 
 /** The key under which the `evals()` plugin provides its options to workers. */
 export const PROVIDED_KEY = 'vitest-rubric'
@@ -9,6 +9,8 @@ export const PROVIDED_KEY = 'vitest-rubric'
 export interface ProvidedRubricOptions {
   judge: JudgeOption
   store: StorePolicy
+  /** How much judged text a stored judgment keeps, defaults filled in; absent, the store's defaults. */
+  storeText?: Required<StoreTextLimit>
   /** Whether the tests of an eval file run concurrently. */
   concurrent: boolean
   /** The Vitest root, for paths in records. */

@@ -29,6 +29,11 @@ export const storeRefSchema = z.object({
   key: z.string(),
   /** `true` when this run judged it live and wrote it to the store. */
   written: z.boolean(),
+  /**
+   * `true` on an error record whose re-judging failed (`record` mode) while the store holds a verdict under `key`:
+   * that verdict is kept, neither replaced nor obsolete.
+   */
+  kept: z.literal(true).optional(),
   /** Every entry the record used, when it used several (the two vectors of an embedding similarity). */
   keys: z.array(z.string()).optional(),
 })

@@ -17,6 +17,8 @@ export interface RubricSummary {
   storedCalls: number
   /** Distinct live judgments written to the store. */
   writtenCalls: number
+  /** Distinct stored verdicts kept because their re-judging in this run failed. */
+  keptCalls: number
   /** Entries of the store files that no test of a completely run file used (set by the reporter). */
   obsolete?: number
   /** Tokens of the live calls (stored judgments cost nothing in this run). */
@@ -39,6 +41,7 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
   const liveCalls = new Set<string>()
   const storedCalls = new Set<string>()
   const writtenCalls = new Set<string>()
+  const keptCalls = new Set<string>()
   const byFile = new Map<string, LocatedRecord[]>()
   let tokens = 0
   let costUsd = 0
@@ -62,6 +65,7 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
         costUsd += record.costUsd ?? 0
       } else storedCalls.add(call)
       if (record.store?.written) writtenCalls.add(call)
+      if (record.store?.kept) keptCalls.add(call)
     }
     const fileRecords = byFile.get(record.file)
     if (fileRecords) fileRecords.push(record)
@@ -72,6 +76,7 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
     liveCalls: liveCalls.size,
     storedCalls: storedCalls.size,
     writtenCalls: writtenCalls.size,
+    keptCalls: keptCalls.size,
     tokens,
     costUsd,
     retries,

@@ -62,7 +62,10 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
   return blocks.join('\n\n')
 }
 
-/** ` Rubric  judge <names> · <n> live calls · <n> stored · <n> tokens` */
+/**
+ * ` Rubric  judge <names> · <n> live calls · <n> stored · <n> tokens`, with what was written, kept after a failed
+ * re-judging, and obsolete when there is any.
+ */
 export function renderHeader(summary: RubricSummary, c: Colors = picocolors.createColors(false)): string {
   const names = [...new Set(summary.judges.map((judge) => judge.name))]
   const parts = [
@@ -70,6 +73,9 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
     `${integer.format(summary.liveCalls)} live ${summary.liveCalls === 1 ? 'call' : 'calls'}`,
     `${integer.format(summary.storedCalls)} stored`,
     ...(summary.writtenCalls > 0 ? [`${integer.format(summary.writtenCalls)} written`] : []),
+    ...(summary.keptCalls > 0
+      ? [c.yellow(`${integer.format(summary.keptCalls)} kept (re-judging failed)`)]
+      : []),
     ...(summary.obsolete ? [c.yellow(`${integer.format(summary.obsolete)} obsolete`)] : []),
     `${integer.format(summary.tokens)} tokens`,
     ...(summary.costUsd > 0 ? [formatUsd(summary.costUsd)] : []),

@@ -92,6 +92,7 @@ export class RubricReporter implements Reporter {
       summary.liveCalls = rerun.liveCalls
       summary.storedCalls = rerun.storedCalls
       summary.writtenCalls = rerun.writtenCalls
+      summary.keptCalls = rerun.keptCalls
       summary.tokens = rerun.tokens
       summary.costUsd = rerun.costUsd
       summary.retries = rerun.retries

@@ -10,16 +10,18 @@ export function storeUsage(modules: Iterable<TestModule>): StoreUsage[] {
   const usages: StoreUsage[] = []
   for (const module of modules) {
     const usedKeys = new Set<string>()
+    const usedRows = new Set<string>()
     let complete = module.state() !== 'skipped' && module.state() !== 'pending'
     for (const testCase of module.children.allTests()) {
       const state = testCase.result().state
       if (state === 'skipped' || state === 'pending') complete = false
       for (const record of (testCase.meta() as { rubric?: RubricRecord[] }).rubric ?? []) {
+        if (record.rowId !== undefined) usedRows.add(record.rowId)
         if (record.store) usedKeys.add(record.store.key)
         for (const key of record.store?.keys ?? []) usedKeys.add(key)
       }
     }
-    usages.push({ moduleFile: module.moduleId, complete, usedKeys })
+    usages.push({ moduleFile: module.moduleId, complete, usedKeys, usedRows })
   }
   return usages
 }

@@ -19,6 +19,8 @@ export function worstJudgments(report: RubricReport, dimension: string, count: n
 
 /** `text` cut to `max` characters (whole code points), with an ellipsis when it was longer. */
 export function shorten(text: string, max: number): string {
-  const characters = Array.from(text)
+  if (text.length <= max) return text
+  // `max` code points take at most 2 * max code units: the rest of a long text need not be split.
+  const characters = Array.from(text.slice(0, 2 * max + 2))
   return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`
 }

@@ -1,6 +1,7 @@
+import { shorten } from '../reporter/worst.ts'
 import { contentHash } from '../util/hash.ts'
-import { BatchedWrites } from './batched-writes.ts'
-import { readStoreFile, type StoredEmbedding, writeStoreEmbeddings } from './store-file.ts'
+import { openStore, type SharedStore } from './shared-store.ts'
+import type { StoredEmbedding } from './store-file.ts'
 
 const MAX_STORED_TEXT = 4000
 
@@ -29,33 +30,26 @@ export function toStoredEmbedding(model: string, text: string, vector: ArrayLike
     model,
     size: vector.length,
     vector: encodeVector(vector),
-    text: text.length <= MAX_STORED_TEXT ? text : `${text.slice(0, MAX_STORED_TEXT)}…`,
+    text: shorten(text, MAX_STORED_TEXT),
     embeddedAt: new Date().toISOString(),
   }
 }
 
 /**
- * The vectors of one eval file's store inside a worker: read once, then served from memory; new vectors are
- * merged into the file in batches. Each key is written at most once per run, so `record` mode re-embeds a text
- * once, not once per assertion.
+ * The vectors of one eval file's store: served from the file's open store (read once per process), new vectors
+ * written with its next batch. Each key is written at most once per run, so `record` mode re-embeds a text once,
+ * not once per assertion.
  */
 export class EmbeddingStore {
-  private document: Promise<Record<string, StoredEmbedding>> | undefined
+  private readonly store: SharedStore
   private readonly recorded = new Set<string>()
-  private readonly writes = new BatchedWrites<Record<string, StoredEmbedding>>(
-    () => ({}),
-    (batch) => writeStoreEmbeddings(this.file, batch),
-  )
 
-  constructor(readonly file: string) {}
-
-  private entries(): Promise<Record<string, StoredEmbedding>> {
-    this.document ??= readStoreFile(this.file).then((document) => ({ ...document.embeddings }))
-    return this.document
+  constructor(readonly file: string) {
+    this.store = openStore(file)
   }
 
   async get(key: string): Promise<StoredEmbedding | undefined> {
-    return (await this.entries())[key]
+    return (await this.store.read()).embeddings?.[key]
   }
 
   /** Whether this run wrote (or is writing) the key. */
@@ -65,16 +59,10 @@ export class EmbeddingStore {
 
   /** Keeps the entries this run has not written yet; resolves once they are on disk, with whether any were new. */
   async put(entries: Readonly<Record<string, StoredEmbedding>>): Promise<boolean> {
-    const known = await this.entries()
     const fresh = Object.entries(entries).filter(([key]) => !this.recorded.has(key))
     if (fresh.length === 0) return false
-    for (const [key, entry] of fresh) {
-      this.recorded.add(key)
-      known[key] = entry
-    }
-    await this.writes.write((batch) => {
-      for (const [key, entry] of fresh) batch[key] = entry
-    })
+    for (const [key] of fresh) this.recorded.add(key)
+    await this.store.write({ embeddings: Object.fromEntries(fresh) })
     return true
   }
 }

@@ -9,13 +9,27 @@ export interface StoreServed {
   key?: string
   /** `true` when the judgment was judged live and written to the store. */
   written: boolean
+  /** `true` when the judgment is an error and the store holds a verdict under its key, which it keeps. */
+  kept?: boolean
+  /** With `writeBehind`, the write of a live judgment: it rejects if the judgment could not be stored. */
+  persisted?: Promise<void>
+}
+
+export interface ThroughStoreOptions {
+  /**
+   * Return a live judgment before it is on disk, with its write in `persisted`, for a caller that judges many
+   * outputs at once and waits for the writes at the end (calibration): the store then writes large batches
+   * spaced out in time rather than one per judgment.
+   */
+  writeBehind?: boolean
 }
 
 /**
  * Judges one output through a judgment store as `mode` says: a stored judgment is served as it is (not in
  * `record`), a miss in `replay` is an error judgment with `missMessage`, and a live judgment is written. A judge
  * that throws, or a store that cannot be read or written, gives an error judgment: an error is never a score, and
- * never stored.
+ * never stored. A verdict stored under the key stays as it is when its re-judging fails (`record` mode), and is
+ * said to be kept.
  */
 export async function judgeThroughStore(
   judge: Judge,
@@ -23,6 +37,7 @@ export async function judgeThroughStore(
   store: JudgmentStore | undefined,
   mode: StoreMode,
   missMessage: string,
+  { writeBehind = false }: ThroughStoreOptions = {},
 ): Promise<StoreServed> {
   if (!store || mode === 'off') return { judgment: await callJudge(judge, request), written: false }
   const key = judgmentKey(judge.id, request)
@@ -37,13 +52,24 @@ export async function judgeThroughStore(
     return { judgment: errorJudgment(judge, request, miss), key, written: false }
   }
   const judgment = await callJudge(judge, request)
-  if (judgment.error) return { judgment, key, written: false }
+  if (judgment.error) return failed(judgment, key, store)
+  if (writeBehind) {
+    const persisted = store.put(key, request, judgment, true)
+    persisted.catch(() => {}) // the caller waits on it later; not an unhandled rejection meanwhile
+    return { judgment, key, written: true, persisted }
+  }
   try {
     await store.put(key, request, judgment)
   } catch (error) {
-    return { judgment: errorJudgment(judge, request, error), key, written: false }
+    return failed(errorJudgment(judge, request, error), key, store)
   }
   return { judgment, key, written: true }
+}
+
+/** An error judgment in place of a live one, and whether a verdict stored under its key is kept. */
+async function failed(judgment: Judgment, key: string, store: JudgmentStore): Promise<StoreServed> {
+  const stored = await store.get(key).catch(() => undefined)
+  return { judgment, key, written: false, ...(stored ? { kept: true } : {}) }
 }
 
 /** Calls the judge; a judge that throws gives an error judgment. */
@@ -57,7 +83,7 @@ async function callJudge(judge: Judge, request: JudgeRequest): Promise<Judgment>
 }
 
 /** The judgment of a call that failed: its code and message, no scores. */
-function errorJudgment(judge: Judge, request: JudgeRequest, error: unknown, latencyMs = 0): Judgment {
+export function errorJudgment(judge: Judge, request: JudgeRequest, error: unknown, latencyMs = 0): Judgment {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
   return {
     judgeId: contentHash({ judge: judge.id, rubric: request.rubric.id }),

@@ -1,9 +1,29 @@
-import type { JudgeRequest, Judgment } from '../types.ts'
+import { RubricArgumentError } from '../errors.ts'
+import { shorten } from '../reporter/worst.ts'
+import type { JudgeRequest, Judgment, StoreTextLimit } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
-import { BatchedWrites } from './batched-writes.ts'
-import { readStoreFile, type StoreDocument, type StoredJudgment, writeStoreEntries } from './store-file.ts'
+import { openStore, type SharedStore } from './shared-store.ts'
+import type { StoredJudgment } from './store-file.ts'
 
-const MAX_STORED_TEXT = 4000
+/** How much judged text a stored judgment keeps unless `storeText` says otherwise. */
+export const DEFAULT_STORE_TEXT: Required<StoreTextLimit> = { output: 1000, excerpt: 200 }
+
+/** The limits of `storeText` with the defaults filled in; throws unless each is a whole number above 0. */
+export function resolveStoreText(
+  option: StoreTextLimit | undefined,
+  where: string,
+): Required<StoreTextLimit> {
+  const text = { ...DEFAULT_STORE_TEXT, ...option }
+  for (const [name, value] of Object.entries(text)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RubricArgumentError(
+        `${where} \`storeText.${name}\` is ${String(value)}; it is a number of characters, a whole number of ` +
+          `at least 1 (default ${DEFAULT_STORE_TEXT[name as keyof StoreTextLimit]}).`,
+      )
+    }
+  }
+  return text
+}
 
 /** The key of a judgment: judge, rubric, the dimensions asked for, and everything the judge read. */
 export function judgmentKey(judgeId: string, request: JudgeRequest): string {
@@ -19,34 +39,34 @@ export function judgmentKey(judgeId: string, request: JudgeRequest): string {
 }
 
 /**
- * The store of one eval file inside a worker: read once, then served from memory; new judgments are merged
- * into the file in batches (writes that arrive while one is under way go out together in the next).
+ * The judgments of one eval file's store: served from the file's open store (read once per process), new
+ * judgments written with its next batch.
  */
 export class JudgmentStore {
-  private document: Promise<StoreDocument> | undefined
-  private readonly writes: BatchedWrites<Record<string, StoredJudgment>>
+  private readonly store: SharedStore
 
-  constructor(readonly file: string) {
-    this.writes = new BatchedWrites(
-      () => ({}),
-      (batch) => writeStoreEntries(file, batch),
-    )
+  constructor(
+    readonly file: string,
+    private readonly text: Required<StoreTextLimit> = DEFAULT_STORE_TEXT,
+  ) {
+    this.store = openStore(file)
   }
 
   async get(key: string): Promise<StoredJudgment | undefined> {
-    this.document ??= readStoreFile(this.file)
-    return (await this.document).judgments[key]
+    return (await this.store.read()).judgments[key]
   }
 
-  /** Keeps a live judgment; resolves once it is on disk. */
-  async put(key: string, request: JudgeRequest, judgment: Judgment): Promise<void> {
-    this.document ??= readStoreFile(this.file)
-    const document = await this.document
-    const entry = toStored(request, judgment)
-    document.judgments[key] = entry
-    await this.writes.write((batch) => {
-      batch[key] = entry
-    })
+  /**
+   * Keeps a live judgment; resolves once it is on disk. `spaced` for a caller that does not wait on the write
+   * before going on (see `BatchedWrites`).
+   */
+  async put(key: string, request: JudgeRequest, judgment: Judgment, spaced = false): Promise<void> {
+    await this.store.write({ judgments: { [key]: toStored(request, judgment, this.text) } }, { spaced })
+  }
+
+  /** Writes the judgments waiting for a spaced batch at once; resolves once they are on disk or failed. */
+  drain(): Promise<void> {
+    return this.store.drain()
   }
 }
 
@@ -63,7 +83,17 @@ export function fromStored(entry: StoredJudgment): Judgment {
   }
 }
 
-function toStored(request: JudgeRequest, judgment: Judgment): StoredJudgment {
+/**
+ * The entry of a live judgment. Store files are committed, so the judged text is kept only so far as a diff
+ * needs it to show what changed: the output up to `text.output` characters, the input and context as an excerpt
+ * beside the hash of their whole text (the key covers the whole texts either way).
+ */
+export function toStored(
+  request: JudgeRequest,
+  judgment: Judgment,
+  text: Required<StoreTextLimit> = DEFAULT_STORE_TEXT,
+): StoredJudgment {
+  const output = shorten(request.output, text.output)
   return {
     judgeId: judgment.judgeId,
     judgeName: judgment.judgeName,
@@ -73,11 +103,13 @@ function toStored(request: JudgeRequest, judgment: Judgment): StoredJudgment {
     ...(judgment.tokens ? { tokens: judgment.tokens } : {}),
     latencyMs: Math.round(judgment.latencyMs),
     judgedAt: new Date().toISOString(),
-    ...(request.input === undefined ? {} : { input: shorten(request.input) }),
-    output: shorten(request.output),
+    ...(request.input === undefined
+      ? {}
+      : { input: shorten(request.input, text.excerpt), inputHash: contentHash(request.input) }),
+    ...(request.context === undefined
+      ? {}
+      : { context: shorten(request.context, text.excerpt), contextHash: contentHash(request.context) }),
+    output,
+    ...(output !== request.output ? { outputHash: contentHash(request.output) } : {}),
   }
-}
-
-function shorten(text: string): string {
-  return text.length <= MAX_STORED_TEXT ? text : `${text.slice(0, MAX_STORED_TEXT)}…`
 }

@@ -1,4 +1,4 @@
-import { readStoreFile, storePathFor, writeStoreEntries } from './store-file.ts'
+import { readStoreFile, type StoreDocument, storePathFor, writeStoreChanges } from './store-file.ts'
 
 /** A module of the run and the store keys its tests used. */
 export interface StoreUsage {
@@ -7,16 +7,21 @@ export interface StoreUsage {
   /** Whether every test of the module ran: only then are unused entries known to be obsolete. */
   complete: boolean
   usedKeys: ReadonlySet<string>
+  /** The ids of the `describeEval` rows its tests ran; absent, no row scores are obsolete. */
+  usedRows?: ReadonlySet<string>
 }
 
 export interface ObsoleteEntries {
   /** Absolute path of the store file. */
   storeFile: string
   keys: string[]
+  /** Row scores no test ran, by suite, removed with the judgments: the rows are gone from their suites. */
+  rows?: Record<string, string[]>
 }
 
 /**
- * Entries of the store files of completely run modules that no test used. Partial runs (a name filter, `.only`,
+ * Entries of the store files of completely run modules that no test used, with the scores of rows no test ran
+ * (a row whose judgments are obsolete is a row gone from its suite). Partial runs (a name filter, `.only`,
  * skipped tests) report nothing for the modules they did not run whole.
  */
 export async function findObsolete(usages: readonly StoreUsage[]): Promise<ObsoleteEntries[]> {
@@ -24,20 +29,28 @@ export async function findObsolete(usages: readonly StoreUsage[]): Promise<Obsol
   for (const usage of usages) {
     if (!usage.complete) continue
     const storeFile = storePathFor(usage.moduleFile)
-    let stored: string[]
+    let document: StoreDocument
     try {
-      const document = await readStoreFile(storeFile)
-      stored = [...Object.keys(document.judgments), ...Object.keys(document.embeddings ?? {})]
+      document = await readStoreFile(storeFile)
     } catch {
       continue // a corrupt store is reported by the tests that read it
     }
+    const stored = [...Object.keys(document.judgments), ...Object.keys(document.embeddings ?? {})]
     const keys = stored.filter((key) => !usage.usedKeys.has(key)).sort()
-    if (keys.length > 0) found.push({ storeFile, keys })
+    if (keys.length === 0) continue
+    const rows: Record<string, string[]> = {}
+    for (const [suite, byRow] of Object.entries(usage.usedRows ? (document.rows ?? {}) : {})) {
+      const unused = Object.keys(byRow).filter((rowId) => !usage.usedRows?.has(rowId))
+      if (unused.length > 0) rows[suite] = unused.sort()
+    }
+    found.push({ storeFile, keys, ...(Object.keys(rows).length > 0 ? { rows } : {}) })
   }
   return found
 }
 
-/** Removes obsolete entries, each store file replaced atomically. */
+/** Removes obsolete entries and the scores of rows no test ran, each store file replaced atomically. */
 export async function removeObsolete(obsolete: readonly ObsoleteEntries[]): Promise<void> {
-  for (const { storeFile, keys } of obsolete) await writeStoreEntries(storeFile, {}, keys)
+  for (const { storeFile, keys, rows } of obsolete) {
+    await writeStoreChanges(storeFile, { remove: keys, ...(rows ? { removeRows: rows } : {}) })
+  }
 }

@@ -1,32 +1,37 @@
-import { BatchedWrites } from './batched-writes.ts'
-import { readStoreFile, type StoredRowScores, writeStoreRows } from './store-file.ts'
+import { openStore, type SharedStore } from './shared-store.ts'
 
 /**
- * The row index of one eval file's store inside a worker: keeps the last scores of each `describeEval` row.
- * The file is read once; a row's scores are written only when they changed, so a replayed run leaves the file
- * as it was, and rows finishing together go out in one write (as judgments do).
+ * The row index of one eval file's store: keeps the last scores of each `describeEval` row. A row's scores are
+ * written only when they changed, so a replayed run leaves the file as it was, and rows finishing together go out
+ * in one write (as judgments do).
  */
 export class RowScoresWriter {
-  private known: Promise<StoredRowScores> | undefined
-  private readonly writes: BatchedWrites<StoredRowScores>
+  private readonly store: SharedStore
 
   constructor(readonly file: string) {
-    this.writes = new BatchedWrites<StoredRowScores>(
-      () => ({}),
-      (batch) => writeStoreRows(file, batch),
-    )
+    this.store = openStore(file)
   }
 
-  /** Keeps the scores of one row of a suite; resolves once they are on disk. */
-  async put(suite: string, rowId: string, scores: Readonly<Record<string, number>>): Promise<void> {
-    this.known ??= readStoreFile(this.file).then((document) => document.rows ?? {})
-    const known = await this.known
-    if (sameScores(known[suite]?.[rowId], scores)) return
-    const entry = { ...scores }
-    known[suite] = { ...known[suite], [rowId]: entry }
-    await this.writes.write((batch) => {
-      batch[suite] = { ...batch[suite], [rowId]: entry }
-    })
+  /**
+   * Keeps the scores of one row of a suite; resolves once they are on disk. `failed` names dimensions whose
+   * judgment failed in this run: a score stored for them is kept (a failed run overwrites no verdict), and a row
+   * never scored on them stays unscored.
+   */
+  async put(
+    suite: string,
+    rowId: string,
+    scores: Readonly<Record<string, number>>,
+    failed: readonly string[] = [],
+  ): Promise<void> {
+    const known = (await this.store.read()).rows?.[suite]?.[rowId]
+    const entry: Record<string, number> = {}
+    for (const dimension of failed) {
+      const kept = known?.[dimension]
+      if (kept !== undefined) entry[dimension] = kept
+    }
+    Object.assign(entry, scores)
+    if (Object.keys(entry).length === 0 || sameScores(known, entry)) return
+    await this.store.write({ rows: { [suite]: { [rowId]: entry } } })
   }
 }
 

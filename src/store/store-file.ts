@@ -25,9 +25,20 @@ export interface StoredJudgment {
   latencyMs: number
   /** ISO time of the live call. */
   judgedAt: string
-  /** The judged text, so that a diff of the store file shows which outputs changed. */
+  /**
+   * The judged text, so that a diff of the store file shows which outputs changed: the output up to a limit
+   * (`storeText.output`), the input and context as an excerpt (`storeText.excerpt`). Files written before the
+   * limit keep up to 4,000 characters of the input and output, and no context.
+   */
   input?: string
+  /** The hash of the whole input, since `input` is an excerpt. */
+  inputHash?: string
+  context?: string
+  /** The hash of the whole context, since `context` is an excerpt. */
+  contextHash?: string
   output: string
+  /** The hash of the whole output, when `output` was cut. */
+  outputHash?: string
 }
 
 /**
@@ -138,55 +149,120 @@ export function parseStore(text: string, file: string): StoreDocument {
   return document as StoreDocument
 }
 
-/** Stable, sorted, pretty JSON with a final newline, so that diffs show only what changed. */
-export function serializeStore(document: StoreDocument): string {
-  return `${stableStringify(document, 2)}\n`
+/**
+ * Stable, sorted, pretty JSON with a final newline, so that diffs show only what changed. With `cache`, the text
+ * of each judgment and embedding entry is kept by entry object and reused while the entry is unchanged, so that
+ * writing a large store costs a join of its entries' texts, not a serialisation of every entry again.
+ */
+export function serializeStore(document: StoreDocument, cache?: WeakMap<object, string>): string {
+  const sections: string[] = []
+  for (const name of Object.keys(document).sort()) {
+    const value = document[name as keyof StoreDocument]
+    if (value === undefined) continue
+    const text =
+      name === 'judgments' || name === 'embeddings'
+        ? serializeEntries(value as Record<string, object>, cache)
+        : stableStringify(value, 2).replaceAll('\n', '\n  ')
+    sections.push(`  ${JSON.stringify(name)}: ${text}`)
+  }
+  return `{\n${sections.join(',\n')}\n}\n`
+}
+
+/** A section of entries at depth 1, as `stableStringify(section, 2)` would write it there. */
+function serializeEntries(
+  entries: Readonly<Record<string, object>>,
+  cache?: WeakMap<object, string>,
+): string {
+  const keys = Object.keys(sortedKeysObject(entries))
+  if (keys.length === 0) return '{}'
+  const lines = keys.flatMap((key) => {
+    const entry = entries[key]
+    if (entry === undefined) return []
+    let text = cache?.get(entry)
+    if (text === undefined) {
+      text = stableStringify(entry, 2).replaceAll('\n', '\n    ')
+      cache?.set(entry, text)
+    }
+    return [`    ${JSON.stringify(key)}: ${text}`]
+  })
+  return `{\n${lines.join(',\n')}\n  }`
+}
+
+// JSON orders integer-like keys first whatever their insertion order; an object built in sorted order has the
+// key order `stableStringify` writes.
+function sortedKeysObject(entries: Readonly<Record<string, unknown>>): Record<string, true> {
+  const sorted: Record<string, true> = {}
+  for (const key of Object.keys(entries).sort()) sorted[key] = true
+  return sorted
+}
+
+/** Changes to a store file: entries added or replaced, entries removed, row scores replaced or removed. */
+export interface StoreChanges {
+  judgments?: Readonly<Record<string, StoredJudgment>>
+  embeddings?: Readonly<Record<string, StoredEmbedding>>
+  /** Row scores by suite, then row id: each row's scores replace the stored ones. */
+  rows?: Readonly<StoredRowScores>
+  /** Keys of judgments or embeddings to remove. */
+  remove?: readonly string[]
+  /** Rows to remove, by suite. */
+  removeRows?: Readonly<Record<string, readonly string[]>>
+}
+
+/** Applies changes to a store document in place; sections left empty by removals are dropped. */
+export function applyStoreChanges(document: StoreDocument, changes: StoreChanges): void {
+  Object.assign(document.judgments, changes.judgments)
+  if (changes.embeddings && Object.keys(changes.embeddings).length > 0) {
+    document.embeddings = { ...document.embeddings, ...changes.embeddings }
+  }
+  for (const [suite, byRow] of Object.entries(changes.rows ?? {})) {
+    document.rows ??= {}
+    document.rows[suite] = { ...document.rows[suite], ...byRow }
+  }
+  for (const key of changes.remove ?? []) {
+    delete document.judgments[key]
+    delete document.embeddings?.[key]
+  }
+  for (const [suite, rowIds] of Object.entries(changes.removeRows ?? {})) {
+    const byRow = document.rows?.[suite]
+    if (!byRow) continue
+    for (const rowId of rowIds) delete byRow[rowId]
+    if (Object.keys(byRow).length === 0) delete document.rows?.[suite]
+  }
 }
 
 /**
- * Merges entries into the store file on disk under a lock, so that writers in other workers (the same eval file
- * in two projects) lose nothing, and replaces it atomically: a killed run leaves the earlier file whole.
+ * Merges changes into the store file on disk under a lock, so that writers in other workers (the same eval file
+ * in two projects) lose nothing, and replaces it atomically: a killed run leaves the earlier file whole. For one
+ * write; a worker's stores write through `SharedStore`, which keeps the file in memory between writes.
  */
-export async function writeStoreEntries(
+export async function writeStoreChanges(file: string, changes: StoreChanges): Promise<void> {
+  await withStoreLock(file, async () => {
+    const document = await readStoreFile(file)
+    applyStoreChanges(document, changes)
+    await writeFileAtomic(file, serializeStore(document))
+  })
+}
+
+/** Adds or replaces judgments and removes keys (judgments or vectors), in one write. */
+export function writeStoreEntries(
   file: string,
   entries: Readonly<Record<string, StoredJudgment>>,
   remove: readonly string[] = [],
 ): Promise<void> {
-  await withLock(`${file}.lock`, async () => {
-    const current = await readStoreFile(file)
-    const judgments = { ...current.judgments, ...entries }
-    for (const key of remove) delete judgments[key]
-    const rows = current.rows === undefined ? {} : { rows: current.rows }
-    // Removed keys may name vectors too (obsolete entries); other sections are kept as they are.
-    const embeddings = current.embeddings === undefined ? {} : { embeddings: { ...current.embeddings } }
-    for (const key of remove) delete embeddings.embeddings?.[key]
-    await writeFileAtomic(file, serializeStore({ version: STORE_VERSION, judgments, ...rows, ...embeddings }))
-  })
+  return writeStoreChanges(file, { judgments: entries, remove })
 }
 
-/**
- * Replaces the stored scores of rows (suite name → row id → scores) in the store file on disk, under the same
- * lock as the judgments, atomically.
- */
-export async function writeStoreRows(file: string, updates: Readonly<StoredRowScores>): Promise<void> {
-  await withLock(`${file}.lock`, async () => {
-    const current = await readStoreFile(file)
-    const rows: StoredRowScores = { ...current.rows }
-    for (const [suite, byRow] of Object.entries(updates)) rows[suite] = { ...rows[suite], ...byRow }
-    await writeFileAtomic(file, serializeStore({ ...current, version: STORE_VERSION, rows }))
-  })
+/** Replaces the stored scores of rows (suite name → row id → scores), in one write. */
+export function writeStoreRows(file: string, updates: Readonly<StoredRowScores>): Promise<void> {
+  return writeStoreChanges(file, { rows: updates })
 }
 
-/** Adds (or replaces) embedding vectors in the store file on disk, under the same lock, atomically. */
-export async function writeStoreEmbeddings(
+/** Adds (or replaces) embedding vectors, in one write. */
+export function writeStoreEmbeddings(
   file: string,
   entries: Readonly<Record<string, StoredEmbedding>>,
 ): Promise<void> {
-  await withLock(`${file}.lock`, async () => {
-    const current = await readStoreFile(file)
-    const embeddings = { ...current.embeddings, ...entries }
-    await writeFileAtomic(file, serializeStore({ ...current, version: STORE_VERSION, embeddings }))
-  })
+  return writeStoreChanges(file, { embeddings: entries })
 }
 
 function checkEmbeddings(embeddings: unknown, text: string, file: string): void {
@@ -229,10 +305,11 @@ function checkRows(rows: unknown, text: string, file: string): void {
 const STALE_LOCK_MS = 30_000
 
 /**
- * A lock file created exclusively, holding the owner's pid. A lock whose owner is gone (a run killed in the
+ * Runs `run` holding the lock of a store file: a lock file created exclusively, holding the owner's pid. A lock whose owner is gone (a run killed in the
  * middle of a write) is taken over at once; one older than 30 s is taken over whatever its owner.
  */
-async function withLock<T>(lockFile: string, run: () => Promise<T>): Promise<T> {
+export async function withStoreLock<T>(file: string, run: () => Promise<T>): Promise<T> {
+  const lockFile = `${file}.lock`
   await mkdir(dirname(lockFile), { recursive: true })
   for (let attempt = 0; ; attempt++) {
     try {
