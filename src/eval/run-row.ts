@@ -4,7 +4,7 @@
  * the row and keeps the row's scores for the boundary slice.
  */
 import { inject, type TestContext } from 'vitest'
-import { RubricArgumentError, RubricError } from '../errors.ts'
+import { RubricArgumentError } from '../errors.ts'
 import { recordCheck, scorerId } from '../matchers/check-record.ts'
 import { optionToText, outputToText } from '../matchers/judged-text.ts'
 import { PROVIDED_KEY } from '../matchers/provided.ts'

@@ -1,5 +1,5 @@
 import type { MatcherState } from 'vitest'
-import { RubricArgumentError, RubricError, UnknownDimensionError } from '../errors.ts'
+import { RubricArgumentError, UnknownDimensionError } from '../errors.ts'
 import { assertFloor, defaultRubric } from '../rubric/define-rubric.ts'
 import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
 import { abandonedOutcome, guardAwaited } from './await-guard.ts'
