@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig, mergeConfig } from 'vitest/config'
+import { configDefaults, defineConfig, mergeConfig } from 'vitest/config'
 import { evals } from './src/config.ts'
 
 // The demo judges with an LLM when a key is set (OPENAI_API_KEY, optionally OPENAI_BASE_URL), and with the
@@ -14,17 +14,27 @@ const alias = [
   { find: /^vitest-rubric\/(.+)$/, replacement: `${fileURLToPath(new URL('./src', import.meta.url))}/$1.ts` },
 ]
 
+// End-to-end tests start Vitest (on fixture projects, or to load a TypeScript rubric) or a browser. New ones are
+// named `e2e-*.test.ts`; the others are listed by name.
+const e2e = [
+  'test/e2e-*.test.ts',
+  'test/calibration-reporter.test.ts',
+  'test/cli-calibrate.test.ts',
+  'test/describe-eval.test.ts',
+  'test/html-browser.test.ts',
+]
+
 export default defineConfig({
   test: {
     projects: [
       {
         resolve: { alias },
-        test: {
-          name: 'unit',
-          include: ['test/**/*.test.ts'],
-          // End-to-end tests start Vitest on fixture projects.
-          testTimeout: 30_000,
-        },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...e2e] },
+      },
+      {
+        resolve: { alias },
+        // Generous: a bound against a hang, never a measure of speed (a loaded machine runs these slowly).
+        test: { name: 'e2e', include: e2e, testTimeout: 120_000 },
       },
       mergeConfig(evals({ include: ['fixtures/support-bot/**/*.eval.ts'], judge }), { resolve: { alias } }),
     ],

@@ -289,9 +289,14 @@ describe('toBeRefusal', () => {
 })
 
 describe('records', () => {
-  test('a check called without a test decides and records nothing', () => {
+  test('a check called without a test decides and records nothing', ({ task }) => {
     const outcome = toBeValidJSON.call({ isNot: false } as never, '{}')
     globalExpect(outcome.pass).toBe(true)
+    // Not on the test that is running either.
+    globalExpect(records(task)).toEqual([])
+    // Given the test, the same call records on it: the check above can fail.
+    toBeValidJSON.call({ isNot: false, task } as never, '{}')
+    globalExpect(records(task)).toMatchObject([{ assertion: 'toBeValidJSON', pass: true }])
   })
 
   test('each check has a stable judge id per check', ({ expect, task }) => {

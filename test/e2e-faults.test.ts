@@ -77,22 +77,27 @@ beforeEach(() => {
   })
 })
 
+// The judge's timeout is left at its default (60 s) so that no answer is late on a loaded machine; the timeouts
+// are a run of their own, where every call is held and so times out whatever the load. A retry after a timeout
+// is checked in limiter-judge.test.ts, with time that passes only when the test says: here, the retry of
+// `timeout-once` would have to beat a short timeout, which a loaded machine can make it miss.
 const judge = (overrides: Partial<LlmJudgeOptions> = {}): LlmJudgeOptions => ({
   model: 'judge-model',
   baseURL: server.baseURL,
   apiKey: 'test-key',
   maxRetries: 2,
   maxRetryDelayMs: 5,
-  timeout: 600,
   ...overrides,
 })
+
+/** Every test but the timeouts. */
+const NOT_TIMEOUTS = { testNamePattern: '^(?!timeout-)' }
 
 /** Recovered by a retry: the test passes, with this many retries on its judgment. */
 const RECOVERED: Record<string, number> = {
   '429-retry-after-once': 1,
   '429-once': 1,
   '500-once': 1,
-  'timeout-once': 1,
   'drop-mid-body-once': 1,
   unaffected: 0,
 }
@@ -100,11 +105,6 @@ const RECOVERED: Record<string, number> = {
 /** An error judgment naming the cause. */
 const FAILED: Record<string, { code: string; says: string; status?: number; retries?: number }> = {
   '503-always': { code: 'RUBRIC_JUDGE_HTTP', says: 'answered HTTP 503', status: 503, retries: 2 },
-  'timeout-always': {
-    code: 'RUBRIC_JUDGE_TIMEOUT',
-    says: 'did not answer within 600 ms (after 2 retries)',
-    retries: 2,
-  },
   'drop-always': { code: 'RUBRIC_JUDGE_HTTP', says: 'could not reach the judge', retries: 2 },
   'invalid-json': { code: 'RUBRIC_JUDGE_HTTP', says: 'could not be read' },
   'schema-invalid': { code: 'RUBRIC_JUDGE_SCHEMA', says: 'no usable verdict after being asked twice' },
@@ -129,10 +129,13 @@ function byTest(run: EvalRun) {
 describe('fault suite', () => {
   test('each fault is recovered by a retry or ends in an error judgment naming it; the run completes', async () => {
     const root = copyFixture('faults')
-    const run = await runEvals(root, { judge: judge(), store: 'auto' })
+    const run = await runEvals(root, { judge: judge(), store: 'auto' }, { cli: NOT_TIMEOUTS })
     const { states, records } = byTest(run)
     expect(run.exitCode).toBe(1)
-    expect(Object.keys(states).sort()).toEqual([...Object.keys(RECOVERED), ...Object.keys(FAILED)].sort())
+    expect(Object.keys(states).sort()).toEqual(
+      [...Object.keys(RECOVERED), ...Object.keys(FAILED), 'timeout-always', 'timeout-once'].sort(),
+    )
+    expect([states['timeout-always'], states['timeout-once']]).toEqual(['skipped', 'skipped'])
 
     for (const [name, retries] of Object.entries(RECOVERED)) {
       expect(states[name], name).toBe('passed')
@@ -159,9 +162,26 @@ describe('fault suite', () => {
     ).toBe(true)
     expect(judgments.filter((j) => j.error !== undefined)).toHaveLength(Object.keys(FAILED).length)
     expect(Object.fromEntries(judgments.map((j) => [j.test, asJudgment(j).retries]))).toMatchObject(RECOVERED)
-    expect(run.report.summary.totals.retries).toBe(5 + 2 + 2 + 2)
-    expect(run.report.summary.run.relevance).toMatchObject({ n: 6, errors: 9, passed: 6 })
-    expect(run.output).toContain('11 retries')
+    expect(run.report.summary.totals.retries).toBe(4 + 2 + 2)
+    expect(run.report.summary.run.relevance).toMatchObject({ n: 5, errors: 8, passed: 5 })
+    expect(run.output).toContain('8 retries')
+
+    // A judge that never answers: every attempt times out, and the test fails naming the timeout.
+    const timeout = await runEvals(
+      root,
+      { judge: judge({ timeout: 200 }), store: 'auto' },
+      { cli: { testNamePattern: '^timeout-always$' } },
+    )
+    const timedOut = byTest(timeout)
+    expect(timeout.exitCode).toBe(1)
+    expect(timedOut.states['timeout-always']).toBe('failed')
+    expect(timedOut.records['timeout-always']).toMatchObject([
+      { score: null, pass: null, retries: 2, error: { code: 'RUBRIC_JUDGE_TIMEOUT' } },
+    ])
+    expect(timedOut.records['timeout-always']![0]!.error!.message).toContain(
+      'did not answer within 200 ms (after 2 retries)',
+    )
+    expect(timeout.report.summary.totals.retries).toBe(2)
 
     // The store holds the six verdicts, and nothing of the errors.
     const store = JSON.parse(readFileSync(join(root, '__judgments__', 'faults.eval.ts.json'), 'utf8'))
@@ -178,11 +198,15 @@ describe('fault suite', () => {
 
     // Replayed, the recovered verdicts come from the store and the failures are misses, not scores.
     server.reset()
-    const replay = await runEvals(root, { judge: judge(), store: 'replay' })
+    const replay = await runEvals(
+      root,
+      { judge: judge(), store: 'replay' },
+      { cli: { testNamePattern: '^(?!timeout-once$)' } },
+    )
     const again = byTest(replay)
     expect(server.chatRequests).toHaveLength(0)
     for (const name of Object.keys(RECOVERED)) expect(again.states[name], name).toBe('passed')
-    for (const name of Object.keys(FAILED)) {
+    for (const name of [...Object.keys(FAILED), 'timeout-always']) {
       expect(again.records[name], name).toMatchObject([{ score: null, error: { code: 'RUBRIC_STORE_MISS' } }])
     }
   })

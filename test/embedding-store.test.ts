@@ -164,18 +164,28 @@ describe('embedding through the store', () => {
 
   test('record fetches again once a run and overwrites; off neither reads nor writes', async () => {
     const root = scratch()
-    await embedIn(root, 'auto', ['a text'])
     const file = join(root, '__judgments__', 'answers.eval.ts.json')
-    const before = readFileSync(file, 'utf8')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    // Within a run, a text recorded once is not fetched again.
-    expect((await embedIn(root, 'record', ['a text'])).store?.written).toBe(false)
-    expect(calls()).toBe(1)
-    vi.resetModules() // the next run
-    const recorded = await embedIn(root, 'record', ['a text'])
-    expect(recorded).toMatchObject({ source: 'live', store: { written: true } })
-    expect(calls()).toBe(2)
-    expect(readFileSync(file, 'utf8')).not.toBe(before)
+    const embeddedAt = async () =>
+      (await readStoreFile(file)).embeddings?.[embeddingKey('embed-test', undefined, 'a text')]?.embeddedAt
+    // Only the clock is fake: each recording is stamped with a time of its own.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'))
+      await embedIn(root, 'auto', ['a text'])
+      expect(await embeddedAt()).toBe('2026-01-01T00:00:00.000Z')
+      vi.setSystemTime(new Date('2026-01-02T00:00:00.000Z'))
+      // Within a run, a text recorded once is not fetched again.
+      expect((await embedIn(root, 'record', ['a text'])).store?.written).toBe(false)
+      expect(calls()).toBe(1)
+      expect(await embeddedAt()).toBe('2026-01-01T00:00:00.000Z')
+      vi.resetModules() // the next run
+      const recorded = await embedIn(root, 'record', ['a text'])
+      expect(recorded).toMatchObject({ source: 'live', store: { written: true } })
+      expect(calls()).toBe(2)
+      expect(await embeddedAt()).toBe('2026-01-02T00:00:00.000Z')
+    } finally {
+      vi.useRealTimers()
+    }
 
     vi.resetModules()
     const elsewhere = scratch()

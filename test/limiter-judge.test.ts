@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { RubricArgumentError } from '../src/errors.ts'
 import { createLocalLimiter } from '../src/judge/limiter/limiter.ts'
 import { createLlmJudge, type LlmJudgeInternals } from '../src/judge/llm-judge.ts'
@@ -23,6 +23,47 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 beforeEach(() => server.reset())
+afterEach(() => realTimers())
+
+let unwrap = () => {}
+/** Back to real timers, the wrapper of `fakeTimeouts` removed first so that the real `setTimeout` is restored. */
+function realTimers() {
+  unwrap()
+  unwrap = () => {}
+  vi.useRealTimers()
+}
+
+/**
+ * Fakes `setTimeout` (the judge's backoff and the SDK's request timeout) so that time passes only when the test
+ * says; `set(ms)` resolves once a timer of `ms` (or of a length `ms` accepts) has been set, and gives its length.
+ * The HTTP client's own timers are faked too: they never fire unless the test lets that much time pass.
+ */
+function fakeTimeouts() {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  const fake = globalThis.setTimeout
+  const delays: number[] = []
+  let notify = () => {}
+  globalThis.setTimeout = ((callback: () => void, ms?: number, ...args: unknown[]) => {
+    delays.push(ms ?? 0)
+    notify()
+    return fake(callback, ms, ...args)
+  }) as typeof setTimeout
+  unwrap = () => {
+    globalThis.setTimeout = fake
+  }
+  return {
+    async set(ms: number | ((ms: number) => boolean)): Promise<number> {
+      const wanted = typeof ms === 'number' ? (length: number) => length === ms : ms
+      for (;;) {
+        const index = delays.findIndex(wanted)
+        if (index >= 0) return delays.splice(0, index + 1).at(-1)!
+        await new Promise<void>((resolve) => {
+          notify = resolve
+        })
+      }
+    },
+  }
+}
 
 function llmJudge(options: Partial<LlmJudgeOptions> = {}, internals: LlmJudgeInternals = {}) {
   return createLlmJudge(
@@ -63,14 +104,24 @@ describe('retries', () => {
   })
 
   test('honours Retry-After in seconds and retry-after-ms', async () => {
+    const clock = fakeTimeouts()
     server.enqueue(
       reply.status(429, { 'retry-after': '0.2' }),
       reply.status(503, { 'retry-after-ms': '100' }),
     )
-    const started = performance.now()
-    const judgment = await llmJudge().judge(request)
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290)
-    expect(judgment.retries).toBe(2)
+    const pending = llmJudge().judge(request)
+    for (const [attempt, ms] of [
+      [1, 200],
+      [2, 100],
+    ] as const) {
+      await clock.set(ms)
+      // The retry waits for the whole delay the server asked for, and goes once it has passed.
+      await vi.advanceTimersByTimeAsync(ms - 1)
+      expect(server.chatRequests).toHaveLength(attempt)
+      await vi.advanceTimersByTimeAsync(1)
+      await server.received(attempt + 1)
+    }
+    expect((await pending).retries).toBe(2)
   })
 
   test('does not retry what the server says not to, nor client errors', async () => {
@@ -93,10 +144,19 @@ describe('retries', () => {
 
   test('retries a call that times out, then reports the timeout with the retries made', async () => {
     const never = gate()
+    // The first call is held until it times out; the retry's answer cannot be late, for time stands still.
+    const clock = fakeTimeouts()
     server.enqueue(reply.held(never.promise))
-    const recovered = await llmJudge({ timeout: 50 }).judge(request)
-    expect(recovered).toMatchObject({ retries: 1, scores: { relevance: { score: 1 } } })
+    const pending = llmJudge({ timeout: 50 }).judge(request)
+    await server.received(1)
+    await clock.set(50)
+    await vi.advanceTimersByTimeAsync(50)
+    // The backoff: at most maxRetryDelayMs (5 ms), less some jitter.
+    await vi.advanceTimersByTimeAsync(await clock.set((ms) => ms > 0 && ms <= 5))
+    expect(await pending).toMatchObject({ retries: 1, scores: { relevance: { score: 1 } } })
+    realTimers()
 
+    // Every call held: each attempt times out, whatever the load.
     server.respond(() => reply.held(never.promise))
     const judgment = await llmJudge({ timeout: 50, maxRetries: 1 }).judge(request)
     never.open()
@@ -105,14 +165,14 @@ describe('retries', () => {
   })
 
   test("the test's signal ends a long Retry-After wait at once", async () => {
+    // Time stands still: only the abort can end the 60 s wait.
+    const clock = fakeTimeouts()
     server.enqueue(reply.status(429, { 'retry-after': '60' }))
     const controller = new AbortController()
-    const pending = llmJudge().judge({ ...request, signal: controller.signal })
-    await server.received(1)
-    const started = performance.now()
-    setTimeout(() => controller.abort(new Error('test timed out')), 20)
+    const pending = llmJudge({ timeout: 30_000 }).judge({ ...request, signal: controller.signal })
+    await clock.set(60_000)
+    controller.abort(new Error('test timed out'))
     const judgment = await pending
-    expect(performance.now() - started).toBeLessThan(1000)
     expect(judgment.error?.code).toBe('RUBRIC_JUDGE_ABORTED')
     expect(server.chatRequests).toHaveLength(1)
   })
@@ -125,21 +185,25 @@ describe('retries', () => {
     expect(retryDelayMs(undefined, 0, 8000, () => 1)).toBe(375)
     expect(retryDelayMs(undefined, 3, 50, none)).toBe(50)
     expect(retryDelayMs(new Headers({ 'retry-after': '3' }), 0, 50, none)).toBe(3000)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'))
     const date = new Date(Date.now() + 2000).toUTCString()
-    expect(retryDelayMs(new Headers({ 'retry-after': date }), 0, 50, none)).toBeGreaterThan(500)
+    expect(retryDelayMs(new Headers({ 'retry-after': date }), 0, 50, none)).toBe(2000)
   })
 })
 
 describe('limiter', () => {
   test('takes a slot per attempt and frees it while backing off', async () => {
+    const clock = fakeTimeouts()
     const limiter = createLocalLimiter({ concurrency: 1 })
     const judge = llmJudge({ maxRetryDelayMs: 8000 }, { limiter })
     server.enqueue(reply.status(429, { 'retry-after-ms': '150' }), reply.verdict({ relevance: 2 }))
     const first = judge.judge({ ...request, output: 'first' })
-    await server.received(1)
+    await clock.set(150)
     // While the first backs off, the second takes the only slot and finishes.
     const second = await judge.judge({ ...request, output: 'second' })
     expect(second.scores.relevance?.raw).toBe(2)
+    await vi.advanceTimersByTimeAsync(150)
     expect((await first).retries).toBe(1)
     const outputs = server.chatRequests.map(
       (sent) => /first|second/.exec(sent.body.messages?.[1]?.content ?? '')?.[0],
@@ -156,12 +220,24 @@ describe('limiter', () => {
       judge.judge({ ...request, output: `out ${index}` }),
     )
     await server.received(2)
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    expect(server.maxInFlight).toBe(2)
     release.open()
     const judgments = await Promise.all(pending)
     expect(judgments.every((judgment) => judgment.error === undefined)).toBe(true)
+    expect(server.chatRequests).toHaveLength(5)
     expect(server.maxInFlight).toBe(2)
+  })
+
+  test('with a looser concurrency the same calls overlap more (the check above can fail)', async () => {
+    const release = gate()
+    server.respond(() => reply.held(release.promise))
+    const judge = llmJudge({ concurrency: 5 })
+    const pending = Array.from({ length: 5 }, (_, index) =>
+      judge.judge({ ...request, output: `out ${index}` }),
+    )
+    await server.received(5)
+    release.open()
+    await Promise.all(pending)
+    expect(server.maxInFlight).toBe(5)
   })
 })
 

@@ -1,7 +1,10 @@
 import { describe, expect as globalExpect, test } from 'vitest'
+import { NotAwaitedError } from '../src/errors.ts'
 import { defineScorer, type Scorer, type ScorerContext, scorers } from '../src/index.ts'
 import '../src/setup.ts'
 import type { DescribeEvalOptions, RubricRecord } from '../src/types.ts'
+import { errorAtTestEnd } from './support/errors.ts'
+import { gate } from './support/judge-server.ts'
 
 type Task = { meta: { rubric?: RubricRecord[] } }
 const last = (task: Task) => task.meta.rubric!.at(-1)!
@@ -141,14 +144,21 @@ describe('toPassScorer', () => {
     expect(last(task)).toMatchObject({ score: null, error: { code: 'RUBRIC_SCORER_INVALID' } })
   })
 
-  // The test must fail: an un-awaited scorer could not decide it.
-  test.fails('a scorer that is not awaited fails its test', ({ expect }) => {
-    const slow = defineScorer({
-      name: 'slow',
-      floor: 0,
-      score: () => new Promise<number>((resolve) => setTimeout(() => resolve(1), 50)),
+  test('a scorer that is not awaited fails its test, and its late result is not recorded', async ({
+    expect,
+    task,
+  }) => {
+    const scored = gate()
+    const slow = defineScorer({ name: 'slow', floor: 0, score: () => scored.promise.then(() => 1) })
+    let pending: Promise<void> | undefined
+    const error = await errorAtTestEnd(task.context, () => {
+      pending = expect('x').toPassScorer(slow)
     })
-    void expect('x').toPassScorer(slow)
+    expect(error).toBeInstanceOf(NotAwaitedError)
+    expect(error.message).toMatch(/^toPassScorer\(\) must be awaited: /)
+    scored.open()
+    await pending
+    expect(task.meta.rubric ?? []).toEqual([])
   })
 
   test('needs a floor and a scorer', async ({ expect }) => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, test, vi } from 'vitest'
+import { NotAwaitedError } from '../src/errors.ts'
 import { cosineSimilarity, jaccard, levenshtein, rouge1, rouge2, rougeL } from '../src/scorers/index.ts'
 import '../src/setup.ts'
 import type { RubricRecord } from '../src/types.ts'
+import { errorAtTestEnd } from './support/errors.ts'
 import { embed, type JudgeServer, startJudgeServer } from './support/judge-server.ts'
 
 type Task = { meta: { rubric?: RubricRecord[] } }
@@ -176,9 +178,19 @@ describe('toBeSimilarTo with embeddings', () => {
     expect(inputs.sort()).toEqual([...texts, policy].sort())
   })
 
-  // The test must fail: an un-awaited embedding similarity could not decide it.
-  test.fails('an embedding similarity that is not awaited fails its test', ({ expect }) => {
-    void expect('not awaited').toBeSimilarTo('at all', 0, { method: 'embedding' })
+  test('an embedding similarity that is not awaited fails its test, and its late result is not recorded', async ({
+    expect,
+    task,
+  }) => {
+    let pending: Promise<void> | undefined
+    const error = await errorAtTestEnd(task.context, () => {
+      pending = expect('not awaited').toBeSimilarTo('at all', 0, { method: 'embedding' })
+    })
+    expect(error).toBeInstanceOf(NotAwaitedError)
+    expect(error.message).toMatch(/^toBeSimilarTo\(\) must be awaited: /)
+    await pending
+    expect(embeddingRequests()).toHaveLength(1)
+    expect(task.meta.rubric ?? []).toEqual([])
   })
 
   test('.not asserts dissimilarity', async ({ expect, task }) => {
