@@ -1,7 +1,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { main } from '../src/cli.ts'
 import { createHeuristicJudge } from '../src/judge/heuristic/index.ts'
@@ -232,13 +231,24 @@ describe('vitest-rubric calibrate with an LLM judge (local OpenAI-compatible ser
   test('judges at most --concurrency rows at once', async () => {
     const held = gate()
     scriptQuality(held.promise)
+    // The bound itself is checked in calibration-pool.test.ts, where no I/O can make it pass by accident; this
+    // checks that --concurrency reaches it.
     const run = main([...args(), '--concurrency', '3', '--no-write'])
     await server.received(3)
-    await delay(100)
-    expect(server.chatRequests).toHaveLength(3)
     held.open()
     expect(await run).toBe(0)
     expect(server.chatRequests).toHaveLength(8)
+    expect(server.maxInFlight).toBe(3)
+  })
+
+  test('with a higher --concurrency more rows are judged at once (the check above can fail)', async () => {
+    const held = gate()
+    scriptQuality(held.promise)
+    const run = main([...args(), '--concurrency', '8', '--no-write'])
+    await server.received(8)
+    held.open()
+    expect(await run).toBe(0)
+    expect(server.maxInFlight).toBe(8)
   })
 
   test('a failing judge call is counted and reported, never scored', async () => {

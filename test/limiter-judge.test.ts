@@ -46,7 +46,7 @@ function fakeTimeouts() {
   globalThis.setTimeout = ((callback: () => void, ms?: number, ...args: unknown[]) => {
     delays.push(ms ?? 0)
     notify()
-    return fake(callback, ms, ...args)
+    return Reflect.apply(fake, globalThis, [callback, ms, ...args])
   }) as typeof setTimeout
   unwrap = () => {
     globalThis.setTimeout = fake

@@ -1,4 +1,4 @@
-import { expect } from 'vitest'
+import { expect, type OnTestFinishedHandler, type TestContext } from 'vitest'
 import { RubricError } from '../../src/errors.ts'
 
 /** The `RubricError` a promise rejects with, or a function throws; fails the test when there is none. */
@@ -17,19 +17,20 @@ export async function errorOf(run: () => unknown): Promise<RubricError> {
  * the error the test would end with if it finished now, before the assertion settles; fails when there is none.
  */
 export async function errorAtTestEnd(
-  context: { onTestFinished: (hook: () => unknown) => void },
+  context: Pick<TestContext, 'onTestFinished'>,
   start: () => unknown,
 ): Promise<RubricError> {
-  const hooks: Array<() => unknown> = []
-  const register = context.onTestFinished
-  context.onTestFinished = (hook) => {
+  const hooks: OnTestFinishedHandler[] = []
+  const writable = context as { onTestFinished: TestContext['onTestFinished'] }
+  const register = writable.onTestFinished
+  writable.onTestFinished = (hook) => {
     hooks.push(hook)
   }
   try {
     start()
   } finally {
-    context.onTestFinished = register
+    writable.onTestFinished = register
   }
   expect(hooks).toHaveLength(1)
-  return errorOf(() => hooks[0]!())
+  return errorOf(() => hooks[0]!(context as TestContext))
 }
