@@ -29,11 +29,16 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...e2e] },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...e2e],
+          // A bound against a hang, not a measure of speed: a loaded machine must not trip it.
+          testTimeout: 30_000,
+        },
       },
       {
         resolve: { alias },
-        // Generous: a bound against a hang, never a measure of speed (a loaded machine runs these slowly).
         test: { name: 'e2e', include: e2e, testTimeout: 120_000 },
       },
       mergeConfig(evals({ include: ['fixtures/support-bot/**/*.eval.ts'], judge }), { resolve: { alias } }),
