@@ -39,6 +39,7 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        // The same for the end-to-end tests, each of which runs Vitest once or more.
         test: { name: 'e2e', include: e2e, testTimeout: 120_000 },
       },
       mergeConfig(evals({ include: ['fixtures/support-bot/**/*.eval.ts'], judge }), { resolve: { alias } }),
