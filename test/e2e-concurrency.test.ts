@@ -3,7 +3,14 @@ import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import type { EvalsOptions } from '../src/types.ts'
-import { gate, type JudgeServer, reply, requestedVerdict, startJudgeServer } from './support/judge-server.ts'
+import {
+  gate,
+  type JudgeServer,
+  type RecordedRequest,
+  reply,
+  requestedVerdict,
+  startJudgeServer,
+} from './support/judge-server.ts'
 import { asJudgment } from './support/records.ts'
 import { copyFixture, fixture, runEvals } from './support/run-vitest.ts'
 import { judgedOutput } from './support/scripted-judge.ts'
@@ -21,16 +28,19 @@ afterAll(async () => {
   held.open()
   await server.close()
 })
+/** The verdict the output asks for with `quality:<n>`. */
+function verdictFor(request: RecordedRequest) {
+  const quality = Number(/quality:(\d)/.exec(judgedOutput(request))?.[1] ?? 3)
+  return reply.verdict(
+    Object.fromEntries(requestedVerdict(request.body).dimensions.map((name) => [name, quality])),
+  )
+}
+
 beforeEach(() => {
   server.reset()
-  server.respond((request) => {
-    const output = judgedOutput(request)
-    const quality = Number(/quality:(\d)/.exec(output)?.[1] ?? 3)
-    const verdict = reply.verdict(
-      Object.fromEntries(requestedVerdict(request.body).dimensions.map((name) => [name, quality])),
-    )
-    return reply.held(output.includes('hold') ? held.promise : delay(40), verdict)
-  })
+  server.respond((request) =>
+    reply.held(judgedOutput(request).includes('hold') ? held.promise : delay(40), verdictFor(request)),
+  )
 })
 
 const judge = (concurrency: number) => ({
@@ -62,6 +72,9 @@ describe('global judge concurrency', () => {
   })
 
   test('without a tight limit the same suite has more calls in flight (the check can fail)', async () => {
+    // Every call is held until four have arrived, which only a looser limit lets happen.
+    const four = server.received(4)
+    server.respond((request) => reply.held(four, verdictFor(request)))
     const { exitCode } = await run('concurrency', { judge: judge(100) })
     expect(exitCode).toBe(0)
     expect(server.maxInFlight).toBeGreaterThan(3)
