@@ -11,6 +11,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { parseStore } from '../src/store/store-file.ts'
 import { repoRoot, runEvals } from './support/run-vitest.ts'
@@ -80,7 +81,9 @@ describe('judgment store under load', () => {
       errors += String(chunk)
     })
     const code = await new Promise((resolve) => whole.on('exit', resolve))
-    expect(errors).toBe('')
+    // The bundler notes a slow build on stderr when the machine is busy: a note, not an error of the run.
+    const slowBuild = /\[PLUGIN_TIMINGS\][\s\S]*?for more details\.\n?/g
+    expect(stripVTControlCharacters(errors).replace(slowBuild, '')).toBe('')
     expect(code).toBe(0)
     const before = Object.fromEntries(
       readdirSync(stores).map((name) => [
