@@ -155,7 +155,7 @@ describe('toPassScorer', () => {
       pending = expect('x').toPassScorer(slow)
     })
     expect(error).toBeInstanceOf(NotAwaitedError)
-    expect(error.message).toMatch(/^toPassScorer\(\) must be awaited: /)
+    expect(error.message).toMatch(/^toPassScorer\(\) at \S+ must be awaited: /)
     scored.open()
     await pending
     expect(task.meta.rubric ?? []).toEqual([])

@@ -187,7 +187,7 @@ describe('toBeSimilarTo with embeddings', () => {
       pending = expect('not awaited').toBeSimilarTo('at all', 0, { method: 'embedding' })
     })
     expect(error).toBeInstanceOf(NotAwaitedError)
-    expect(error.message).toMatch(/^toBeSimilarTo\(\) must be awaited: /)
+    expect(error.message).toMatch(/^toBeSimilarTo\(\) at \S+ must be awaited: /)
     await pending
     expect(embeddingRequests()).toHaveLength(1)
     expect(task.meta.rubric ?? []).toEqual([])
