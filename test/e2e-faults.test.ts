@@ -161,7 +161,9 @@ describe('fault suite', () => {
       judgments.filter((j) => j.error !== undefined).every((j) => j.score === null && j.pass === null),
     ).toBe(true)
     expect(judgments.filter((j) => j.error !== undefined)).toHaveLength(Object.keys(FAILED).length)
-    expect(Object.fromEntries(judgments.map((j) => [j.test, asJudgment(j).retries]))).toMatchObject(RECOVERED)
+    expect(Object.fromEntries(judgments.map((j) => [j.test, asJudgment(j).retries ?? 0]))).toMatchObject(
+      RECOVERED,
+    )
     expect(run.report.summary.totals.retries).toBe(4 + 2 + 2)
     expect(run.report.summary.run.relevance).toMatchObject({ n: 5, errors: 8, passed: 5 })
     expect(run.output).toContain('8 retries')

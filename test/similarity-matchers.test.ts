@@ -189,7 +189,8 @@ describe('toBeSimilarTo with embeddings', () => {
     expect(error).toBeInstanceOf(NotAwaitedError)
     expect(error.message).toMatch(/^toBeSimilarTo\(\) at \S+ must be awaited: /)
     await pending
-    expect(embeddingRequests()).toHaveLength(1)
+    // The test ended first: the call was cancelled before it was sent.
+    expect(embeddingRequests()).toHaveLength(0)
     expect(task.meta.rubric ?? []).toEqual([])
   })
 
