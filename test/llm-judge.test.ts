@@ -6,7 +6,6 @@ import { frameNonce } from '../src/judge/prompt.ts'
 import { dimensions } from '../src/rubric/builtin.ts'
 import { defineRubric } from '../src/rubric/define-rubric.ts'
 import type { JudgeRequest, LlmJudgeOptions } from '../src/types.ts'
-import { contentHash } from '../src/util/hash.ts'
 import { gate, type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
 
 const rubric = defineRubric({
@@ -50,7 +49,7 @@ describe('createLlmJudge', () => {
     const judge = llmJudge()
     const judgment = await judge.judge(request)
     expect(judgment).toEqual({
-      judgeId: contentHash({ judge: judge.id, rubric: rubric.id }),
+      judgeId: judge.id,
       judgeName: 'judge-model',
       model: 'judge-model',
       rubricId: rubric.id,
