@@ -154,7 +154,12 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
 
 function validateJudge(judge: JudgeOption): JudgeOption {
   if (judge === 'heuristic') return judge
-  if (typeof judge !== 'object' || judge === null || typeof judge.model !== 'string' || judge.model.trim() === '') {
+  if (
+    typeof judge !== 'object' ||
+    judge === null ||
+    typeof judge.model !== 'string' ||
+    judge.model.trim() === ''
+  ) {
     throw new RubricArgumentError(
       `evals({ judge }) is ${JSON.stringify(judge)}; pass 'heuristic' for the offline judge or ` +
         "{ model: 'gpt-4.1-mini' } (with baseURL and apiKey for servers other than OpenAI) for an LLM judge.",

@@ -25,8 +25,8 @@ export class UnknownDimensionError extends RubricError {
 
 /** A bad argument to a public function or matcher. */
 export class RubricArgumentError extends RubricError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('RUBRIC_INVALID_ARGUMENT', message, options)
+  constructor(message: string) {
+    super('RUBRIC_INVALID_ARGUMENT', message)
     this.name = 'RubricArgumentError'
   }
 }

@@ -50,7 +50,8 @@ export function causeOf(error: unknown): JudgmentErrorCause {
   const inner = error.cause instanceof Error ? error.cause.message : undefined
   const message = inner && !error.message.includes(inner) ? `${error.message} (${inner})` : error.message
   return {
-    name: error.name,
+    // The SDK's error classes keep the name `Error`; their class names say what failed.
+    name: error.name === 'Error' ? error.constructor.name : error.name,
     message,
     ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
   }

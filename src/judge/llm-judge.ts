@@ -115,7 +115,8 @@ export function createLlmJudge(
     }
 
     const apiKey = judgeApiKey(options)
-    if (apiKey === undefined) return finish({ scores: {}, error: judgmentErrorOf(new MissingJudgeKeyError(model)) })
+    if (apiKey === undefined)
+      return finish({ scores: {}, error: judgmentErrorOf(new MissingJudgeKeyError(model)) })
     const prompt = buildJudgeMessages(request)
     const { dimensions } = request
     const { scale } = request.rubric
@@ -209,7 +210,8 @@ export function createLlmJudge(
           .withResponse()
         // The SDK gives the body as text when the server does not answer JSON.
         const answer = answered.data as ChatCompletion | string
-        if (typeof answer === 'string') return { data: answer, response: answered.response, requestId: answered.request_id }
+        if (typeof answer === 'string')
+          return { data: answer, response: answered.response, requestId: answered.request_id }
         const usage = {
           prompt: answer.usage?.prompt_tokens ?? 0,
           completion: answer.usage?.completion_tokens ?? 0,

@@ -27,7 +27,10 @@ export interface ResolvedLlmJudge {
  * Checks an LLM judge's options (model, `id`, base URL, limits, budget) and resolves its key, base URL and id.
  * Throws a `RubricArgumentError` naming the option at fault.
  */
-export function resolveLlmJudge(options: LlmJudgeOptions, env: NodeJS.ProcessEnv = process.env): ResolvedLlmJudge {
+export function resolveLlmJudge(
+  options: LlmJudgeOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedLlmJudge {
   if (typeof options?.model !== 'string' || options.model.trim() === '') {
     throw new RubricArgumentError("an LLM judge needs a `model`, for example { model: 'gpt-4.1-mini' }.")
   }
@@ -48,7 +51,10 @@ export function judgeApiKey(options: Pick<LlmJudgeOptions, 'apiKey'>, env: NodeJ
 }
 
 /** The base URL the judge calls: `baseURL`, else OPENAI_BASE_URL. An empty string is no base URL. */
-export function judgeBaseURL(options: Pick<LlmJudgeOptions, 'baseURL'>, env: NodeJS.ProcessEnv = process.env) {
+export function judgeBaseURL(
+  options: Pick<LlmJudgeOptions, 'baseURL'>,
+  env: NodeJS.ProcessEnv = process.env,
+) {
   return nonEmpty(options.baseURL) ?? nonEmpty(env.OPENAI_BASE_URL)
 }
 
@@ -68,14 +74,14 @@ function llmJudgeId(options: LlmJudgeOptions, baseURL: string | undefined): stri
 
 function serverOrigin(baseURL: string | undefined): string {
   const url = baseURL ?? DEFAULT_BASE_URL
-  try {
-    return new URL(url).origin
-  } catch (cause) {
+  const parsed = URL.parse(url)
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
     throw new RubricArgumentError(
-      `the judge's base URL ${JSON.stringify(url)} (from \`baseURL\` or OPENAI_BASE_URL) is not a URL; give an absolute one, for example 'http://localhost:11434/v1'.`,
-      { cause },
+      `the judge's base URL ${JSON.stringify(url)} (from \`baseURL\` or OPENAI_BASE_URL) is not an http(s) URL; ` +
+        "give an absolute one, for example 'http://localhost:11434/v1'.",
     )
   }
+  return parsed.origin
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
