@@ -111,6 +111,15 @@ describe('createLlmJudge', () => {
     expect(llmJudge({ model: 'other-model' }).id).not.toBe(judge.id)
   })
 
+  test('is one judge under every rubric: its judgments carry its id, and the rubric apart', async () => {
+    const other = defineRubric({ name: 'other', dimensions: { faithfulness: dimensions.faithfulness } })
+    const judge = llmJudge()
+    const first = await judge.judge(request)
+    const second = await judge.judge({ ...request, rubric: other, dimensions: ['faithfulness'] })
+    expect([first.judgeId, second.judgeId]).toEqual([judge.id, judge.id])
+    expect([first.rubricId, second.rubricId]).toEqual([rubric.id, other.id])
+  })
+
   test("the id covers the base URL's origin, unless `id` pins the judge across servers", () => {
     const on = (baseURL: string, extra: Partial<LlmJudgeOptions> = {}) => llmJudge({ baseURL, ...extra }).id
     // Another path on the same server is the same judge; another host or port is another.
