@@ -145,7 +145,10 @@ export interface Judgment {
 
 /** A versioned evaluator. */
 export interface Judge {
-  /** Hash of everything that changes its verdicts except the rubric (model, prompt template, temperature). */
+  /**
+   * Hash of everything that changes its verdicts except the rubric: an LLM judge's model, server (the base URL's
+   * origin, or its `id` option), prompt template and temperature; the heuristic judge's methods version.
+   */
   readonly id: string
   /** How the judge is shown wherever scores are. */
   readonly name: string
