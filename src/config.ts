@@ -13,7 +13,7 @@ import { RubricArgumentError } from './errors.ts'
 import { createJudge } from './judge/create-judge.ts'
 import { startCoordinator } from './judge/limiter/coordinator.ts'
 import { judgeLimits } from './judge/limiter/limiter.ts'
-import { assertBudgetPriced } from './judge/pricing.ts'
+import { resolveLlmJudge } from './judge/llm-options.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
 import { DeferredRubricReporter } from './reporter/deferred.ts'
 import { evalsReporterSettings } from './reporter/options.ts'
@@ -154,14 +154,18 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
 
 function validateJudge(judge: JudgeOption): JudgeOption {
   if (judge === 'heuristic') return judge
-  if (typeof judge !== 'object' || judge === null || typeof judge.model !== 'string' || judge.model === '') {
+  if (
+    typeof judge !== 'object' ||
+    judge === null ||
+    typeof judge.model !== 'string' ||
+    judge.model.trim() === ''
+  ) {
     throw new RubricArgumentError(
       `evals({ judge }) is ${JSON.stringify(judge)}; pass 'heuristic' for the offline judge or ` +
         "{ model: 'gpt-4.1-mini' } (with baseURL and apiKey for servers other than OpenAI) for an LLM judge.",
     )
   }
-  judgeLimits(judge)
-  assertBudgetPriced(judge)
+  resolveLlmJudge(judge)
   return judge
 }
 

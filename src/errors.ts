@@ -62,3 +62,24 @@ export class NotAwaitedError extends RubricError {
     if (caller) this.stack = `${this.name}: ${this.message}\n    ${caller.frame}`
   }
 }
+
+/**
+ * A judge could not decide an assertion: the call failed (HTTP error, timeout, unusable verdict, spent budget),
+ * or no judgment was stored for it. `code` is the failure's own (for example `RUBRIC_JUDGE_HTTP`); `status` and
+ * `requestId` are the failing call's, and `cause` is the underlying error (the SDK's, or the connection's).
+ */
+export class JudgeFailureError extends RubricError {
+  readonly status: number | undefined
+  readonly requestId: string | undefined
+
+  constructor(
+    code: string,
+    message: string,
+    details: { status?: number | undefined; requestId?: string | undefined; cause?: unknown } = {},
+  ) {
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause })
+    this.name = 'JudgeFailureError'
+    this.status = details.status
+    this.requestId = details.requestId
+  }
+}

@@ -17,6 +17,7 @@ export {
 } from './dataset/errors.ts'
 export { loadDataset, sampleLogs } from './dataset/lazy.ts'
 export {
+  JudgeFailureError,
   MissingJudgeKeyError,
   NotAwaitedError,
   RubricArgumentError,

@@ -109,11 +109,22 @@ export interface JudgmentError {
   status?: number
   /** The provider's request id, when there was one. */
   requestId?: string
+  /** The underlying error (the SDK's, or the connection's), when there was one. */
+  cause?: JudgmentErrorCause
+}
+
+/** The underlying error of a failed judgment, as it travels as JSON from the main process to the test. */
+export interface JudgmentErrorCause {
+  /** The error class, for example `InternalServerError` or `APIConnectionError`. */
+  name: string
+  message: string
+  /** The provider's or Node's error code, for example `rate_limit_exceeded` or `ECONNRESET`. */
+  code?: string
 }
 
 /** One judge's verdict on one output. */
 export interface Judgment {
-  /** Hash of the judge's model, prompt template, temperature and the rubric. */
+  /** The id of the judge that made it (`Judge.id`): the rubric is `rubricId`. */
   judgeId: string
   /** How the judge is shown, for example `gpt-4.1-mini` or `heuristic@1 (offline)`. */
   judgeName: string
@@ -134,7 +145,10 @@ export interface Judgment {
 
 /** A versioned evaluator. */
 export interface Judge {
-  /** Hash of everything that changes its verdicts except the rubric (model, prompt template, temperature). */
+  /**
+   * Hash of everything that changes its verdicts except the rubric: an LLM judge's model, server (the base URL's
+   * origin, or its `id` option), prompt template and temperature; the heuristic judge's methods version.
+   */
   readonly id: string
   /** How the judge is shown wherever scores are. */
   readonly name: string
@@ -152,7 +166,17 @@ export interface LlmJudgeOptions {
    */
   baseURL?: string
   /**
-   * The API key. Prefer the environment variable: a key written in a config file ends up in git.
+   * Says that the judge's servers are one judge. The judge id (under which judgments are stored and replayed and
+   * calibrations are kept) covers the base URL's origin, so the same model name on another server, which may
+   * serve another model, is another judge. With `id` set, the id covers this name instead of the origin: endpoints
+   * with the same `id` (a proxy and the provider, two replicas) share stored judgments and calibrations. The
+   * model, prompt template and temperature still count.
+   * @default the origin of `baseURL`
+   * @example 'team-vllm-llama-3.3-70b'
+   */
+  id?: string
+  /**
+   * The API key. An empty string is no key. Prefer the environment variable: a key written in a config file ends up in git.
    * @default process.env.OPENAI_API_KEY
    */
   apiKey?: string
@@ -1015,19 +1039,26 @@ export interface DimensionCalibration {
   /** The set the dimension was measured on, and when. */
   dataset: { name: string; hash: string; files: string[] }
   calibratedAt: string
+  /**
+   * The id of the dimension's definition that was measured (name, description, anchors, scale): the calibration
+   * holds wherever this definition is used, in any rubric, and is stale once it changes.
+   */
+  definitionId: string
 }
 
-/** What `calibrate` writes to `.vitest-rubric/calibration/<judge id>.json`. */
+/**
+ * What `calibrate` writes to `.vitest-rubric/calibration/<judge id>.json`: a judge's calibration, per dimension
+ * definition.
+ */
 export interface JudgeCalibration {
-  schemaVersion: 1
+  schemaVersion: 2
   judge: {
-    /** The id the judge's records carry: a hash of the judge and the rubric. */
+    /** The judge's id (`Judge.id`: model, server, prompt template, temperature), the one its records carry. */
     id: string
-    /** The judge's own id, without the rubric. */
-    judgeId: string
     name: string
     model: string | null
   }
+  /** The rubric of the last calibration run, for information: a calibration is kept per dimension definition. */
   rubric: { id: string; name: string; scale: RubricScale }
   /** The last calibration run's set and time. */
   dataset: { name: string; hash: string; files: string[]; rows: number }

@@ -83,14 +83,35 @@ test('the table shows each dimension calibration, and the gate fails an uncalibr
   expect(gated.report.alerts.map((alert) => alert.dimension)).toEqual(['tone'])
 })
 
-test('a calibration of an earlier rubric is stale; a weak judge breaks the gate', async () => {
+test('a calibration holds for an unchanged dimension in any rubric, whatever its floor', async () => {
+  const root = copyFixture('passing')
+  temporary.push(join(root, '..'))
+  // Another rubric that reuses tone as it is, with another floor and another dimension beside it.
+  const another = defineRubric({
+    name: 'another rubric',
+    dimensions: {
+      tone: { ...rubric.dimensions.tone!, floor: 0.5 },
+      brevity: { description: 'Says it in few words.' },
+    },
+  })
+  await calibrateJudge(root, 'tone', another)
+  const run = await runEvals(root, options({ calibration: { minSpearman: 0.4 } }))
+  expect(tableOf(run.output)).toContain('ρ 0.85 (n 8)')
+  expect(tableOf(run.output)).not.toContain('stale')
+  expect(run.report.alerts.map((alert) => alert.dimension)).toEqual(['relevance'])
+})
+
+test('a calibration of an earlier definition is stale; a weak judge breaks the gate', async () => {
   const root = copyFixture('passing')
   temporary.push(join(root, '..'))
   await calibrateJudge(root, 'relevance')
-  // A calibration of tone under an earlier version of the rubric is stale for this one.
+  // A calibration of tone as an earlier version of the rubric described it is stale for this one.
   const earlier = defineRubric({
     name: rubric.name,
-    dimensions: { ...rubric.dimensions, tone: { ...rubric.dimensions.tone!, floor: 0.5 } },
+    dimensions: {
+      ...rubric.dimensions,
+      tone: { ...rubric.dimensions.tone!, description: 'Polite, whatever else it says.' },
+    },
   })
   await calibrateJudge(root, 'tone', earlier)
   const stale = await runEvals(root, options({ calibration: { minSpearman: 0.4 } }))

@@ -12,21 +12,22 @@ function calibration(
   id: string,
   name: string,
   model: string | null,
-  dimensions: Record<string, { spearman: number | null; n: number }>,
+  dimensions: Record<string, { spearman: number | null; n: number; definitionId?: string }>,
   calibratedAt = '2025-06-01T10:00:00.000Z',
 ): JudgeCalibration {
   return {
-    schemaVersion: 1,
-    judge: { id, judgeId: `${id}-judge`, name, model },
+    schemaVersion: 2,
+    judge: { id, name, model },
     rubric: { id: 'rubric', name: 'r', scale: { min: 1, max: 5 } },
     dataset: { name: 'set', hash: 'h', files: ['set.jsonl'], rows: 10 },
     calibratedAt,
     bootstrap: { resamples: 2000, seed: 1, level: 0.95 },
     dimensions: Object.fromEntries(
-      Object.entries(dimensions).map(([dimension, { spearman, n }]) => [
+      Object.entries(dimensions).map(([dimension, { spearman, n, definitionId }]) => [
         dimension,
         {
           n,
+          definitionId: definitionId ?? definition(dimension),
           spearman: { value: spearman, low: null, high: null },
           calibratedAt,
         } as unknown as DimensionCalibration,
@@ -35,17 +36,22 @@ function calibration(
   }
 }
 
+/** The definition id the tests give a dimension unless they say otherwise. */
+const definition = (dimension: string) => `${dimension}-definition`
+
 /** A judge use; `model: null` for a judge without a model (the heuristic judge). */
 const use = (
   dimension: string,
   judgeId: string,
   judgeName = 'gpt-4.1-mini',
   model: string | null = judgeName,
-) => ({
+  definitionId: string | undefined = definition(dimension),
+): JudgeUse => ({
   dimension,
   judgeId,
   judgeName,
   model: model ?? undefined,
+  definitionId,
 })
 
 describe('calibrationStatuses', () => {
@@ -108,6 +114,29 @@ describe('calibrationStatuses', () => {
     })
   })
 
+  test("a calibration holds for the judge and the dimension's definition; another definition is stale", () => {
+    const statuses = calibrationStatuses(
+      [
+        use('faithfulness', 'current'),
+        use('faithfulness', 'current', 'gpt-4.1-mini', 'gpt-4.1-mini', 'edited-faithfulness'),
+        // A record made before records carried their definition.
+        { dimension: 'faithfulness', judgeId: 'current', judgeName: 'gpt-4.1-mini', model: 'gpt-4.1-mini' },
+      ],
+      files,
+    )
+    expect(statuses.get('faithfulness')).toEqual([
+      {
+        state: 'calibrated',
+        judgeName: 'gpt-4.1-mini',
+        spearman: 0.47,
+        n: 235,
+        calibratedAt: '2025-06-01T10:00:00.000Z',
+      },
+      { state: 'stale', judgeName: 'gpt-4.1-mini', calibratedAt: '2025-06-01T10:00:00.000Z' },
+      { state: 'stale', judgeName: 'gpt-4.1-mini', calibratedAt: '2025-06-01T10:00:00.000Z' },
+    ])
+  })
+
   test('the same name with another model is another judge, not a stale one', () => {
     const statuses = calibrationStatuses([use('faithfulness', 'x', 'gpt-4.1-mini', 'gpt-4.1')], files)
     expect(statuses.get('faithfulness')).toEqual([{ state: 'uncalibrated', judgeName: 'gpt-4.1-mini' }])
@@ -146,7 +175,8 @@ describe('calibrationAlerts', () => {
         kind: 'gate',
         dimension: 'tone',
         message:
-          'tone calibration: judge is stale (calibrated 2025-06-01 for another version of the judge or the rubric), ' +
+          'tone calibration: judge is stale (calibrated 2025-06-01 for another version of the judge or of the ' +
+          "dimension's definition), " +
           'Spearman unknown < 0.400; run `vitest-rubric calibrate` again',
       },
     ])

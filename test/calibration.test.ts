@@ -8,9 +8,8 @@ import { parseScaleOption } from '../src/calibration/load-set.ts'
 import { RubricArgumentError } from '../src/errors.ts'
 import { createHeuristicJudge } from '../src/judge/heuristic/index.ts'
 import { dimensions } from '../src/rubric/builtin.ts'
-import { defaultRubric, defineRubric } from '../src/rubric/define-rubric.ts'
-import type { Judge } from '../src/types.ts'
-import { contentHash } from '../src/util/hash.ts'
+import { defaultRubric, defineRubric, dimensionDefinitionId } from '../src/rubric/define-rubric.ts'
+import type { Judge, JudgeCalibration } from '../src/types.ts'
 import { fixture } from './support/run-vitest.ts'
 
 const bootstrap = { resamples: 200 }
@@ -34,13 +33,12 @@ describe('calibrate', () => {
   test('measures every dimension the rows score and writes the file the reporter reads', async () => {
     const root = project()
     const result = await calibrate({ data: 'calibration/*.jsonl', cwd: root, bootstrap })
-    const judgeId = contentHash({ judge: createHeuristicJudge().id, rubric: defaultRubric.id })
+    const judgeId = createHeuristicJudge().id
     expect(result.file).toBe(`.vitest-rubric/calibration/${judgeId}.json`)
     expect(result.calls).toEqual({ live: 12, stored: 0, errors: 0 })
     const { calibration } = result
     expect(calibration.judge).toEqual({
       id: judgeId,
-      judgeId: createHeuristicJudge().id,
       name: 'heuristic@1 (offline)',
       model: null,
     })
@@ -151,7 +149,7 @@ describe('calibrate', () => {
     expect(Object.keys(written.dimensions).sort()).toEqual(['faithfulness', 'relevance'])
   })
 
-  test('the rubric names the file: another rubric is another calibration', async () => {
+  test('the judge names the file; each dimension keeps its definition, in whichever rubric', async () => {
     const root = project()
     const strict = defineRubric({
       name: 'strict',
@@ -164,11 +162,26 @@ describe('calibrate', () => {
       bootstrap,
       outputDir: 'out',
     })
-    expect(result.file).toBe(
-      `out/${contentHash({ judge: createHeuristicJudge().id, rubric: strict.id })}.json`,
-    )
-    expect(result.calibration.dimensions.faithfulness?.floor).toBe(0.9)
+    expect(result.file).toBe(`out/${createHeuristicJudge().id}.json`)
+    const faithfulness = result.calibration.dimensions.faithfulness!
+    expect(faithfulness.floor).toBe(0.9)
     expect(Object.keys(result.calibration.dimensions)).toEqual(['faithfulness'])
+    // The floor is not part of the definition: the default rubric's faithfulness is the same definition.
+    expect(faithfulness.definitionId).toBe(dimensionDefinitionId(defaultRubric, 'faithfulness'))
+    expect(faithfulness.definitionId).not.toBe(dimensionDefinitionId(defaultRubric, 'relevance'))
+
+    // Another rubric's run adds its dimensions to the judge's file and keeps the others.
+    await calibrate({
+      data: 'calibration/*.jsonl',
+      cwd: root,
+      bootstrap,
+      outputDir: 'out',
+      dimensions: ['relevance'],
+    })
+    const file = JSON.parse(readFileSync(join(root, result.file!), 'utf8')) as JudgeCalibration
+    expect(file.schemaVersion).toBe(2)
+    expect(Object.keys(file.dimensions).sort()).toEqual(['faithfulness', 'relevance'])
+    expect(file.dimensions.faithfulness?.definitionId).toBe(faithfulness.definitionId)
   })
 
   test('scales: declared in the row, else given as an option, else 0 to 1', async () => {

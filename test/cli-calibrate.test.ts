@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { main } from '../src/cli.ts'
+import { createJudge } from '../src/judge/create-judge.ts'
 import { createHeuristicJudge } from '../src/judge/heuristic/index.ts'
-import { llmJudgeId } from '../src/judge/llm-identity.ts'
-import { defaultRubric } from '../src/rubric/define-rubric.ts'
 import type { JudgeCalibration } from '../src/types.ts'
-import { contentHash } from '../src/util/hash.ts'
 import { gate, type JudgeServer, reply, requestedVerdict, startJudgeServer } from './support/judge-server.ts'
 import { fixture, repoRoot } from './support/run-vitest.ts'
 import { judgedOutput } from './support/scripted-judge.ts'
@@ -54,7 +52,7 @@ describe('vitest-rubric calibrate with the heuristic judge', () => {
     ])
     expect(errors).toEqual([])
     expect(code).toBe(0)
-    const judgeId = contentHash({ judge: createHeuristicJudge().id, rubric: defaultRubric.id })
+    const judgeId = createHeuristicJudge().id
     const output = logged.join('\n').replaceAll(judgeId, '<judge id>')
     expect(output).toMatchInlineSnapshot(`
       "  Calibration  judge heuristic@1 (offline) · rubric vitest-rubric default · 12 rows from calibration/support.jsonl · 12 live, 0 stored, 0 failed
@@ -204,7 +202,7 @@ describe('vitest-rubric calibrate with an LLM judge (local OpenAI-compatible ser
     expect(await main(args())).toBe(0)
     expect(errors).toEqual([])
     expect(server.chatRequests).toHaveLength(8)
-    const judgeId = contentHash({ judge: llmJudgeId({ model: 'judge-model' }), rubric: defaultRubric.id })
+    const judgeId = createJudge({ model: 'judge-model', baseURL: server.baseURL }).id
     const calibration = readJson(join(dir, '.vitest-rubric', 'calibration', `${judgeId}.json`))
     expect(calibration.judge).toMatchObject({ id: judgeId, name: 'judge-model', model: 'judge-model' })
     const relevance = calibration.dimensions.relevance!

@@ -84,6 +84,17 @@ describe('matchers end to end', () => {
       ])
     }
     expect(records['another test is unaffected']).toMatchObject([{ score: 1, pass: true }])
+    // The failure crossed from the main process to the worker as a value and is thrown once, at the assertion,
+    // with the HTTP status, the request id and the SDK's error as its cause.
+    const [failed] = modules[0]!.children.allTests()
+    expect(failed?.result().errors?.[0]).toMatchObject({
+      name: 'JudgeFailureError',
+      code: 'RUBRIC_JUDGE_HTTP',
+      status: 500,
+      requestId: expect.stringMatching(/^req_test_\d+$/),
+      // Vitest's serialiser prefixes the cause's name with "Caused by: ".
+      cause: { name: expect.stringContaining('InternalServerError'), message: '500 judge exploded' },
+    })
     const states = Array.from(modules[0]!.children.allTests(), (t) => [t.name, t.result().state])
     expect(states).toEqual([
       ['the judge fails', 'failed'],

@@ -3,7 +3,6 @@ import { createHeuristicJudge, HEURISTIC_JUDGE_NAME } from '../src/judge/heurist
 import { dimensions } from '../src/rubric/builtin.ts'
 import { defaultRubric, defineRubric } from '../src/rubric/define-rubric.ts'
 import type { JudgeRequest, Judgment } from '../src/types.ts'
-import { contentHash } from '../src/util/hash.ts'
 
 const judge = createHeuristicJudge()
 
@@ -31,10 +30,10 @@ describe('createHeuristicJudge', () => {
     expect(createHeuristicJudge().id).toBe(judge.id)
   })
 
-  test('returns a live judgment keyed by judge and rubric, with no tokens', async () => {
+  test('returns a live judgment of the judge and the rubric, with no tokens', async () => {
     const judgment = await ask('safety', { output: 'Happy to help.' })
     expect(judgment).toMatchObject({
-      judgeId: contentHash({ judge: judge.id, rubric: defaultRubric.id }),
+      judgeId: judge.id,
       judgeName: HEURISTIC_JUDGE_NAME,
       rubricId: defaultRubric.id,
       source: 'live',

@@ -49,7 +49,13 @@ class HeldJudge implements Judge {
   async judge(request: JudgeRequest): Promise<Judgment> {
     this.received.push(request)
     this.arrivals.get(request.output)?.()
-    if (request.output === 'throw') throw new RubricError('RUBRIC_TEST_THROWN', 'the judge threw')
+    if (request.output === 'throw') {
+      const cause = Object.assign(new TypeError('socket hang up'), { code: 'ECONNRESET' })
+      throw Object.assign(new RubricError('RUBRIC_TEST_THROWN', 'the judge threw', { cause }), {
+        status: 502,
+        requestId: 'req_thrown',
+      })
+    }
     const base = { judgeId: this.id, judgeName: this.name, rubricId: request.rubric.id, latencyMs: 0 }
     let lease: Awaited<ReturnType<JudgeLimiter['acquire']>>
     try {
@@ -261,14 +267,20 @@ describe('coordinator', () => {
     expect((await client.judge(request('next run'))).error).toBeUndefined()
   })
 
-  test('a judge that throws fails the call in the worker with its code and message', async () => {
+  test('a judge that throws gives the worker an error judgment with its code, status, request id and cause', async () => {
     const { main } = await start({ concurrency: 1 })
-    const call = worker(main).judge(request('throw'))
-    await expect(call).rejects.toBeInstanceOf(RubricError)
-    await expect(call).rejects.toMatchObject({ code: 'RUBRIC_TEST_THROWN', message: 'the judge threw' })
+    const judgment = await worker(main).judge(request('throw'))
+    expect(judgment).toMatchObject({ judgeId: 'held-judge', judgeName: 'held judge', scores: {} })
+    expect(judgment.error).toEqual({
+      code: 'RUBRIC_TEST_THROWN',
+      message: 'the judge threw',
+      status: 502,
+      requestId: 'req_thrown',
+      cause: { name: 'TypeError', message: 'socket hang up', code: 'ECONNRESET' },
+    })
   })
 
-  test('a judge that throws before it returns a promise fails the call, and the coordinator serves on', async () => {
+  test('a judge that throws before it returns a promise gives an error judgment, and the coordinator serves on', async () => {
     let calls = 0
     coordinator = await startCoordinator({ concurrency: 1 }, () => ({
       id: 'throwing',
@@ -279,8 +291,11 @@ describe('coordinator', () => {
       },
     }))
     const client = worker(coordinator)
-    await expect(client.judge(request('first'))).rejects.toMatchObject({ code: 'RUBRIC_TEST_SYNC' })
-    await expect(client.judge(request('second'))).rejects.toMatchObject({ message: 'thrown at once' })
+    expect((await client.judge(request('first'))).error).toEqual({
+      code: 'RUBRIC_TEST_SYNC',
+      message: 'thrown at once',
+    })
+    expect((await client.judge(request('second'))).error).toMatchObject({ message: 'thrown at once' })
     expect(calls).toBe(2)
   })
 

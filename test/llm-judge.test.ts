@@ -6,7 +6,6 @@ import { frameNonce } from '../src/judge/prompt.ts'
 import { dimensions } from '../src/rubric/builtin.ts'
 import { defineRubric } from '../src/rubric/define-rubric.ts'
 import type { JudgeRequest, LlmJudgeOptions } from '../src/types.ts'
-import { contentHash } from '../src/util/hash.ts'
 import { gate, type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
 
 const rubric = defineRubric({
@@ -50,7 +49,7 @@ describe('createLlmJudge', () => {
     const judge = llmJudge()
     const judgment = await judge.judge(request)
     expect(judgment).toEqual({
-      judgeId: contentHash({ judge: judge.id, rubric: rubric.id }),
+      judgeId: judge.id,
       judgeName: 'judge-model',
       model: 'judge-model',
       rubricId: rubric.id,
@@ -103,13 +102,76 @@ describe('createLlmJudge', () => {
     expect(userMessage(0)).toContain(`<context_${nonce}>\n${request.context}\n</context_${nonce}>`)
   })
 
-  test('has an id made of model, prompt template and temperature, and is named after the model', () => {
+  test('has an id made of model, server, prompt template and temperature, and is named after the model', () => {
     const judge = llmJudge()
     expect(judge.name).toBe('judge-model')
     expect(judge.model).toBe('judge-model')
     expect(llmJudge({ apiKey: 'other', maxRetries: 5 }).id).toBe(judge.id)
     expect(llmJudge({ temperature: 0.5 }).id).not.toBe(judge.id)
     expect(llmJudge({ model: 'other-model' }).id).not.toBe(judge.id)
+  })
+
+  test('is one judge under every rubric: its judgments carry its id, and the rubric apart', async () => {
+    const other = defineRubric({ name: 'other', dimensions: { faithfulness: dimensions.faithfulness } })
+    const judge = llmJudge()
+    const first = await judge.judge(request)
+    const second = await judge.judge({ ...request, rubric: other, dimensions: ['faithfulness'] })
+    expect([first.judgeId, second.judgeId]).toEqual([judge.id, judge.id])
+    expect([first.rubricId, second.rubricId]).toEqual([rubric.id, other.id])
+  })
+
+  test("the id covers the base URL's origin, unless `id` pins the judge across servers", () => {
+    const on = (baseURL: string, extra: Partial<LlmJudgeOptions> = {}) => llmJudge({ baseURL, ...extra }).id
+    // Another path on the same server is the same judge; another host or port is another.
+    expect(on('http://127.0.0.1:8000/v1')).toBe(on('http://127.0.0.1:8000/openai/v1/'))
+    expect(on('http://127.0.0.1:8000/v1')).not.toBe(on('http://127.0.0.1:8001/v1'))
+    expect(on('https://api.openai.com/v1')).not.toBe(on('https://openrouter.ai/api/v1'))
+    // Without a base URL the server is OpenAI's.
+    vi.stubEnv('OPENAI_BASE_URL', '')
+    try {
+      expect(createLlmJudge({ model: 'judge-model' }).id).toBe(on('https://api.openai.com/v1'))
+    } finally {
+      vi.unstubAllEnvs()
+    }
+    // Pinned: two endpoints are one judge, and the model and temperature still count.
+    const pinned = { id: 'team-llama' }
+    expect(on('http://127.0.0.1:8000/v1', pinned)).toBe(on('https://proxy.example/v1', pinned))
+    expect(on('http://127.0.0.1:8000/v1', pinned)).not.toBe(on('http://127.0.0.1:8000/v1'))
+    expect(on('http://127.0.0.1:8000/v1', { ...pinned, model: 'other-model' })).not.toBe(
+      on('http://127.0.0.1:8000/v1', pinned),
+    )
+    expect(() => llmJudge({ id: '' })).toThrow(/the judge `id` is ""; give a non-empty name/)
+    expect(() => llmJudge({ baseURL: 'localhost:11434' })).toThrow(
+      /the judge's base URL "localhost:11434" .* is not an http\(s\) URL/,
+    )
+  })
+
+  test('names status, content type, the start of the body and the base URL of a 200 that is not JSON', async () => {
+    const page = `<!DOCTYPE html><html><head><title>Sign in</title></head><body>${'x'.repeat(300)}</body></html>`
+    server.enqueue(reply.raw(200, 'text/html; charset=utf-8', page))
+    const judgment = await llmJudge().judge(request)
+    expect(judgment.scores).toEqual({})
+    expect(judgment.error).toMatchObject({
+      code: 'RUBRIC_JUDGE_NOT_COMPLETION',
+      status: 200,
+      requestId: 'req_test_1',
+    })
+    expect(judgment.error?.message).toBe(
+      `the judge "judge-model" at ${server.baseURL} answered HTTP 200 with content type text/html; charset=utf-8, ` +
+        `not a chat completion; the body starts: ${JSON.stringify(`${page.slice(0, 200)}…`)}. Check that ` +
+        '`baseURL` (or OPENAI_BASE_URL) points at an OpenAI-compatible API, usually ending in /v1 (the default is ' +
+        'https://api.openai.com/v1).',
+    )
+    expect(server.chatRequests).toHaveLength(1)
+  })
+
+  test('names the JSON of a 200 that is not a chat completion', async () => {
+    server.enqueue(reply.raw(200, 'application/json', '{"status":"ok"}'))
+    const judgment = await llmJudge().judge(request)
+    expect(judgment.error?.code).toBe('RUBRIC_JUDGE_NOT_COMPLETION')
+    expect(judgment.error?.message).toContain(
+      'with content type application/json, not a chat completion; the body starts: "{\\"status\\":\\"ok\\"}".',
+    )
   })
 
   test('asks once more when the verdict fails the schema, and recovers', async () => {
@@ -192,6 +254,12 @@ describe('createLlmJudge', () => {
     expect(judgment.scores).toEqual({})
     expect(judgment.error).toMatchObject({ code: 'RUBRIC_JUDGE_HTTP', status: 503, requestId: 'req_test_2' })
     expect(judgment.error?.message).toContain('still failed after 1 retry')
+    // The SDK's error, as it can travel to the worker as JSON.
+    expect(judgment.error?.cause).toEqual({
+      name: 'InternalServerError',
+      message: '503 scripted status 503',
+      code: undefined,
+    })
   })
 
   test.each([
@@ -219,6 +287,23 @@ describe('createLlmJudge', () => {
         /1\. set OPENAI_API_KEY.*2\. point the judge.*3\. or use the offline/s,
       )
       expect(server.requests).toHaveLength(0)
+    } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
+  test('an empty `apiKey` is no key: the judge calls with OPENAI_API_KEY, as a missing one does', async () => {
+    vi.stubEnv('OPENAI_API_KEY', 'env-key')
+    try {
+      for (const apiKey of ['', undefined]) {
+        server.reset()
+        const options = { model: 'judge-model', baseURL: server.baseURL, maxRetries: 0 }
+        const judgment = await createLlmJudge(apiKey === undefined ? options : { ...options, apiKey }).judge(
+          request,
+        )
+        expect(judgment.error).toBeUndefined()
+        expect(server.chatRequests[0]?.headers.authorization).toBe('Bearer env-key')
+      }
     } finally {
       vi.unstubAllEnvs()
     }

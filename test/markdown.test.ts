@@ -38,6 +38,16 @@ const report = withEvaluation(
 )
 
 describe('renderMarkdown', () => {
+  test('names each judge once in the header', () => {
+    const twice = reportOf([
+      located({ test: 'a', judgeId: 'judge-on-server-a', judgeName: 'gpt-4.1-mini' }),
+      located({ test: 'b', judgeId: 'judge-on-server-b', judgeName: 'gpt-4.1-mini' }),
+      located({ test: 'c', judgeId: 'heuristic', judgeName: 'heuristic@1 (offline)' }),
+    ])
+    expect(twice.judges).toHaveLength(3)
+    expect(renderMarkdown(twice)).toContain('judges `gpt-4.1-mini`, `heuristic@1 (offline)` · ')
+  })
+
   test('table with the change column, gates, alerts, baseline comparison and the lowest-scoring outputs', () => {
     expect(renderMarkdown(report, { worst: 1 })).toMatchInlineSnapshot(`
       "## Rubric evals

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { judgeApiKey } from '../src/judge/llm-options.ts'
 import { resolveStorePolicy } from '../src/store/mode.ts'
 
 const llm = { model: 'gpt-4.1-mini' }
@@ -18,6 +19,17 @@ describe('store mode', () => {
       prune: false,
     })
     expect(resolveStorePolicy(undefined, 'heuristic', { CI: 'true' })).toEqual({ mode: 'auto', prune: false })
+  })
+
+  test('an empty `apiKey` is no key, as for the judge itself: OPENAI_API_KEY decides', () => {
+    const withKey = { CI: 'true', OPENAI_API_KEY: 'sk-test' }
+    const empty = { ...llm, apiKey: '' }
+    expect(resolveStorePolicy(undefined, empty, withKey)).toEqual(resolveStorePolicy(undefined, llm, withKey))
+    expect(resolveStorePolicy(undefined, empty, withKey).mode).toBe('auto')
+    expect(resolveStorePolicy(undefined, empty, { CI: 'true', OPENAI_API_KEY: '' }).mode).toBe('replay')
+    expect(judgeApiKey(empty, withKey)).toBe('sk-test')
+    expect(judgeApiKey(empty, { OPENAI_API_KEY: '' })).toBeUndefined()
+    expect(judgeApiKey({ apiKey: 'own' }, withKey)).toBe('own')
   })
 
   test('takes the config, and the environment over the config', () => {

@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path'
 import { resolveCwd } from '../dataset/find-files.ts'
 import { RubricArgumentError, UnknownDimensionError } from '../errors.ts'
 import { createJudge } from '../judge/create-judge.ts'
-import { defaultRubric } from '../rubric/define-rubric.ts'
+import { defaultRubric, dimensionDefinitionId } from '../rubric/define-rubric.ts'
 import { resolveStoreText } from '../store/judgment-store.ts'
 import { resolveStorePolicy } from '../store/mode.ts'
 import type {
@@ -12,9 +12,7 @@ import type {
   Judge,
   JudgeCalibration,
   JudgeOption,
-  Rubric,
 } from '../types.ts'
-import { contentHash } from '../util/hash.ts'
 import { calibrationFilePath, DEFAULT_CALIBRATION_DIR, writeCalibration } from './calibration-file.ts'
 import { type JudgedItem, judgeItems } from './judge-set.ts'
 import { loadCalibrationSet } from './load-set.ts'
@@ -85,16 +83,16 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationR
       errors,
       bootstrap,
     })
-    dimensions[dimension] = { ...measured, dataset, calibratedAt }
+    dimensions[dimension] = {
+      ...measured,
+      dataset,
+      calibratedAt,
+      definitionId: dimensionDefinitionId(rubric, dimension),
+    }
   }
   const calibration: JudgeCalibration = {
-    schemaVersion: 1,
-    judge: {
-      id: recordJudgeId(judge, rubric),
-      judgeId: judge.id,
-      name: judge.name,
-      model: judge.model ?? null,
-    },
+    schemaVersion: 2,
+    judge: { id: judge.id, name: judge.name, model: judge.model ?? null },
     rubric: { id: rubric.id, name: rubric.name, scale: rubric.scale },
     dataset: { ...dataset, rows: set.items.length },
     calibratedAt,
@@ -111,11 +109,6 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationR
     file = relative(cwd, path).split('\\').join('/')
   }
   return { calibration, file, ...tally(judged) }
-}
-
-/** The id a judge's records carry for a rubric, which names its calibration file. */
-export function recordJudgeId(judge: Pick<Judge, 'id'>, rubric: Pick<Rubric, 'id'>): string {
-  return contentHash({ judge: judge.id, rubric: rubric.id })
 }
 
 function resolveJudge(option: JudgeOption | Judge): { judge: Judge; option: JudgeOption } {

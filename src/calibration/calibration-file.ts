@@ -20,13 +20,21 @@ const estimate = z.object({ value: maybe, low: maybe, high: maybe })
  * later version that adds statistics stays readable.
  */
 const calibrationFileSchema = z.object({
-  schemaVersion: z.literal(1),
-  judge: z.object({ id: z.string(), judgeId: z.string(), name: z.string(), model: z.string().nullable() }),
+  // Version 1 files kept a calibration per judge and rubric; their dimensions have no definition id, so the
+  // reporter shows them as stale until the judge is calibrated again.
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
+  judge: z.looseObject({ id: z.string(), name: z.string(), model: z.string().nullable() }),
   rubric: z.looseObject({ id: z.string(), name: z.string() }),
   calibratedAt: z.string(),
   dimensions: z.record(
     z.string(),
-    z.looseObject({ n: z.number(), errors: z.number(), spearman: estimate, calibratedAt: z.string() }),
+    z.looseObject({
+      n: z.number(),
+      errors: z.number(),
+      spearman: estimate,
+      calibratedAt: z.string(),
+      definitionId: z.string().optional(),
+    }),
   ),
 })
 
@@ -36,8 +44,8 @@ export function calibrationFilePath(dir: string, judgeId: string): string {
 }
 
 /**
- * Writes the calibration, keeping from the file already there the dimensions this run did not measure (the same
- * judge id is the same judge and rubric, so they still hold). Atomic: a reader sees the old file or the new one.
+ * Writes the calibration, keeping from the file already there the dimensions this run did not measure (each keeps
+ * the definition it was measured for). Atomic: a reader sees the old file or the new one.
  */
 export async function writeCalibration(
   file: string,

@@ -3,7 +3,8 @@
  * file (`__judgments__/<file>.json`), so that a second run calls no judge.
  */
 import { resolve } from 'node:path'
-import { errorJudgment, judgeThroughStore } from '../store/judge-through-store.ts'
+import { errorJudgment, judgmentErrorOf } from '../judge/judgment-error.ts'
+import { judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore } from '../store/judgment-store.ts'
 import type { StorePolicy } from '../store/mode.ts'
 import { storePathFor } from '../store/store-file.ts'
@@ -71,7 +72,7 @@ export async function judgeItems(
   return judged.map(({ item, judgment }, index) => {
     const write = writes[index]
     if (write?.status !== 'rejected') return { item, judgment }
-    return { item, judgment: errorJudgment(judge, requestFor(item, rubric), write.reason) }
+    return { item, judgment: errorJudgment(judge, requestFor(item, rubric), judgmentErrorOf(write.reason)) }
   })
 }
 

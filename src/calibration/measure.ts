@@ -44,7 +44,7 @@ export interface MeasureOptions {
   bootstrap: Required<BootstrapOptions>
 }
 
-export type DimensionMeasurement = Omit<DimensionCalibration, 'dataset' | 'calibratedAt'>
+export type DimensionMeasurement = Omit<DimensionCalibration, 'definitionId' | 'dataset' | 'calibratedAt'>
 
 const METHODS: readonly CorrelationMethod[] = ['pearson', 'spearman', 'kendall']
 

@@ -44,6 +44,7 @@ export async function runCalibration(
     .map((record) => ({
       dimension: record.dimension,
       judgeId: record.judgeId,
+      definitionId: record.definitionId,
       judgeName: record.judgeName,
       model: record.model,
     }))

@@ -8,8 +8,10 @@ import type { CalibrationGateOptions, JudgeCalibration } from '../types.ts'
 /** A judge that scored a dimension in the run, as its records name it. */
 export interface JudgeUse {
   dimension: string
-  /** The id records carry: a hash of the judge and the rubric, the name of its calibration file. */
+  /** The judge's id, the name of its calibration file. */
   judgeId: string
+  /** The id of the dimension's definition; absent on records made before it was recorded. */
+  definitionId?: string | undefined
   judgeName: string
   model?: string | undefined
 }
@@ -24,7 +26,10 @@ export type CalibrationStatus =
       n: number
       calibratedAt: string
     }
-  /** A calibration exists for a judge of the same name and model, but another id: the judge or rubric changed. */
+  /**
+   * A calibration exists for this dimension's name by the same judge (or one of the same name and model under
+   * another id), but for another definition or another version of the judge.
+   */
   | { state: 'stale'; judgeName: string; calibratedAt: string }
   | { state: 'uncalibrated'; judgeName: string }
 
@@ -44,8 +49,9 @@ export interface CalibrationAlert {
 
 /**
  * The calibration status of every judge on every dimension it scored, by dimension, judges in the order they
- * first appear. A calibration file holds for its judge id only; one for the same judge name and model under
- * another id (the judge's version, prompt or the rubric changed since) makes the status stale.
+ * first appear. A calibration holds for its judge id and the dimension definition it measured, in whichever rubric
+ * the definition is used. One of the same dimension name for another definition, or by a judge of the same name
+ * and model under another id (its version, server or prompt changed since), makes the status stale.
  */
 export function calibrationStatuses(
   uses: readonly JudgeUse[],
@@ -55,13 +61,13 @@ export function calibrationStatuses(
   const seen = new Set<string>()
   const statuses = new Map<string, CalibrationStatus[]>()
   for (const use of uses) {
-    const key = JSON.stringify([use.dimension, use.judgeId])
+    const key = JSON.stringify([use.dimension, use.judgeId, use.definitionId ?? null])
     if (seen.has(key)) continue
     seen.add(key)
     const list = statuses.get(use.dimension) ?? []
     statuses.set(use.dimension, list)
     const measured = byId.get(use.judgeId)?.dimensions[use.dimension]
-    if (measured) {
+    if (measured && use.definitionId !== undefined && measured.definitionId === use.definitionId) {
       list.push({
         state: 'calibrated',
         judgeName: use.judgeName,
@@ -74,9 +80,8 @@ export function calibrationStatuses(
     const older = calibrations
       .filter(
         (calibration) =>
-          calibration.judge.id !== use.judgeId &&
-          calibration.judge.name === use.judgeName &&
-          calibration.judge.model === (use.model ?? null) &&
+          (calibration.judge.id === use.judgeId ||
+            (calibration.judge.name === use.judgeName && calibration.judge.model === (use.model ?? null))) &&
           calibration.dimensions[use.dimension] !== undefined,
       )
       .map((calibration) => calibration.dimensions[use.dimension]!.calibratedAt)
@@ -131,8 +136,8 @@ export function calibrationAlerts(
         }
       } else if (status.state === 'stale') {
         message =
-          `${head} is stale (calibrated ${status.calibratedAt.slice(0, 10)} for another version of the judge or the ` +
-          `rubric), Spearman unknown < ${bound}; run \`vitest-rubric calibrate\` again`
+          `${head} is stale (calibrated ${status.calibratedAt.slice(0, 10)} for another version of the judge or of the ` +
+          `dimension's definition), Spearman unknown < ${bound}; run \`vitest-rubric calibrate\` again`
       } else {
         message = `${head} is uncalibrated, Spearman unknown < ${bound}; run \`vitest-rubric calibrate --dimensions ${dimension}\``
       }

@@ -1,10 +1,7 @@
-import { RubricArgumentError } from '../errors.ts'
 import type { Judge, JudgeOption, LlmJudgeOptions } from '../types.ts'
 import { HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME } from './heuristic/identity.ts'
-import { judgeLimits } from './limiter/limiter.ts'
-import { llmJudgeId } from './llm-identity.ts'
 import type { LlmJudgeInternals } from './llm-judge.ts'
-import { assertBudgetPriced } from './pricing.ts'
+import { resolveLlmJudge } from './llm-options.ts'
 
 /**
  * Makes the judge that a `judge` option describes. Its id and name are known at once; its code (the heuristic
@@ -17,7 +14,9 @@ export function createJudge(option: JudgeOption, internals: LlmJudgeInternals = 
       (await import('./heuristic/index.ts')).createHeuristicJudge(),
     )
   }
-  return lazyJudge(llmJudgeId(option), option.model, option.model, async () =>
+  // Bad options (model, limits, prices, budget, base URL) are errors now, not at the first live call.
+  const { id } = resolveLlmJudge(option)
+  return lazyJudge(id, option.model, option.model, async () =>
     (await import('./llm-judge.ts')).createLlmJudge(option, internals),
   )
 }
@@ -27,12 +26,6 @@ export function createJudge(option: JudgeOption, internals: LlmJudgeInternals = 
  * the first live call.
  */
 export function createLlmJudge(options: LlmJudgeOptions, internals: LlmJudgeInternals = {}): Judge {
-  if (typeof options?.model !== 'string' || options.model.trim() === '') {
-    throw new RubricArgumentError("an LLM judge needs a `model`, for example { model: 'gpt-4.1-mini' }.")
-  }
-  // Bad limits, prices or budget are errors now, not at the first live call.
-  judgeLimits(options)
-  assertBudgetPriced(options)
   return createJudge(options, internals)
 }
 

@@ -1,14 +1,15 @@
 import type {
+  ChatCompletion,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions'
-import { MissingJudgeKeyError, RubricArgumentError } from '../errors.ts'
+import { MissingJudgeKeyError } from '../errors.ts'
 import type { Judge, JudgeRequest, Judgment, JudgmentError, LlmJudgeOptions, TokenUsage } from '../types.ts'
-import { contentHash } from '../util/hash.ts'
 import { classifyFailure, JudgeCallError, toJudgeCallError } from './call-errors.ts'
+import { judgmentErrorOf } from './judgment-error.ts'
 import { createLocalLimiter, type JudgeLimiter, judgeLimits } from './limiter/limiter.ts'
-import { llmJudgeId } from './llm-identity.ts'
-import { assertBudgetPriced, costOf, priceFor, validatePrices } from './pricing.ts'
+import { DEFAULT_BASE_URL, judgeApiKey, judgeBaseURL, resolveLlmJudge } from './llm-options.ts'
+import { costOf, priceFor, validatePrices } from './pricing.ts'
 import { buildJudgeMessages, verdictInstruction } from './prompt.ts'
 import { callWithRetries } from './retry.ts'
 import { parseVerdict, verdictJsonSchema } from './verdict.ts'
@@ -56,9 +57,7 @@ export function createLlmJudge(
   options: LlmJudgeOptions,
   internals: LlmJudgeInternals = {},
 ): Judge & { prepare(): Promise<void> } {
-  if (typeof options?.model !== 'string' || options.model.trim() === '') {
-    throw new RubricArgumentError("an LLM judge needs a `model`, for example { model: 'gpt-4.1-mini' }.")
-  }
+  const { id } = resolveLlmJudge(options)
   const model = options.model
   const temperature = options.temperature ?? 0
   const maxRetries = options.maxRetries ?? 2
@@ -67,9 +66,7 @@ export function createLlmJudge(
   const requested = options.responseFormat ?? 'auto'
   const auto = requested === 'auto'
   let mode: ResponseMode = requested === 'auto' ? 'json_schema' : requested
-  const id = llmJudgeId(options)
   const price = priceFor(model, validatePrices(options.prices))
-  assertBudgetPriced(options)
   const limiter = internals.limiter ?? createLocalLimiter(judgeLimits(options))
   let connection: Promise<Connection> | undefined
   let connected: Connection | undefined
@@ -77,7 +74,7 @@ export function createLlmJudge(
   function connect(apiKey: string): Promise<Connection> {
     connection ??= import('openai').then(
       (sdk) => {
-        const baseURL = options.baseURL || process.env.OPENAI_BASE_URL
+        const baseURL = judgeBaseURL(options)
         // Retries are made by callWithRetries, through the limiter.
         const client = new sdk.OpenAI({ apiKey, maxRetries: 0, timeout, ...(baseURL ? { baseURL } : {}) })
         connected = { sdk, client }
@@ -98,7 +95,7 @@ export function createLlmJudge(
     let started = performance.now()
     const tally: Tally = { usage: { prompt: 0, completion: 0, total: 0 }, costUsd: 0, retries: 0 }
     const base = {
-      judgeId: contentHash({ judge: id, rubric: request.rubric.id }),
+      judgeId: id,
       judgeName: model,
       model,
       rubricId: request.rubric.id,
@@ -117,11 +114,9 @@ export function createLlmJudge(
       }
     }
 
-    const apiKey = options.apiKey || process.env.OPENAI_API_KEY
-    if (!apiKey) {
-      const missing = new MissingJudgeKeyError(model)
-      return finish({ scores: {}, error: { code: missing.code, message: missing.message } })
-    }
+    const apiKey = judgeApiKey(options)
+    if (apiKey === undefined)
+      return finish({ scores: {}, error: judgmentErrorOf(new MissingJudgeKeyError(model)) })
     const prompt = buildJudgeMessages(request)
     const { dimensions } = request
     const { scale } = request.rubric
@@ -177,15 +172,7 @@ export function createLlmJudge(
         retries: tally.retries,
         signal: request.signal,
       })
-      return finish({
-        scores: {},
-        error: {
-          code: failure.code,
-          message: failure.message,
-          ...(failure.status !== undefined ? { status: failure.status } : {}),
-          ...(failure.requestId ? { requestId: failure.requestId } : {}),
-        },
-      })
+      return finish({ scores: {}, error: judgmentErrorOf(failure) })
     }
   }
 
@@ -208,7 +195,7 @@ export function createLlmJudge(
       body.response_format = { type: 'json_object' }
     }
     const promptChars = messages.reduce((sum, message) => sum + String(message.content ?? '').length, 0)
-    const completion = await callWithRetries({
+    const { data, response, requestId } = await callWithRetries({
       limiter,
       policy: { maxRetries, maxRetryDelayMs },
       tokens: Math.ceil(promptChars / 4) + EXPECTED_TOKENS_PER_DIMENSION * request.dimensions.length,
@@ -218,10 +205,13 @@ export function createLlmJudge(
         tally.retries += 1
       },
       attempt: async (spend) => {
-        const answer = await client.chat.completions.create(body, {
-          maxRetries: 0,
-          ...(request.signal ? { signal: request.signal } : {}),
-        })
+        const answered = await client.chat.completions
+          .create(body, { maxRetries: 0, ...(request.signal ? { signal: request.signal } : {}) })
+          .withResponse()
+        // The SDK gives the body as text when the server does not answer JSON.
+        const answer = answered.data as ChatCompletion | string
+        if (typeof answer === 'string')
+          return { data: answer, response: answered.response, requestId: answered.request_id }
         const usage = {
           prompt: answer.usage?.prompt_tokens ?? 0,
           completion: answer.usage?.completion_tokens ?? 0,
@@ -233,12 +223,14 @@ export function createLlmJudge(
         tally.usage.total += usage.total
         tally.costUsd += costUsd
         spend({ tokens: usage.total, costUsd })
-        return answer
+        return { data: answer, response: answered.response, requestId: answered.request_id }
       },
     })
-    const requestId = completion._request_id ?? undefined
     const details = requestId ? { requestId } : {}
-    const choice = completion.choices?.[0]
+    if (typeof data === 'string' || !Array.isArray(data?.choices)) {
+      throw notACompletion(model, client.baseURL, response, data, requestId ?? undefined)
+    }
+    const choice = data.choices[0]
     if (!choice) {
       throw new JudgeCallError(
         'RUBRIC_JUDGE_EMPTY',
@@ -272,13 +264,33 @@ export function createLlmJudge(
    * first live call does not wait for them. Without a key there is nothing to prepare: the call reports it.
    */
   async function prepare(): Promise<void> {
-    const apiKey = options.apiKey || process.env.OPENAI_API_KEY
-    if (!apiKey) return
+    const apiKey = judgeApiKey(options)
+    if (apiKey === undefined) return
     await connect(apiKey).catch(() => {})
     void globalThis.Headers
   }
 
   return { id, name: model, model, judge, prepare }
+}
+
+/** A 200 whose body is not a chat completion (an HTML page, a proxy's text, another API's JSON). */
+function notACompletion(
+  model: string,
+  baseURL: string,
+  response: Response,
+  body: unknown,
+  requestId: string | undefined,
+): JudgeCallError {
+  const contentType = response.headers.get('content-type') ?? 'none'
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  const start = text.length > 200 ? `${text.slice(0, 200)}…` : text
+  return new JudgeCallError(
+    'RUBRIC_JUDGE_NOT_COMPLETION',
+    `the judge "${model}" at ${baseURL} answered HTTP ${response.status} with content type ${contentType}, not a chat ` +
+      `completion; the body starts: ${JSON.stringify(start)}. Check that \`baseURL\` (or OPENAI_BASE_URL) points at ` +
+      `an OpenAI-compatible API, usually ending in /v1 (the default is ${DEFAULT_BASE_URL}).`,
+    { status: response.status, ...(requestId ? { requestId } : {}) },
+  )
 }
 
 function rejectsResponseFormat(sdk: Sdk, error: unknown): boolean {

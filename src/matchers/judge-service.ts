@@ -2,6 +2,7 @@ import { relative } from 'node:path'
 import { createJudge } from '../judge/create-judge.ts'
 import { connectJudge } from '../judge/limiter/client.ts'
 import type { JudgeAccess } from '../judge/limiter/coordinator.ts'
+import { judgeApiKey, judgeBaseURL } from '../judge/llm-options.ts'
 import { judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore } from '../store/judgment-store.ts'
 import { storePathFor } from '../store/store-file.ts'
@@ -27,8 +28,8 @@ export function currentJudge(): Judge {
 
 /** The key and base URL this worker would call the judge with: a setup file or `test.env` may have set them. */
 function judgeAccess(option: LlmJudgeOptions): JudgeAccess {
-  const apiKey = option.apiKey || process.env.OPENAI_API_KEY
-  const baseURL = option.baseURL || process.env.OPENAI_BASE_URL
+  const apiKey = judgeApiKey(option)
+  const baseURL = judgeBaseURL(option)
   return { ...(apiKey ? { apiKey } : {}), ...(baseURL ? { baseURL } : {}) }
 }
 

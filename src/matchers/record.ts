@@ -1,6 +1,7 @@
 import type { RunnerTestCase as Test } from 'vitest'
 import { appendRecords } from '../record/append.ts'
 import type { JudgmentRecord } from '../record/schema.ts'
+import { dimensionDefinitionId } from '../rubric/define-rubric.ts'
 import type { JudgeRequest, Judgment } from '../types.ts'
 import type { ServedJudgment } from './judge-service.ts'
 
@@ -40,6 +41,7 @@ export function recordJudgment(
       judgeName: judgment.judgeName,
       ...(judgment.model === undefined ? {} : { model: judgment.model }),
       rubricId: judgment.rubricId,
+      definitionId: dimensionDefinitionId(request.rubric, dimension),
       ...(tokens ? { tokens } : {}),
       ...(judgment.costUsd === undefined ? {} : { costUsd: judgment.costUsd / parts }),
       ...(judgment.retries ? { retries: judgment.retries } : {}),

@@ -1,5 +1,6 @@
 import type { MatcherState } from 'vitest'
-import { RubricArgumentError, UnknownDimensionError } from '../errors.ts'
+import { JudgeFailureError, RubricArgumentError, UnknownDimensionError } from '../errors.ts'
+import { errorOfCause } from '../judge/judgment-error.ts'
 import { assertFloor, defaultRubric } from '../rubric/define-rubric.ts'
 import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
 import { abandonedOutcome, guardAwaited } from './await-guard.ts'
@@ -8,7 +9,7 @@ import { judgeOutput, type ServedJudgment } from './judge-service.ts'
 import { optionToText, outputToText } from './judged-text.ts'
 import { recordJudgment } from './record.ts'
 import type { RubricMatchOptions, ScoreMatchOptions } from './types.ts'
-import { undecidedError } from './undecided.ts'
+import { undecidedMessage } from './undecided.ts'
 
 interface MatcherOutcome {
   pass: boolean
@@ -153,12 +154,19 @@ async function judgeAndRecord(
   if (task) recordJudgment(task, matcher, request, served, floors, isNot)
   const missing = request.dimensions.filter((dimension) => !judgment.scores[dimension])
   if (judgment.error || missing.length > 0) {
-    const cause = judgment.error?.message ?? `no score for ${missing.join(', ')}`
-    throw undecidedError(
-      task,
-      judgment.error?.code ?? 'RUBRIC_JUDGE_INCOMPLETE',
-      `${matcher}() could not be decided: the judge ${judgment.judgeName} failed to score ` +
-        `${request.dimensions.join(', ')}.\n${cause}`,
+    const { error } = judgment
+    throw new JudgeFailureError(
+      error?.code ?? 'RUBRIC_JUDGE_INCOMPLETE',
+      undecidedMessage(
+        task,
+        `${matcher}() could not be decided: the judge ${judgment.judgeName} failed to score ` +
+          `${request.dimensions.join(', ')}.\n${error?.message ?? `no score for ${missing.join(', ')}`}`,
+      ),
+      {
+        status: error?.status,
+        requestId: error?.requestId,
+        ...(error?.cause ? { cause: errorOfCause(error.cause) } : {}),
+      },
     )
   }
   return judgment

@@ -13,12 +13,15 @@ export function undecidedError(
   message: string,
   options?: { cause?: unknown },
 ): RubricError {
-  if (!task?.fails) return new RubricError(code, message, options)
+  return new RubricError(code, undecidedMessage(task, message), options)
+}
+
+/** The message of an undecided assertion's error; under `test.fails`, the test is failed and the message says why. */
+export function undecidedMessage(task: Readonly<Test> | undefined, message: string): string {
+  if (!task?.fails) return message
   ;(task as Test).fails = false
-  return new RubricError(
-    code,
+  return (
     `${message}\nThis test is marked as an expected failure (test.fails), but an assertion that could not be ` +
-      'decided is not its known issue: fix the cause above, and the test is an expected failure again.',
-    options,
+    'decided is not its known issue: fix the cause above, and the test is an expected failure again.'
   )
 }

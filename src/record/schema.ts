@@ -20,6 +20,8 @@ export const recordErrorSchema = z.object({
   status: z.number().optional(),
   /** The provider's request id, when there was one. */
   requestId: z.string().optional(),
+  /** The underlying error (the SDK's, or the connection's): its class name, message and code. */
+  cause: z.object({ name: z.string(), message: z.string(), code: z.string().optional() }).optional(),
 })
 
 /** Where the verdict of a record is kept, when the judgment store is on. */
@@ -96,6 +98,11 @@ const recordBase = z.object({
 export const judgmentRecordSchema = recordBase.extend({
   kind: z.literal('judgment'),
   rubricId: z.string(),
+  /**
+   * The id of the dimension's definition (name, description, anchors, scale), for which a calibration is kept;
+   * absent in records made before it was recorded.
+   */
+  definitionId: z.string().optional(),
   /** This dimension's share of the judge call's tokens (the shares of a call add up to it). */
   tokens: tokenUsageSchema.optional(),
   /** This dimension's share of the judge call's cost in US dollars, when the model has a price. */

@@ -54,10 +54,12 @@ export function renderMarkdown(report: RubricReport, options: MarkdownOptions = 
 }
 
 function header(report: RubricReport): string {
-  const judges = report.judges.map((judge) => `\`${escapeCode(judge.name)}\``).join(', ') || '-'
+  // As in the terminal header: judges are named once, however many ids (servers, versions) share a name.
+  const names = [...new Set(report.judges.map((judge) => judge.name))]
+  const judges = names.map((name) => `\`${escapeCode(name)}\``).join(', ') || '-'
   const { totals } = report.summary
   const parts = [
-    `judge ${judges}`,
+    `${names.length === 1 ? 'judge' : 'judges'} ${judges}`,
     `${totals.liveCalls} live calls`,
     `${totals.storedCalls} stored`,
     `${totals.tokens.toLocaleString('en-US')} tokens`,

@@ -90,6 +90,25 @@ function fixed(value: number): string {
 /** The rubric of the seven built-in dimensions, used when a matcher names no rubric. */
 export const defaultRubric: Rubric = defineRubric({ name: 'vitest-rubric default', dimensions: builtin })
 
+/**
+ * The id of a dimension's definition: a hash of what the judge reads of it (name, description, anchors, the
+ * heuristic method) and the scale it scores on, not its floor nor the rest of the rubric. A calibration holds
+ * for it in any rubric that reuses the definition unchanged.
+ */
+export function dimensionDefinitionId(rubric: Pick<Rubric, 'scale' | 'dimensions'>, name: string): string {
+  const dimension = rubric.dimensions[name]
+  return contentHash(
+    {
+      name,
+      description: dimension?.description,
+      anchors: dimension?.anchors,
+      heuristic: dimension?.heuristic,
+      scale: rubric.scale,
+    },
+    12,
+  )
+}
+
 /** Normalises a score on the rubric's scale to [0, 1]. */
 export function normalizeScore(raw: number, scale: RubricScale): number {
   const clamped = Math.min(scale.max, Math.max(scale.min, raw))

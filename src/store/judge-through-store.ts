@@ -1,5 +1,5 @@
+import { errorJudgment, judgmentErrorOf } from '../judge/judgment-error.ts'
 import type { Judge, JudgeRequest, Judgment, StoreMode } from '../types.ts'
-import { contentHash } from '../util/hash.ts'
 import { fromStored, type JudgmentStore, judgmentKey } from './judgment-store.ts'
 
 /** A judgment and how the store served it. */
@@ -43,9 +43,11 @@ export async function judgeThroughStore(
   const key = judgmentKey(judge.id, request)
   try {
     const stored = mode === 'record' ? undefined : await store.get(key)
-    if (stored) return { judgment: fromStored(stored), key, written: false }
+    // The key holds the judge's id, so the entry is this judge's (entries of older versions name the judge with
+    // the rubric in its id).
+    if (stored) return { judgment: { ...fromStored(stored), judgeId: judge.id }, key, written: false }
   } catch (error) {
-    return { judgment: errorJudgment(judge, request, error), key, written: false }
+    return { judgment: errorJudgment(judge, request, judgmentErrorOf(error)), key, written: false }
   }
   if (mode === 'replay') {
     const miss = { code: 'RUBRIC_STORE_MISS', message: missMessage }
@@ -61,7 +63,7 @@ export async function judgeThroughStore(
   try {
     await store.put(key, request, judgment)
   } catch (error) {
-    return failed(errorJudgment(judge, request, error), key, store)
+    return failed(errorJudgment(judge, request, judgmentErrorOf(error)), key, store)
   }
   return { judgment, key, written: true }
 }
@@ -78,24 +80,6 @@ async function callJudge(judge: Judge, request: JudgeRequest): Promise<Judgment>
   try {
     return await judge.judge(request)
   } catch (error) {
-    return errorJudgment(judge, request, error, performance.now() - started)
-  }
-}
-
-/** The judgment of a call that failed: its code and message, no scores. */
-export function errorJudgment(judge: Judge, request: JudgeRequest, error: unknown, latencyMs = 0): Judgment {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
-  return {
-    judgeId: contentHash({ judge: judge.id, rubric: request.rubric.id }),
-    judgeName: judge.name,
-    ...(judge.model === undefined ? {} : { model: judge.model }),
-    rubricId: request.rubric.id,
-    scores: {},
-    error: {
-      code: typeof code === 'string' ? code : 'RUBRIC_JUDGE_FAILED',
-      message: typeof message === 'string' ? message : String(error),
-    },
-    latencyMs,
-    source: 'live',
+    return errorJudgment(judge, request, judgmentErrorOf(error), performance.now() - started)
   }
 }

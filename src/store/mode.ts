@@ -1,4 +1,5 @@
 import { RubricArgumentError } from '../errors.ts'
+import { judgeApiKey } from '../judge/llm-options.ts'
 import type { JudgeOption, StoreMode } from '../types.ts'
 
 const MODES: readonly StoreMode[] = ['auto', 'replay', 'record', 'off']
@@ -25,7 +26,7 @@ export function resolveStorePolicy(
     return { mode: checkMode(fromEnv, 'VITEST_RUBRIC_STORE'), prune: true }
   if (option !== undefined) return { mode: checkMode(option, 'evals({ store })'), prune: true }
   if (!isCI(env)) return { mode: 'auto', prune: true }
-  const canJudge = judge === 'heuristic' || Boolean(judge.apiKey ?? env.OPENAI_API_KEY)
+  const canJudge = judge === 'heuristic' || judgeApiKey(judge, env) !== undefined
   return canJudge ? { mode: 'auto', prune: false } : { mode: 'replay', prune: false }
 }
 

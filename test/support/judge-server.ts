@@ -43,6 +43,7 @@ export type ScriptedReply = { hold?: Promise<unknown>; usage?: Usage } & (
   | { kind: 'text'; content: string }
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'malformed' }
+  | { kind: 'raw'; status: number; contentType: string; body: string }
   | { kind: 'drop' }
   | { kind: 'drop-mid-body' }
   | { kind: 'truncated' }
@@ -72,6 +73,13 @@ export const reply = {
   }),
   /** A 200 response whose body is not JSON. */
   malformed: (): ScriptedReply => ({ kind: 'malformed' }),
+  /** Any body as it is, for example a proxy's HTML page: `raw(200, 'text/html', '<html>…')`. */
+  raw: (status: number, contentType: string, body: string): ScriptedReply => ({
+    kind: 'raw',
+    status,
+    contentType,
+    body,
+  }),
   /** The connection is destroyed without a response. */
   drop: (): ScriptedReply => ({ kind: 'drop' }),
   /** A 200 whose body is cut off: the connection is destroyed half-way through it. */
@@ -260,6 +268,9 @@ function answer(
     case 'malformed':
       res.writeHead(200, { 'content-type': 'application/json' })
       return res.end('{"id": "chatcmpl-broken", "choices": [')
+    case 'raw':
+      res.writeHead(scripted.status, { 'content-type': scripted.contentType })
+      return res.end(scripted.body)
     case 'drop':
       return req.socket.destroy()
     case 'drop-mid-body': {

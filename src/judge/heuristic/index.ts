@@ -9,7 +9,6 @@ import type {
   JudgmentError,
   RubricScale,
 } from '../../types.ts'
-import { contentHash } from '../../util/hash.ts'
 import { scoreCoherence } from './coherence.ts'
 import { scoreCompleteness } from './completeness.ts'
 import { scoreConciseness } from './conciseness.ts'
@@ -49,7 +48,7 @@ export function createHeuristicJudge(): Judge {
       const started = performance.now()
       const { scores, error } = judgeAll(request)
       const judgment: Judgment = {
-        judgeId: contentHash({ judge: id, rubric: request.rubric.id }),
+        judgeId: id,
         judgeName: HEURISTIC_JUDGE_NAME,
         rubricId: request.rubric.id,
         scores: error ? {} : scores,

@@ -4,7 +4,8 @@
  */
 import { connect, type Socket } from 'node:net'
 import { RubricError } from '../../errors.ts'
-import type { Judge, Judgment } from '../../types.ts'
+import type { Judge, Judgment, JudgmentError } from '../../types.ts'
+import { errorJudgment } from '../judgment-error.ts'
 import type {
   ClientMessage,
   CoordinatorAddress,
@@ -16,6 +17,8 @@ import { batchedWriter, readLines } from './coordinator.ts'
 
 interface Pending {
   resolve: (judgment: Judgment) => void
+  /** The judge threw in the main process: the failure becomes this call's error judgment. */
+  fail: (error: JudgmentError) => void
   reject: (error: unknown) => void
 }
 
@@ -47,7 +50,7 @@ export function connectJudge(
       if (!waiter) return
       pending.delete(message.id)
       if ('judgment' in message) waiter.resolve(message.judgment)
-      else waiter.reject(new RubricError(message.error.code, message.error.message))
+      else waiter.fail(message.error)
     })
     const fail = (cause?: unknown) => {
       const error = new RubricError(
@@ -83,7 +86,11 @@ export function connectJudge(
             signal?.removeEventListener('abort', onAbort)
             settle(value)
           }
-        pending.set(id, { resolve: settled(resolve), reject: settled(reject) })
+        pending.set(id, {
+          resolve: settled(resolve),
+          fail: settled((error: JudgmentError) => resolve(errorJudgment(judge, request, error))),
+          reject: settled(reject),
+        })
         write({ op: 'judge', id, request: request satisfies WireRequest, ...sent })
         if (signal?.aborted) onAbort()
         else signal?.addEventListener('abort', onAbort, { once: true })

@@ -4,7 +4,7 @@
  * one TCP connection on loopback, and the coordinator judges it through the run's limits (concurrency, requests
  * and tokens per minute, budget), with one HTTP client for the whole run. Newline-delimited JSON:
  *
- *   worker → { op: 'judge', id, request, access? }   main → { id, judgment } or { id, error: { code, message } }
+ *   worker → { op: 'judge', id, request, access? }   main → { id, judgment } or { id, error: JudgmentError }
  *   worker → { op: 'cancel', id }   (aborts the call, as the test's signal did; its answer still comes)
  *
  * `access` is the API key and base URL as the worker sees them (from the judge options, else its environment),
@@ -20,7 +20,8 @@
  * that a long file cannot starve the others into their test timeouts.
  */
 import { createServer, type Socket } from 'node:net'
-import type { Judge, JudgeRequest, Judgment } from '../../types.ts'
+import type { Judge, JudgeRequest, Judgment, JudgmentError } from '../../types.ts'
+import { judgmentErrorOf } from '../judgment-error.ts'
 import { type JudgeLimiter, limiterOver } from './limiter.ts'
 import { type JudgeLimits, LimiterCore, type LimiterStats } from './limits.ts'
 
@@ -52,10 +53,8 @@ export type ClientMessage =
   | { op: 'judge'; id: number; request: WireRequest; access?: JudgeAccess }
   | { op: 'cancel'; id: number }
 
-/** An answer to `judge`: the judgment (error judgments included), or what the judge threw. */
-export type ServerMessage =
-  | { id: number; judgment: Judgment }
-  | { id: number; error: { code: string; message: string } }
+/** An answer to `judge`: the judgment (error judgments included), or what the judge threw, as a value. */
+export type ServerMessage = { id: number; judgment: Judgment } | { id: number; error: JudgmentError }
 
 const HOST = '127.0.0.1'
 
@@ -163,7 +162,7 @@ export function serve(
         resolve(judgeFor(message.access).judge({ ...message.request, signal: controller.signal })),
       ).then(
         (judgment) => answer({ id, judgment }),
-        (error: unknown) => answer({ id, error: describeError(error) }),
+        (error: unknown) => answer({ id, error: judgmentErrorOf(error, 'RUBRIC_JUDGE_INTERNAL') }),
       )
     },
     close(): void {
@@ -180,14 +179,6 @@ function isClientMessage(message: unknown): message is ClientMessage {
   const { op, id, request } = message as Record<string, unknown>
   if (typeof id !== 'number') return false
   return op === 'cancel' || (op === 'judge' && typeof request === 'object' && request !== null)
-}
-
-function describeError(error: unknown): { code: string; message: string } {
-  const code = (error as { code?: unknown })?.code
-  return {
-    code: typeof code === 'string' ? code : 'RUBRIC_JUDGE_INTERNAL',
-    message: error instanceof Error ? error.message : String(error),
-  }
 }
 
 /** Calls `onLine` with each newline-terminated line that arrives on `socket`. */
