@@ -71,6 +71,8 @@ export function evals(options: EvalsOptions = {}): TestProjectInlineConfiguratio
       exclude: options.exclude ?? DEFAULT_EXCLUDE,
       setupFiles: [setupFile(), ...(options.setupFiles ?? [])],
       testTimeout: options.testTimeout ?? DEFAULT_TEST_TIMEOUT,
+      // Records of `describeEval` rows, made in library code, link to the line that declared their test.
+      includeTaskLocation: true,
       sequence: {
         concurrent: options.concurrent ?? true,
         groupOrder: options.groupOrder ?? DEFAULT_GROUP_ORDER,
@@ -120,6 +122,7 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
         store,
         storeText: resolveStoreText(options.storeText, 'evals()'),
         concurrent: options.concurrent ?? true,
+        annotations: options.annotations ?? true,
         root: project.config.root,
         ...(embeddings ? { embeddings } : {}),
       }

@@ -312,6 +312,14 @@ export interface EvalsOptions {
   /** Options of the reporter that aggregates scores per dimension. */
   reporter?: RubricReporterOptions | false
   /**
+   * Annotate each test with every record its assertions made (dimension, score, floor, judge, reason), through
+   * Vitest's test annotations, located at the assertion's line: `notice` when it passed, `error` when it failed.
+   * Vitest's own reporters show them (the default reporter under a failed test, `verbose`, `junit` as properties,
+   * `github-actions` on the line, `html` and `--ui` in the test's detail). Display only: reports read the records.
+   * @default true
+   */
+  annotations?: boolean
+  /**
    * Suite gates: per dimension, bounds in [0, 1] on statistics of the whole run, checked after all files (after
    * `--merge-reports` for sharded runs). A statistic below its bound fails the run (a P0 alert naming the
    * dimension, the statistic, the value and the bound). A dimension the run scored nothing on is skipped.

@@ -117,6 +117,7 @@ describe('embedding through the store', () => {
     judge: 'heuristic',
     store: { mode, prune: true },
     concurrent: false,
+    annotations: false,
     root,
     embeddings: { model: 'embed-test', baseURL: server.baseURL, apiKey: 'test-key' },
   })

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,12 +8,10 @@ import { escapeHtml } from '../src/reporter/escape-html.ts'
 import { evaluateRun, withEvaluation } from '../src/reporter/evaluate-run.ts'
 import type { HistoryEntry } from '../src/reporter/history.ts'
 import { renderHtml } from '../src/reporter/html.ts'
+import { CHROMIUM_SKIP_NOTE, chromiumAvailable, launchChromium } from './support/chromium.ts'
 import { IMG_PAYLOAD, located, reportOf, SCRIPT_PAYLOAD, scoredRecords } from './support/reports.ts'
 import { repoRoot } from './support/run-vitest.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const SKIP_NOTE = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to open the HTML report in a browser`
-const available = existsSync(CHROMIUM)
 const artifacts = join(repoRoot, '.vitest-rubric', 'artifacts')
 
 const base = reportOf([
@@ -58,20 +55,8 @@ let directory: string
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'vitest-rubric-browser-'))
-  if (!available) return
-  const { chromium } = await import('playwright-core')
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  if (!chromiumAvailable) return
+  browser = await launchChromium()
   // A browser's first start can take long on a 2-core machine busy with the rest of the suite.
 }, 60_000)
 afterAll(async () => {
@@ -110,7 +95,7 @@ async function closed(page: Page) {
 
 describe('the HTML report in headless Chromium', () => {
   test('draws a histogram and a trend per dimension, at their size', async ({ skip }) => {
-    skip(!available, SKIP_NOTE)
+    skip(!chromiumAvailable, CHROMIUM_SKIP_NOTE)
     const { page } = await open('report.html', renderHtml(report, { baseline: base, history }))
     const charts = await page.$$eval('svg.chart', (svgs) =>
       svgs.map((svg) => {
@@ -148,7 +133,7 @@ describe('the HTML report in headless Chromium', () => {
   })
 
   test('judged text with <script> and <img onerror> runs nothing and shows as text', async ({ skip }) => {
-    skip(!available, SKIP_NOTE)
+    skip(!chromiumAvailable, CHROMIUM_SKIP_NOTE)
     const html = renderHtml(report, { baseline: base, history })
     const { page, ran } = await open('report.html', html)
     expect(ran).toEqual({
@@ -175,7 +160,7 @@ describe('the HTML report in headless Chromium', () => {
   test('the check would catch a payload that runs (the same page with the output not escaped)', async ({
     skip,
   }) => {
-    skip(!available, SKIP_NOTE)
+    skip(!chromiumAvailable, CHROMIUM_SKIP_NOTE)
     const html = renderHtml(head).replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
     const unescaped = html.replace(escapeHtml(head.judgments.at(-1)!.output), head.judgments.at(-1)!.output)
     const { page, ran } = await open('unescaped.html', unescaped)

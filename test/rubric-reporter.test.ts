@@ -94,6 +94,21 @@ describe('collectRecords', () => {
       ['steady', 0.7],
     ])
   })
+
+  test('links a record to its assertion’s line, else to the line that declared its test', () => {
+    const declared = { ...fakeTest('row 1', [rubricRecord({})]), location: { line: 7, column: 1 } }
+    const asserted = { ...fakeTest('qa', [rubricRecord({ line: 12 })]), location: { line: 10, column: 1 } }
+    const module = fakeModule(join(root, 'qa.eval.ts'), [
+      declared,
+      asserted,
+      fakeTest('unlocated', [rubricRecord({})]),
+    ])
+    expect(collectRecords([module], root).map((r) => [r.test, r.line])).toEqual([
+      ['row 1', 7],
+      ['qa', 12],
+      ['unlocated', undefined],
+    ])
+  })
 })
 
 describe('RubricReporter', () => {

@@ -13,6 +13,8 @@ export interface ProvidedRubricOptions {
   storeText?: Required<StoreTextLimit>
   /** Whether the tests of an eval file run concurrently. */
   concurrent: boolean
+  /** Whether matchers annotate their tests with each record (`evals({ annotations })`). */
+  annotations: boolean
   /** The Vitest root, for paths in records. */
   root: string
   /** Where the run's judge coordinator listens (in the main process), for an LLM judge. */

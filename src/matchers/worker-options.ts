@@ -5,6 +5,7 @@ const OUTSIDE_EVALS: ProvidedRubricOptions = {
   judge: 'heuristic',
   store: { mode: 'off', prune: false },
   concurrent: false,
+  annotations: true,
   root: process.cwd(),
 }
 

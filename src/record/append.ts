@@ -3,6 +3,7 @@
  * `--merge-reports`).
  */
 import type { RunnerTestCase as Test } from 'vitest'
+import { annotateRecord, assertionLine } from '../matchers/annotate.ts'
 import { contentHash } from '../util/hash.ts'
 import type { RowFields, RubricRecord } from './schema.ts'
 
@@ -26,17 +27,20 @@ export function appendRecords(task: Readonly<Test>, drafts: readonly RecordDraft
   meta.rubric ??= []
   const retry = task.result?.retryCount ?? 0
   const callId = contentHash({ test: task.id, retry, n: meta.rubric.length, by: drafts[0]?.judgeId }, 12)
+  const line = assertionLine(task)
   const records = drafts.map(
     (draft) =>
       ({
         ...draft,
         callId,
         retry,
+        ...(line === undefined ? {} : { line }),
         output: shorten(draft.output),
         ...(draft.input === undefined ? {} : { input: shorten(draft.input) }),
       }) as RubricRecord,
   )
   meta.rubric.push(...records)
+  for (const record of records) annotateRecord(task, record)
   return records
 }
 

@@ -80,6 +80,11 @@ const recordBase = z.object({
   /** The retry attempt of the test that made it (0 for the first run); only the last attempt counts. */
   retry: z.number().int().nonnegative(),
   store: storeRefSchema.optional(),
+  /**
+   * The eval file's line of the assertion, when the call stack shows it; a `describeEval` row's records get the line
+   * that declared the row's test when they are collected.
+   */
+  line: z.number().int().positive().optional(),
   /** The judged output, shortened for reports. */
   output: z.string(),
   /** Its input, shortened for reports. */

@@ -9,6 +9,8 @@ export type { LocatedRecord } from '../record/schema.ts'
 
 /** The parts of a reported test that collecting reads; a `TestCase` is one. */
 export type CollectableTest = Pick<TestCase, 'fullName' | 'meta' | 'result'> & {
+  /** Where the test is declared, when Vitest records it (`includeTaskLocation`, which `evals()` turns on). */
+  readonly location?: TestCase['location']
   readonly project: { readonly name: string }
 }
 
@@ -29,7 +31,10 @@ export function collectRecords(modules: Iterable<CollectableModule>, root: strin
       const test = testCase.fullName
       const project = testCase.project.name
       const state = testCase.result().state
-      for (const record of lastAttempt(records)) located.push({ file, test, project, state, ...record })
+      // A `describeEval` row asserts in library code: its records point at the line that declared the test.
+      const line = testCase.location?.line
+      for (const record of lastAttempt(records))
+        located.push({ file, test, project, state, ...(line === undefined ? {} : { line }), ...record })
     }
   }
   return located
