@@ -17,6 +17,7 @@ import { resolveLlmJudge } from './judge/llm-options.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
 import { DeferredRubricReporter } from './reporter/deferred.ts'
 import { evalsReporterSettings } from './reporter/options.ts'
+import { assertOtelLoadable, resolveOtelTarget } from './reporter/otel.ts'
 import { ProgressReporter } from './reporter/progress.ts'
 import { resolveStoreText } from './store/judgment-store.ts'
 import { resolveStorePolicy } from './store/mode.ts'
@@ -32,6 +33,7 @@ export type {
   JudgeOption,
   LlmJudgeOptions,
   ModelPrice,
+  OtelExportOptions,
   RegressionPolicy,
   RubricReporterOptions,
   StoreMode,
@@ -142,6 +144,9 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
         provided.coordinator = { host: coordinator.host, port: coordinator.port }
       }
       project.provide(PROVIDED_KEY, provided)
+      // A missing OpenTelemetry package fails now, not after every eval has run.
+      if (reporterSettings !== false)
+        await assertOtelLoadable(resolveOtelTarget(reporterSettings.options.otel, 'evals({ reporter })'))
       if (!attached.has(vitest)) {
         attached.add(vitest)
         if (reporterSettings !== false)

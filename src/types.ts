@@ -269,6 +269,23 @@ export interface StoreTextLimit {
 /** `'heuristic'` for the embedded offline judge, or the options of an LLM judge. */
 export type JudgeOption = 'heuristic' | LlmJudgeOptions
 
+/** Where `reporter: { otel }` sends the evaluation events itself, with the OTLP/HTTP (JSON) log exporter. */
+export interface OtelExportOptions {
+  /**
+   * The collector's OTLP/HTTP base URL (events are posted to `<endpoint>/v1/logs`), or a URL ending in `/v1/logs`.
+   * @default process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT (used as it is), else
+   * process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+   */
+  endpoint?: string
+  /** HTTP headers of the export request, for example an `authorization` header of your collector. */
+  headers?: Record<string, string>
+  /**
+   * How long the export may take, retries included, before the run ends with a warning.
+   * @default process.env.OTEL_EXPORTER_OTLP_LOGS_TIMEOUT, else process.env.OTEL_EXPORTER_OTLP_TIMEOUT, else 10_000
+   */
+  timeoutMs?: number
+}
+
 /** Options of the `evals()` project helper. */
 export interface EvalsOptions {
   /**
@@ -454,6 +471,15 @@ export interface RubricReporterOptions {
    * @default '.vitest-rubric/report.json'
    */
   outputFile?: string | false
+  /**
+   * Emit each judgment of the run as an OpenTelemetry `gen_ai.evaluation.result` event (GenAI semantic
+   * conventions 1.45.0) when the run ends: `true` emits through `@opentelemetry/api-logs` to the logger provider
+   * your setup registered in the main Vitest process (for example in `vitest.config.ts`); `{ endpoint }` sends them
+   * itself with the OTLP/HTTP log exporter. The OpenTelemetry packages are optional peer dependencies, loaded only
+   * then. A collector that cannot be reached is a warning at the end of the run, never a failed eval.
+   * @default false
+   */
+  otel?: boolean | OtelExportOptions
   /**
    * Print a table per file as well as the run table.
    * @default true

@@ -1,4 +1,7 @@
-/** `vitest-rubric report report.json --html out.html`: renders a report as HTML or Markdown. */
+/**
+ * `vitest-rubric report report.json --html out.html`: renders a report as HTML or Markdown, or sends its judgments
+ * to an OpenTelemetry collector (`--otel <endpoint>`).
+ */
 
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -8,6 +11,7 @@ import { compareReports } from '../reporter/baseline.ts'
 import { readHistory } from '../reporter/history.ts'
 import { renderHtml } from '../reporter/html.ts'
 import { renderMarkdown } from '../reporter/markdown.ts'
+import { emitEvaluationEvents, resolveOtelTarget } from '../reporter/otel.ts'
 import { readReport } from '../reporter/read-report.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { withUsage } from './args.ts'
@@ -15,8 +19,9 @@ import type { Command } from './command.ts'
 
 const usage = `Usage: vitest-rubric report <report.json> [--html <out.html>] [--markdown <out.md>]
                             [--baseline <baseline.json>] [--history <history.jsonl>] [--worst <n>]
+                            [--otel <endpoint>]
 
-Renders a report.json. Without --html or --markdown, prints the Markdown summary.
+Renders a report.json. Without --html, --markdown or --otel, prints the Markdown summary.
 
 Options:
   --html <file>       write the self-contained HTML report (charts inline, no script, no network)
@@ -24,7 +29,10 @@ Options:
   --baseline <file>   compare with this report: the change column, and a diff of each shown output
                       against the baseline's
   --history <file>    the run history for the trend (default: history.jsonl beside the report, if any)
-  --worst <n>         lowest-scoring outputs shown per dimension (default 5)`
+  --worst <n>         lowest-scoring outputs shown per dimension (default 5)
+  --otel <endpoint>   send each judgment as an OpenTelemetry gen_ai.evaluation.result event to this
+                      OTLP/HTTP collector (for example http://localhost:4318); needs @opentelemetry/api,
+                      @opentelemetry/sdk-logs and @opentelemetry/exporter-logs-otlp-http`
 
 export const command: Command = {
   summary: 'render a report.json as a self-contained HTML report or a Markdown summary',
@@ -39,6 +47,7 @@ export const command: Command = {
           baseline: { type: 'string' },
           history: { type: 'string' },
           worst: { type: 'string' },
+          otel: { type: 'string' },
         },
         allowPositionals: true,
       }),
@@ -60,12 +69,21 @@ export const command: Command = {
     const historyPath = values.history ?? join(dirname(reportPath), 'history.jsonl')
     const history = values.history || existsSync(historyPath) ? await readHistory(historyPath) : []
 
-    if (values.html === undefined && values.markdown === undefined) {
+    if (values.html === undefined && values.markdown === undefined && values.otel === undefined) {
       console.log(renderMarkdown(report, { worst }).trimEnd())
       return 0
     }
     if (values.html !== undefined) await write(values.html, renderHtml(report, { baseline, history, worst }))
     if (values.markdown !== undefined) await write(values.markdown, renderMarkdown(report, { worst }))
+    if (values.otel !== undefined) {
+      const target = resolveOtelTarget({ endpoint: values.otel }, '--otel')
+      const outcome = target && (await emitEvaluationEvents(report, target))
+      if (outcome && 'warning' in outcome) {
+        console.error(outcome.warning)
+        return 1
+      }
+      if (outcome) console.log(`sent ${outcome.sent} gen_ai.evaluation.result events to ${values.otel}`)
+    }
     return 0
   },
 }

@@ -14,6 +14,7 @@ import type {
   SuiteGates,
 } from '../types.ts'
 import { validateGates } from './gates.ts'
+import { type OtelTarget, resolveOtelTarget } from './otel.ts'
 
 /** Drift alerts look at the last `runs` runs and flag a steady fall of more than `slope` a run. */
 export const DEFAULT_DRIFT: Required<DriftOptions> = { runs: 5, slope: 0.01 }
@@ -29,6 +30,8 @@ export interface ReportOptions {
   githubSummary: boolean
   html: string | false
   worst: number
+  /** Where the OpenTelemetry evaluation events go, if anywhere. */
+  otel: OtelTarget | false
 }
 
 export const DEFAULT_HISTORY_FILE = '.vitest-rubric/history.jsonl'
@@ -81,6 +84,7 @@ export function resolveReportOptions(
     githubSummary: booleanOption(options.githubSummary, 'githubSummary', where) ?? true,
     html: pathOption(options.html, 'html', where) ?? false,
     worst: worstOption(options.worst, where),
+    otel: resolveOtelTarget(options.otel, where),
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type RunChecks,
   resolveReportOptions,
 } from './options.ts'
+import { emitEvaluationEvents } from './otel.ts'
 import { renderChecks } from './render-checks.ts'
 import { renderSummary } from './render-table.ts'
 import { buildReport, stringifyReport } from './report-json.ts'
@@ -153,6 +154,11 @@ export class RubricReporter implements Reporter {
       await appendHistory(resolveFrom(root, this.checks.history), historyEntry(report), history)
     }
     if (written.length > 0) vitest.logger.log(` report ${written.join(', ')}\n`)
+    if (this.checks.otel !== false) {
+      const outcome = await emitEvaluationEvents(report, this.checks.otel)
+      if ('warning' in outcome) vitest.logger.log(`${c.yellow(` ${outcome.warning}`)}\n`)
+      else vitest.logger.log(` otel ${outcome.sent} gen_ai.evaluation.result events\n`)
+    }
 
     const failures = failureReasons(evaluation, this.checks.regression)
     const unreadable = baseline?.status === 'invalid' && this.checks.regression === 'fail'
