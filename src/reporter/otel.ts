@@ -193,8 +193,7 @@ async function importOtel<T>(packages: readonly string[], load: () => Promise<T>
 }
 
 /** The logs API, for `otel: true`. */
-const loadLogsApi = () =>
-  importOtel(['@opentelemetry/api-logs'], () => import('@opentelemetry/api-logs'))
+const loadLogsApi = () => importOtel(['@opentelemetry/api-logs'], () => import('@opentelemetry/api-logs'))
 
 /** The logs SDK and the OTLP/HTTP exporter, for `otel: { endpoint }`. */
 const loadOtlpExporter = () =>
