@@ -125,6 +125,11 @@ test('a calibration of an earlier definition is stale; a weak judge breaks the g
   const calibrated = await runEvals(root, options({ calibration: { minSpearman: 0.4 } }))
   expect(calibrated.exitCode).toBe(0)
   expect(calibrated.report.alerts).toEqual([])
+  // report.json keeps each dimension's calibration, for the HTML report and later renderings.
+  expect(calibrated.report.calibration).toEqual({
+    relevance: { text: expect.stringMatching(/^ρ \d\.\d\d \(n 8\)$/), tone: 'ok' },
+    tone: { text: expect.stringMatching(/^ρ \d\.\d\d \(n 8\)$/), tone: 'ok' },
+  })
 
   const weak = await runEvals(root, options({ calibration: { minSpearman: 0.9 } }))
   expect(weak.exitCode).toBe(1)

@@ -4,10 +4,12 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { LocatedRecord } from '../src/reporter/collect.ts'
 import { escapeHtml } from '../src/reporter/escape-html.ts'
 import { evaluateRun, withEvaluation } from '../src/reporter/evaluate-run.ts'
 import type { HistoryEntry } from '../src/reporter/history.ts'
 import { renderHtml } from '../src/reporter/html.ts'
+import { sourceLinks } from '../src/reporter/source-links.ts'
 import { CHROMIUM_SKIP_NOTE, chromiumAvailable, launchChromium } from './support/chromium.ts'
 import { IMG_PAYLOAD, located, reportOf, SCRIPT_PAYLOAD, scoredRecords } from './support/reports.ts'
 import { repoRoot } from './support/run-vitest.ts'
@@ -49,6 +51,48 @@ const history: HistoryEntry[] = [0.9, 0.85, 0.8, 0.82].map((mean, index) => ({
     faithfulness: { mean: mean - 0.2, n: 2, passRate: 0.5 },
   },
 }))
+
+/** Three dimensions: an LLM judge's, the heuristic judge's and a check's, each output with its line. */
+function polishedReport() {
+  return reportOf([
+    ...[0.25, 0.5, 1].map((score, index) =>
+      located({
+        test: `refunds > case ${index}`,
+        file: 'evals/refunds.eval.ts',
+        line: 14 + index * 6,
+        dimension: 'relevance',
+        judgeName: 'gpt-4.1-mini',
+        model: 'gpt-4.1-mini',
+        score,
+        pass: score >= 0.5,
+      }),
+    ),
+    withoutModel(
+      located({
+        file: 'evals/refunds.eval.ts',
+        line: 40,
+        dimension: 'faithfulness',
+        judgeName: 'heuristic@1 (offline)',
+        score: 0.4,
+        pass: false,
+      }),
+    ),
+    withoutModel(
+      located({
+        file: 'evals/refunds.eval.ts',
+        line: 41,
+        dimension: 'contains-all',
+        judgeName: 'check',
+        score: 1,
+      }),
+    ),
+  ])
+}
+
+/** The heuristic judge and the checks name no model. */
+function withoutModel({ model: _model, ...record }: LocatedRecord): LocatedRecord {
+  return record
+}
 
 let browser: Browser | undefined
 let directory: string
@@ -155,6 +199,106 @@ describe('the HTML report in headless Chromium', () => {
     const bare = await open('no-policy.html', withoutPolicy)
     expect(bare.ran).toMatchObject({ pwned: false, dialogs: [] })
     await closed(bare.page)
+  })
+
+  test('shows per dimension the judge and its calibration, and links each low-scoring output to its line', async ({
+    skip,
+  }) => {
+    skip(!chromiumAvailable, CHROMIUM_SKIP_NOTE)
+    const polished = {
+      ...polishedReport(),
+      calibration: { relevance: { text: 'ρ 0.71 (n 120)', tone: 'ok' as const } },
+    }
+    const github = sourceLinks(
+      '/work/repo/app',
+      '/work/repo/app/.vitest-rubric/report.html',
+      polished.commit,
+      {
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'acme/support-bot',
+        GITHUB_WORKSPACE: '/work/repo',
+      },
+    )
+    const { page } = await open('polished.html', renderHtml(polished, { sources: github, history }))
+    const judged = await page.$$eval('section.dimension', (sections) =>
+      sections.map((section) => [
+        section.querySelector('h2')?.textContent,
+        section.querySelector('p.judged')?.textContent,
+      ]),
+    )
+    expect(judged).toEqual([
+      ['contains-all', 'judge check'],
+      ['faithfulness', 'judge heuristic@1 (offline) · calibration not measured (vitest-rubric calibrate)'],
+      ['relevance', 'judge gpt-4.1-mini · calibration ρ 0.71 (n 120)'],
+    ])
+    const links = await page.$$eval('section#dimension-relevance a.source', (anchors) =>
+      anchors.map((anchor) => [anchor.textContent, anchor.getAttribute('href')]),
+    )
+    expect(links[0]).toEqual([
+      'evals/refunds.eval.ts:14',
+      `https://github.com/acme/support-bot/blob/${'a'.repeat(40)}/app/evals/refunds.eval.ts#L14`,
+    ])
+    if (process.env.VITEST_RUBRIC_SCREENSHOTS) {
+      await mkdir(join(repoRoot, 'docs'), { recursive: true })
+      await page.setViewportSize({ width: 1200, height: 1500 })
+      await page.screenshot({ path: join(repoRoot, 'docs', 'html-report.png') })
+    }
+    await closed(page)
+  })
+
+  test('a link on disk opens the eval file, relative to the report', async ({ skip }) => {
+    skip(!chromiumAvailable, CHROMIUM_SKIP_NOTE)
+    const project = join(directory, 'project')
+    await mkdir(join(project, 'evals'), { recursive: true })
+    await mkdir(join(project, '.vitest-rubric'), { recursive: true })
+    await writeFile(join(project, 'evals', 'refunds.eval.ts'), "test('refunds', () => {})\n")
+    const htmlPath = join(project, '.vitest-rubric', 'report.html')
+    const html = renderHtml(polishedReport(), { sources: sourceLinks(project, htmlPath, null, {}) })
+    const { page } = await open(join('project', '.vitest-rubric', 'report.html'), html)
+    await page.click('section#dimension-relevance a.source')
+    await page.waitForURL(/refunds\.eval\.ts$/)
+    expect(page.url()).toBe(pathToFileURL(join(project, 'evals', 'refunds.eval.ts')).href)
+    await closed(page)
+  })
+
+  test('1,000 judgments make a report under 2 MB that opens with every dimension', async ({ skip }) => {
+    const long = (seed: number) =>
+      `${'Refunds take 30 days under the refund policy. '.repeat(44)}${seed}`.slice(0, 2001)
+    const dimensions = ['faithfulness', 'relevance', 'tone', 'safety']
+    const records = Array.from({ length: 1000 }, (_, index) =>
+      located({
+        test: `suite > case ${Math.floor(index / dimensions.length)}`,
+        dimension: dimensions[index % dimensions.length]!,
+        score: (index % 11) / 10,
+        pass: (index % 11) / 10 >= 0.5,
+        line: 10 + (index % 300),
+        file: `evals/file-${index % 8}.eval.ts`,
+        input: long(index),
+        output: long(index + 1),
+        reason: `the answer ${'cites the policy and '.repeat(10)}${index}`,
+      }),
+    )
+    const big = reportOf(records)
+    const bigBaseline = reportOf(
+      records.map((record) => ({ ...record, output: `${record.output} (before)` })),
+    )
+    const bigHistory: HistoryEntry[] = Array.from({ length: 200 }, (_, index) => ({
+      time: new Date(Date.UTC(2025, 0, 1) + index * 86_400_000).toISOString(),
+      commit: 'b'.repeat(40),
+      dimensions: Object.fromEntries(dimensions.map((name) => [name, { mean: 0.7, n: 250, passRate: 0.8 }])),
+    }))
+    const html = renderHtml(big, {
+      baseline: bigBaseline,
+      history: bigHistory,
+      sources: { base: '../', lineAnchor: false },
+    })
+    expect(big.judgments).toHaveLength(1000)
+    expect(Buffer.byteLength(html)).toBeLessThan(2 * 1024 * 1024)
+    skip(!chromiumAvailable, CHROMIUM_SKIP_NOTE)
+    const { page } = await open('big.html', html)
+    expect(await page.$$eval('section.dimension', (sections) => sections.length)).toBe(4)
+    expect(await page.$$eval('article.output a.source', (anchors) => anchors.length)).toBe(20)
+    await closed(page)
   })
 
   test('the check would catch a payload that runs (the same page with the output not escaped)', async ({

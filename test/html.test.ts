@@ -3,6 +3,7 @@ import { evaluateRun, withEvaluation } from '../src/reporter/evaluate-run.ts'
 import type { HistoryEntry } from '../src/reporter/history.ts'
 import { renderHtml } from '../src/reporter/html.ts'
 import { histogramCounts, histogramSvg, trendSvg } from '../src/reporter/html-charts.ts'
+import { sourceHref, sourceLinks } from '../src/reporter/source-links.ts'
 import { IMG_PAYLOAD, located, reportOf, SCRIPT_PAYLOAD } from './support/reports.ts'
 
 const base = reportOf([
@@ -113,5 +114,35 @@ describe('charts', () => {
       /^<svg class="chart histogram" [^>]*width="360" height="180"/,
     )
     expect(trendSvg([], null, 'x')).toMatch(/^<svg class="chart trend" [^>]*width="360" height="180"/)
+  })
+})
+
+describe('sourceLinks', () => {
+  const github = {
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/support-bot',
+    GITHUB_WORKSPACE: '/work/repo',
+  }
+  const commit = 'c'.repeat(40)
+
+  test('in GitHub Actions, the file at the run’s commit, with its line', () => {
+    const links = sourceLinks(
+      '/work/repo/apps/bot',
+      '/work/repo/apps/bot/.vitest-rubric/report.html',
+      commit,
+      github,
+    )
+    expect(sourceHref(links, 'evals/a b.eval.ts', 12)).toBe(
+      `https://github.com/acme/support-bot/blob/${commit}/apps/bot/evals/a%20b.eval.ts#L12`,
+    )
+  })
+
+  test('elsewhere (no commit, or a root outside the workspace), the file on disk relative to the report', () => {
+    expect(
+      sourceHref(sourceLinks('/p', '/p/.vitest-rubric/report.html', null, github), 'evals/qa.eval.ts', 3),
+    ).toBe('../evals/qa.eval.ts')
+    expect(
+      sourceHref(sourceLinks('/elsewhere', '/elsewhere/report.html', commit, github), 'qa.eval.ts', 3),
+    ).toBe('qa.eval.ts')
   })
 })

@@ -2,7 +2,10 @@
  * Internal to calibration: what the reporter says of each dimension's judge (calibrated with its measured
  * agreement, stale, or uncalibrated) and the calibration gate. Pure: the files are read by the caller.
  */
+
+import type { z } from 'zod'
 import { RubricArgumentError } from '../errors.ts'
+import type { calibrationCellSchema } from '../reporter/schema.ts'
 import type { CalibrationGateOptions, JudgeCalibration } from '../types.ts'
 
 /** A judge that scored a dimension in the run, as its records name it. */
@@ -34,10 +37,7 @@ export type CalibrationStatus =
   | { state: 'uncalibrated'; judgeName: string }
 
 /** A table cell: the text and how it should look. */
-export interface CalibrationCell {
-  text: string
-  tone: 'ok' | 'weak' | 'stale' | 'uncalibrated'
-}
+export type CalibrationCell = z.output<typeof calibrationCellSchema>
 
 /** A broken calibration gate, shaped like the reporter's other P0 alerts. */
 export interface CalibrationAlert {

@@ -4,7 +4,7 @@
  */
 
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { RubricArgumentError, RubricError } from '../errors.ts'
 import { compareReports } from '../reporter/baseline.ts'
@@ -13,6 +13,7 @@ import { renderHtml } from '../reporter/html.ts'
 import { renderMarkdown } from '../reporter/markdown.ts'
 import { emitEvaluationEvents, resolveOtelTarget } from '../reporter/otel.ts'
 import { readReport } from '../reporter/read-report.ts'
+import { sourceLinks } from '../reporter/source-links.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { withUsage } from './args.ts'
 import type { Command } from './command.ts'
@@ -24,7 +25,8 @@ const usage = `Usage: vitest-rubric report <report.json> [--html <out.html>] [--
 Renders a report.json. Without --html, --markdown or --otel, prints the Markdown summary.
 
 Options:
-  --html <file>       write the self-contained HTML report (charts inline, no script, no network)
+  --html <file>       write the self-contained HTML report (charts inline, no script, no network); run it
+                      from the project's root, which its links to each output's test file are relative to
   --markdown <file>   write the Markdown summary
   --baseline <file>   compare with this report: the change column, and a diff of each shown output
                       against the baseline's
@@ -73,7 +75,11 @@ export const command: Command = {
       console.log(renderMarkdown(report, { worst }).trimEnd())
       return 0
     }
-    if (values.html !== undefined) await write(values.html, renderHtml(report, { baseline, history, worst }))
+    if (values.html !== undefined) {
+      // Run from the project's root, as the report's file paths are relative to it.
+      const sources = sourceLinks(process.cwd(), resolve(values.html), report.commit)
+      await write(values.html, renderHtml(report, { baseline, history, worst, sources }))
+    }
     if (values.markdown !== undefined) await write(values.markdown, renderMarkdown(report, { worst }))
     if (values.otel !== undefined) {
       const target = resolveOtelTarget({ endpoint: values.otel }, '--otel')

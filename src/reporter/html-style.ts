@@ -36,6 +36,12 @@ svg text { font-size: 10px; fill: var(--muted); text-anchor: middle; }
 svg text.y { text-anchor: end; }
 svg text.floor-label { fill: var(--floor); text-anchor: start; }
 svg text.count { fill: var(--fg); }
+p.judged { color: var(--muted); margin: 4px 0 12px; }
+p.judged strong { color: var(--fg); font-weight: 600; }
+.calibration.ok { color: var(--good); }
+.calibration.weak, .calibration.stale { color: var(--warn); }
+.calibration.uncalibrated { color: var(--bad); }
+a.source { color: inherit; }
 article.output { border: 1px solid var(--line); border-radius: 6px; margin: 12px 0; padding: 8px 12px; }
 article.output header { display: flex; gap: 12px; align-items: baseline; flex-wrap: wrap; }
 article.output .score { font-weight: 700; }

@@ -11,6 +11,7 @@ import { type HistoryEntry, historyEntry } from './history.ts'
 import { histogramSvg, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
 import type { DimensionChange, ReportJudgment, RubricReport } from './schema.ts'
+import { type SourceLinks, sourceHref } from './source-links.ts'
 import { worstJudgments } from './worst.ts'
 
 export interface HtmlOptions {
@@ -20,6 +21,8 @@ export interface HtmlOptions {
   history?: readonly HistoryEntry[] | undefined
   /** How many of the lowest-scoring outputs to show per dimension. @default 5 */
   worst?: number
+  /** Where each lowest-scoring output links its test's file and line; without it, they are named, not linked. */
+  sources?: SourceLinks | undefined
 }
 
 const CSP =
@@ -36,7 +39,9 @@ export function renderHtml(report: RubricReport, options: HtmlOptions = {}): str
     `<section id="summary"><h2>Dimensions</h2>${dimensionTable(report)}</section>`,
     gatesSection(report),
     alertsSection(report),
-    ...dimensions.map((dimension) => dimensionSection(report, dimension, history, paired, worst)),
+    ...dimensions.map((dimension) =>
+      dimensionSection(report, dimension, history, paired, worst, options.sources),
+    ),
   ]
   return [
     '<!doctype html>',
@@ -117,6 +122,7 @@ function dimensionSection(
   history: readonly HistoryEntry[],
   paired: ReadonlyMap<ReportJudgment, ReportJudgment>,
   worst: number,
+  sources: SourceLinks | undefined,
 ): string {
   const stats = report.summary.run[dimension]!
   const floor = Number.isFinite(stats.floor.common) ? stats.floor.common : null
@@ -130,11 +136,12 @@ function dimensionSection(
       : []
   })
   const outputs = worstJudgments(report, dimension, worst).map((judgment) =>
-    outputArticle(judgment, paired.get(judgment)),
+    outputArticle(judgment, paired.get(judgment), sources),
   )
   return [
     `<section class="dimension" id="${anchor(dimension)}">`,
     `<h2>${esc(dimension)}</h2>`,
+    judgeLine(report, dimension),
     '<div class="charts">',
     `<figure>${histogramSvg(scores, floor, dimension)}<figcaption>Scores (n = ${scores.length})</figcaption></figure>`,
     `<figure>${trendSvg(trend, floor, dimension)}<figcaption>Mean over the run history</figcaption></figure>`,
@@ -144,7 +151,40 @@ function dimensionSection(
   ].join('')
 }
 
-function outputArticle(judgment: ReportJudgment, before: ReportJudgment | undefined): string {
+/**
+ * Who scored the dimension and how well that judge agrees with people. Deterministic checks and scorers have no
+ * calibration; an LLM or heuristic judge without a calibration file says how to measure one.
+ */
+function judgeLine(report: RubricReport, dimension: string): string {
+  const judged = report.judgments.filter((judgment) => judgment.dimension === dimension)
+  const judges = [
+    ...new Set(
+      judged.map((judgment) =>
+        judgment.model && judgment.model !== judgment.judgeName
+          ? `${judgment.judgeName} (${judgment.model})`
+          : judgment.judgeName,
+      ),
+    ),
+  ]
+  const deterministic = judged.every((judgment) => DETERMINISTIC.has(judgment.judgeName))
+  const cell = report.calibration?.[dimension]
+  const calibration = cell
+    ? ` · calibration <span class="calibration ${cell.tone}">${esc(cell.text)}</span>`
+    : deterministic
+      ? ''
+      : ' · calibration <span class="calibration uncalibrated">not measured</span> ' +
+        '<span class="note">(<code>vitest-rubric calibrate</code>)</span>'
+  return `<p class="judged">${judges.length === 1 ? 'judge' : 'judges'} <strong>${judges.map(esc).join(', ')}</strong>${calibration}</p>`
+}
+
+// The judge names of deterministic checks and scorers, which no calibration applies to.
+const DETERMINISTIC = new Set(['check', 'scorer'])
+
+function outputArticle(
+  judgment: ReportJudgment,
+  before: ReportJudgment | undefined,
+  sources: SourceLinks | undefined,
+): string {
   const rows = [
     [
       'Input',
@@ -170,9 +210,16 @@ function outputArticle(judgment: ReportJudgment, before: ReportJudgment | undefi
   return (
     `<article class="output"><header><span class="score ${judgment.pass === false ? 'failed' : 'passed'}">` +
     `${fixed(judgment.score)}</span> ` +
-    `<span class="where">${esc(judgment.file)} &gt; ${esc(judgment.test)}</span> ` +
+    `<span class="where">${whereLink(judgment, sources)} &gt; ${esc(judgment.test)}</span> ` +
     `<span class="judge">${esc(judgment.judgeName)}</span></header><dl>${details}</dl></article>`
   )
+}
+
+/** The test's file and line, linked when the report knows where sources are. */
+function whereLink(judgment: ReportJudgment, sources: SourceLinks | undefined): string {
+  const text = esc(judgment.line === undefined ? judgment.file : `${judgment.file}:${judgment.line}`)
+  if (!sources) return text
+  return `<a class="source" href="${esc(sourceHref(sources, judgment.file, judgment.line))}">${text}</a>`
 }
 
 /** The history with the report's own run last. */

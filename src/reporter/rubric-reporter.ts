@@ -124,7 +124,10 @@ export class RubricReporter implements Reporter {
     // A judge that is uncalibrated, stale or weak on a dimension breaks the calibration gate (a P0 alert).
     const calibration = await runCalibration(root, records, this.calibration)
     evaluation.alerts.unshift(...calibration.alerts)
-    const report = withEvaluation(built, evaluation)
+    const report = {
+      ...withEvaluation(built, evaluation),
+      ...(calibration.cells ? { calibration: Object.fromEntries(calibration.cells) } : {}),
+    }
     const changes = evaluation.baseline
       ? new Map(evaluation.baseline.dimensions.map((change) => [change.dimension, change]))
       : undefined

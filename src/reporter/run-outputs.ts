@@ -12,6 +12,7 @@ import { renderHtml } from './html.ts'
 import { renderMarkdown } from './markdown.ts'
 import { ReportReadError, readReport } from './read-report.ts'
 import type { RubricReport } from './schema.ts'
+import { sourceLinks } from './source-links.ts'
 
 /** What became of the configured baseline. */
 export type LoadedBaseline =
@@ -72,6 +73,7 @@ export async function writeSummaries(
       baseline: context.baseline,
       history: context.history,
       worst: targets.worst,
+      sources: sourceLinks(root, path, report.commit, env),
     })
     await writing(path, 'html', () => writeFileAtomic(path, html))
     written.push(shown(root, path))

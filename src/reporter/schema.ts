@@ -104,6 +104,12 @@ export const baselineComparisonSchema = z.object({
   dimensions: z.array(dimensionChangeSchema),
 })
 
+/** A dimension's calibration as the reporter's table shows it. */
+export const calibrationCellSchema = z.object({
+  text: z.string(),
+  tone: z.enum(['ok', 'weak', 'stale', 'uncalibrated']),
+})
+
 /** A drift alert. P0: a suite gate is broken; P1: a significant drop against the baseline; P2: a slow drift. */
 export const alertSchema = z.object({
   tier: z.enum(['P0', 'P1', 'P2']),
@@ -149,6 +155,11 @@ export const reportSchema = z.object({
   baseline: baselineComparisonSchema.nullable(),
   /** Every alert of the run, P0 first. */
   alerts: z.array(alertSchema),
+  /**
+   * Per dimension, the judges' agreement with human labels (`ρ 0.71 (n 120)`, `stale`, `uncalibrated`), when the
+   * project keeps calibration files or sets a calibration gate.
+   */
+  calibration: z.record(z.string(), calibrationCellSchema).optional(),
   /** Every record of the run's last attempts, each with where it was made, ordered by file. */
   judgments: z.array(locatedRecordSchema),
 })
