@@ -61,7 +61,7 @@ export function renderHtml(report: RubricReport, options: HtmlOptions = {}): str
 
 function metaLine(report: RubricReport): string {
   const judges = report.judges.map((judge) =>
-    esc(judge.model ? `${judge.name} (${judge.model})` : judge.name),
+    esc(judge.model && judge.model !== judge.name ? `${judge.name} (${judge.model})` : judge.name),
   )
   const { totals } = report.summary
   return [
