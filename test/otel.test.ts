@@ -36,7 +36,7 @@ describe('evaluationEvents', () => {
         error: { code: 'RUBRIC_JUDGE_TIMEOUT', message: 'the judge timed out' },
       }),
     ])
-    report.judgments[1]!.model = null
+    delete report.judgments[1]!.model
     const [failed, error] = evaluationEvents(report)
     expect(failed).toMatchObject({
       eventName: EVENT_GEN_AI_EVALUATION_RESULT,

@@ -1,8 +1,8 @@
 import { stripVTControlCharacters } from 'node:util'
 import type { RunnerTestCase as Test } from 'vitest'
+import type { RubricRecord } from '../record/schema.ts'
 import { maskFinding } from '../scorers/pii-mask.ts'
 import { findSecrets } from '../scorers/secrets.ts'
-import type { RubricRecord } from '../record/schema.ts'
 import { provided } from './worker-options.ts'
 
 const MAX_REASON = 300

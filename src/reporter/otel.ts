@@ -104,13 +104,14 @@ function eventAttributes(judgment: ReportJudgment): EvaluationEvent['attributes'
     'vitest_rubric.floor': judgment.floor,
     'vitest_rubric.judge.name': judgment.judgeName,
     'vitest_rubric.judge.id': judgment.judgeId,
-    'vitest_rubric.rubric.id': judgment.rubricId,
+    'vitest_rubric.kind': judgment.kind,
     'vitest_rubric.assertion': judgment.assertion,
   }
   if (judgment.score !== null) attributes['gen_ai.evaluation.score.value'] = judgment.score
   if (judgment.pass !== null) attributes['gen_ai.evaluation.score.label'] = judgment.pass ? 'pass' : 'fail'
   if (judgment.error) attributes['error.type'] = judgment.error.code
   if (judgment.model) attributes['gen_ai.request.model'] = judgment.model
+  if (judgment.kind === 'judgment') attributes['vitest_rubric.rubric.id'] = judgment.rubricId
   if (judgment.line !== undefined) attributes['code.line.number'] = judgment.line
   if (judgment.project) attributes['vitest_rubric.project'] = judgment.project
   if (judgment.rowId !== undefined) attributes['vitest_rubric.row.id'] = judgment.rowId
