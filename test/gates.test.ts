@@ -161,6 +161,7 @@ describe('reporter options', () => {
       githubSummary: true,
       html: false,
       worst: 5,
+      otel: false,
     })
     expect(resolveReportOptions({ outputFile: 'out/run.json' }).history).toBe('out/history.jsonl')
   })
