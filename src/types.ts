@@ -494,7 +494,8 @@ export interface RubricReporterOptions {
    */
   html?: string | false
   /**
-   * How many of the lowest-scoring outputs per dimension the Markdown summary and the HTML report show.
+   * How many of the lowest-scoring outputs per dimension the Markdown summary and the HTML report show. The
+   * Markdown summary shows only outputs below their floor, so only dimensions that have some.
    * @default 5
    */
   worst?: number

@@ -3,7 +3,7 @@
  * a Content-Security-Policy forbids both). Pure. Every text that came from a test or a judge is escaped.
  */
 import { diffWords } from 'diff'
-import { formatChange, pairJudgments } from './baseline.ts'
+import { formatChange, pairJudgments, verdictText } from './baseline.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml as esc } from './escape-html.ts'
 import { formatGate } from './gates.ts'
@@ -78,7 +78,7 @@ function dimensionTable(report: RubricReport): string {
       ...(withChange
         ? [
             change
-              ? `<td class="change ${change.verdict}">${esc(formatChange(change))} ${verdictLabel(change)}</td>`
+              ? `<td class="change ${change.verdict}">${esc(formatChange(change))} ${verdictText(change.verdict)}</td>`
               : '<td class="change">new</td>',
           ]
         : []),
@@ -184,8 +184,4 @@ function trendEntries(report: RubricReport, history: readonly HistoryEntry[]): H
 /** An id for a dimension's section: letters, digits, `-` and `_` kept, anything else as its code point. */
 function anchor(dimension: string): string {
   return `dimension-${dimension.replace(/[^A-Za-z0-9_-]/g, (character) => `.${character.codePointAt(0)!.toString(16)}`)}`
-}
-
-function verdictLabel(change: DimensionChange): string {
-  return change.verdict === 'incomparable' ? 'too few pairs' : change.verdict
 }
