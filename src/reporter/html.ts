@@ -10,7 +10,7 @@ import { formatGate } from './gates.ts'
 import { type HistoryEntry, historyEntry } from './history.ts'
 import { histogramSvg, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
-import type { DimensionChange, ReportJudgment, RubricReport } from './schema.ts'
+import type { ReportJudgment, RubricReport } from './schema.ts'
 import { worstJudgments } from './worst.ts'
 
 export interface HtmlOptions {
