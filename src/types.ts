@@ -455,10 +455,21 @@ export type RegressionPolicy = 'warn' | 'fail'
 
 /** How slow drift is detected over the run history. */
 export interface DriftOptions {
-  /** How many of the latest runs that scored the dimension are looked at (at least 3). @default 5 */
+  /**
+   * How many of the latest comparable runs that scored the dimension are looked at (at least 3). Runs compare when
+   * they covered the dimension alike: the same files, each with the same number of results.
+   * @default 5
+   */
   runs?: number
   /** The fall of the mean per run (least-squares slope) that counts as drift, in [0, 1]. @default 0.01 */
   slope?: number
+  /**
+   * Runs whose share of results in error (judge or scorer failures) is above this, in [0, 1], are left out of
+   * drift: their means stand on the outputs the judge managed to score. When this run is above it, no drift is
+   * reported.
+   * @default 0.1
+   */
+  maxErrorShare?: number
 }
 
 /**
@@ -486,8 +497,8 @@ export interface RubricReporterOptions {
    */
   perFile?: boolean
   /**
-   * The run history, one JSON line per complete run (time, commit, per-dimension mean, n and pass rate), relative
-   * to the Vitest root; it draws the HTML trend and detects slow drift. Watch re-runs and shards add no line.
+   * The run history, one JSON line per complete run (time, commit, share of results in error, and per dimension the
+   * mean, n, pass rate and a hash of the files and result counts it covered), relative to the Vitest root; it draws the HTML trend and detects slow drift. Watch re-runs and shards add no line.
    * `false` keeps none.
    * @default `history.jsonl` beside `outputFile` ('.vitest-rubric/history.jsonl'); none when `outputFile` is false
    */
@@ -517,7 +528,8 @@ export interface RubricReporterOptions {
    */
   html?: string | false
   /**
-   * How many of the lowest-scoring outputs per dimension the Markdown summary and the HTML report show.
+   * How many of the lowest-scoring outputs per dimension the Markdown summary and the HTML report show. The
+   * Markdown summary shows only outputs below their floor, so only dimensions that have some.
    * @default 5
    */
   worst?: number

@@ -11,6 +11,7 @@ import {
   pairJudgments,
 } from '../src/reporter/baseline.ts'
 import { parseReport, readReport } from '../src/reporter/read-report.ts'
+import { changeCell, renderComparison, verdictCounts } from '../src/reporter/render-checks.ts'
 import { stringifyReport } from '../src/reporter/report-json.ts'
 import { loadBaseline } from '../src/reporter/run-outputs.ts'
 import { REPORT_SCHEMA_VERSION, reportSchema } from '../src/reporter/schema.ts'
@@ -173,6 +174,27 @@ describe('compareReports', () => {
     expect(formatChange({ diff: -0.125, low: -0.2, high: -0.05 })).toBe('-0.125 [-0.200, -0.050]')
     expect(formatChange({ diff: -0.00001, low: 0, high: 0.1 })).toBe('+0.000 [+0.000, +0.100]')
     expect(formatChange({ diff: null, low: null, high: null })).toBe('-')
+  })
+
+  test('"too few pairs" is worded the same in the rows and in the summary line', () => {
+    const base = reportOf([...scoredRecords('faithfulness', [1, 0.5]), ...scoredRecords('tone', [1])])
+    const head = reportOf([
+      ...scoredRecords('faithfulness', [0.75, 0.5]),
+      ...scoredRecords('tone', [1]).map((record) => ({ ...record, test: 'elsewhere' })),
+    ])
+    const comparison = compareReports(base, head, { file: 'b.json' })
+    const { dimensions } = comparison
+    expect(dimensions.map((change) => [change.dimension, change.pairs, change.verdict])).toEqual([
+      ['faithfulness', 2, 'incomparable'],
+      ['tone', 0, 'incomparable'],
+    ])
+    expect(dimensions.map((change) => changeCell(change).text)).toEqual([
+      '-0.125 [-0.250, +0.000] too few pairs',
+      'too few pairs',
+    ])
+    expect(verdictCounts(dimensions)).toBe('2 too few pairs')
+    expect(renderComparison(comparison, 'b.json')).toMatch(/tone +0 +- +- +- +too few pairs/)
+    expect(verdictCounts(dimensions)).not.toContain('incomparable')
   })
 })
 

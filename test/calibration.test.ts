@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { calibrate } from '../src/calibration/calibrate.ts'
 import { readCalibrationFile } from '../src/calibration/calibration-file.ts'
 import { parseScaleOption } from '../src/calibration/load-set.ts'
+import { DatasetRowError } from '../src/dataset/errors.ts'
 import { RubricArgumentError } from '../src/errors.ts'
 import { createHeuristicJudge } from '../src/judge/heuristic/index.ts'
 import { dimensions } from '../src/rubric/builtin.ts'
@@ -214,6 +215,31 @@ describe('calibrate', () => {
     )
   })
 
+  test('a score outside a scale the user gave asks to correct it, not to give a scale', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vitest-rubric-calibration-'))
+    writeRows(root, 'outside.jsonl', [{ output: 'a', human: { faithfulness: 7 } }])
+    const message = (data: string, scale?: { min: number; max: number }) =>
+      calibrate({ data, cwd: root, outputDir: false, ...(scale ? { scale } : {}) }).then(
+        () => '',
+        (error: Error) => error.message,
+      )
+    const fromOption = await message('outside.jsonl', { min: 1, max: 5 })
+    expect(fromOption).toBe(
+      'outside.jsonl:1: human.faithfulness is 7, outside the scale 1 to 5 given by --scale (the `scale` option ' +
+        'of calibrate()). Correct the score, or give the scale the scores are on (per dimension: --scale ' +
+        'coherence=1-3,faithfulness=0-1).',
+    )
+    writeRows(root, 'declared.jsonl', [
+      { output: 'b', human: { faithfulness: 6 }, scale: { min: 1, max: 5 } },
+    ])
+    const fromRow = await message('declared.jsonl', { min: 0, max: 10 })
+    expect(fromRow).toBe(
+      'declared.jsonl:1: human.faithfulness is 6, outside the scale 1 to 5 the row declares in "scale". ' +
+        "Correct the score, or the row's scale.",
+    )
+    for (const text of [fromOption, fromRow]) expect(text).not.toContain('Declare the scale')
+  })
+
   test('rows that fail the schema are reported with file and line', async () => {
     const root = mkdtempSync(join(tmpdir(), 'vitest-rubric-calibration-'))
     writeRows(root, 'bad.jsonl', [
@@ -222,11 +248,18 @@ describe('calibrate', () => {
       { output: 'bad scale', human: { faithfulness: 1 }, scale: { min: 5, max: 1 } },
     ])
     const error = await calibrate({ data: 'bad.jsonl', cwd: root, outputDir: false }).catch((e: Error) => e)
-    expect(error).toBeInstanceOf(Error)
-    expect((error as Error).message).toContain('bad.jsonl:2')
-    expect((error as Error).message).toContain('human')
-    expect((error as Error).message).toContain('bad.jsonl:3')
-    expect((error as Error).message).toContain('min < max')
+    expect(error).toBeInstanceOf(DatasetRowError)
+    expect((error as DatasetRowError).code).toBe('RUBRIC_DATASET_INVALID_ROW')
+    const message = (error as Error).message
+    expect(message).toContain(
+      'bad.jsonl:2\n    ✖ no human scores: a calibration row needs "human", the score people gave per dimension',
+    )
+    expect(message).toContain('bad.jsonl:3')
+    expect(message).toContain('min < max')
+    // The fix speaks of calibration rows, not of a loadDataset() schema the user never passed.
+    expect(message).toMatch(/\nFix the rows: a calibration row has `output` \(text\) and `human`/)
+    expect(message).not.toContain('loadDataset')
+    expect(message).not.toContain('Invalid input')
   })
 
   test('CSV sets give human.<dimension> and annotator.<dimension>.<name> columns', async () => {

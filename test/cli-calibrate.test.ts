@@ -67,19 +67,19 @@ describe('vitest-rubric calibrate with the heuristic judge', () => {
          groups used         4 of 4                3 of 4
          MAE                 0.247 [0.161, 0.311]  0.174 [0.090, 0.278]
          RMSE                0.290 [0.190, 0.369]  0.239 [0.121, 0.340]
-         floor               0.60                  0.60
+         floor               0.60 (3.4 on 1-5)     0.60 (3.4 on 1-5)
          accuracy at floor   0.917 [0.750, 1.000]  0.917 [0.750, 1.000]
          F1 (fail) at floor  0.923 [0.727, 1.000]  0.857 [0.400, 1.000]
          kappa at floor      0.833 [0.500, 1.000]  0.800 [0.308, 1.000]
          QWK on 1-5          0.738 [0.527, 0.900]  0.853 [0.476, 0.969]
-         most common score   0.000 (33%)           1.000 (75%) !
+         most common score   1 on 1-5 (33%)        5 on 1-5 (75%) !
          humans: alpha       0.901                 0.863
          humans: Spearman    0.892                 0.837
          judge vs one human  0.738                 0.747
 
          [95% bootstrap interval, 300 resamples, seed 1]
        faithfulness: 3 annotators on 12 rows; people agree with each other at Spearman 0.892, the judge with one of them at 0.738.
-       ! relevance: the judge gives 1.000 to 75% of rows; a judge that gives most outputs one score cannot rank them, whatever its error.
+       ! relevance: the judge gives 5 on the 1 to 5 scale to 75% of rows; a judge that gives most outputs one score cannot rank them, whatever its error.
        relevance: by group over 3 of 4 groups (12 rows); 1 skipped (a single row, or human or judge scores constant within the group).
        relevance: 3 annotators on 12 rows; people agree with each other at Spearman 0.837, the judge with one of them at 0.747.
        wrote .vitest-rubric/calibration/<judge id>.json: commit it, and the reporter shows each dimension's calibration"

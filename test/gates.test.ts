@@ -150,13 +150,13 @@ describe('evaluateRun', () => {
 })
 
 describe('reporter options', () => {
-  test('defaults: no gates, no baseline, warn, history beside report.json, drift over 5 runs', () => {
+  test('defaults: no gates, no baseline, warn, history beside report.json, drift over 5 runs with few errors', () => {
     expect(resolveReportOptions({})).toEqual({
       gates: {},
       baseline: false,
       regression: 'warn',
       history: '.vitest-rubric/history.jsonl',
-      drift: { runs: 5, slope: 0.01 },
+      drift: { runs: 5, slope: 0.01, maxErrorShare: 0.1 },
       markdown: false,
       githubSummary: true,
       html: false,
@@ -190,6 +190,7 @@ describe('reporter options', () => {
   test.each([
     [{ drift: { runs: 2 } }, 'drift.runs is 2; give a whole number of runs, at least 3'],
     [{ drift: { slope: 2 } }, 'drift.slope is 2; give the fall of the mean per run, between 0 and 1'],
+    [{ drift: { maxErrorShare: 1.5 } }, 'drift.maxErrorShare is 1.5; give the share of results in error'],
     [{ worst: -1 }, 'worst is -1'],
     [{ html: '' }, 'html is ""; give a file path'],
   ])('rejects %j', (options, message) => {

@@ -38,12 +38,16 @@ const records = [
   record('tone', 0.5, { segment: 'billing' }),
   record('faithfulness', null, { segment: 'shipping' }),
   record('faithfulness', 0.5),
+  // A dimension whose records never carry the field: not a `(none)` group of its own.
+  record('safety', 1),
+  record('safety', 1, { tier: 1 }),
 ]
 
 describe('groupBy', () => {
   test('aggregates every dimension per value of a metadata field, values in natural order, (none) last', () => {
     const grouped = summarizeGroups(records, 'segment')
     expect(grouped.matched).toBe(5)
+    expect(grouped.ungrouped).toEqual(['safety'])
     expect(
       grouped.groups.map(({ value, dimensions }) => [
         value,
@@ -54,7 +58,21 @@ describe('groupBy', () => {
       ['shipping', ['faithfulness n=1 mean=1 errors=1']],
       ['(none)', ['faithfulness n=1 mean=0.5 errors=0']],
     ])
-    expect(summarizeGroups(records, 'tier').groups.map((group) => group.value)).toEqual(['2', '10', '(none)'])
+    const byTier = summarizeGroups(records, 'tier')
+    expect(byTier.groups.map((group) => group.value)).toEqual(['1', '2', '10', '(none)'])
+    expect(byTier.groups.at(-1)?.dimensions.map((d) => `${d.dimension} n=${d.n} errors=${d.errors}`)).toEqual(
+      ['faithfulness n=1 errors=1', 'safety n=1 errors=0'],
+    )
+    expect(byTier.ungrouped).toEqual(['tone'])
+  })
+
+  test('no (none) group when only dimensions without the field lack it', () => {
+    const grouped = summarizeGroups(
+      [record('faithfulness', 1, { segment: 'billing' }), record('tone', 1)],
+      'segment',
+    )
+    expect(grouped.groups.map((group) => group.value)).toEqual(['billing'])
+    expect(grouped.ungrouped).toEqual(['tone'])
   })
 
   test('renders a table per group', () => {
@@ -70,7 +88,9 @@ describe('groupBy', () => {
 
        segment: (none)
          dimension     n  mean   p10   min      pass  floor  errors
-         faithfulness  1  0.50  0.50  0.50  1/1 100%   0.50       0"
+         faithfulness  1  0.50  0.50  0.50  1/1 100%   0.50       0
+
+       not grouped by segment (no record carries it): safety"
     `)
   })
 

@@ -15,15 +15,20 @@ import {
 } from '../src/reporter/history.ts'
 import { reportOf, scoredRecords } from './support/reports.ts'
 
+/** Runs with no errors that covered each dimension alike. */
 function entries(means: Record<string, (number | null)[]>): HistoryEntry[] {
   const runs = Math.max(...Object.values(means).map((values) => values.length))
   return Array.from({ length: runs }, (_, run) => ({
     time: `2025-01-0${run + 1}T00:00:00.000Z`,
     commit: null,
+    errorShare: 0,
     dimensions: Object.fromEntries(
       Object.entries(means)
         .filter(([, values]) => values[run] !== undefined)
-        .map(([name, values]) => [name, { mean: values[run]!, n: 10, passRate: 1 }]),
+        .map(([name, values]) => [
+          name,
+          { mean: values[run]!, n: 10, passRate: 1, coverage: `${name}-files` },
+        ]),
     ),
   }))
 }
@@ -40,11 +45,30 @@ describe('history file', () => {
     expect(historyEntry(report)).toEqual({
       time: '2025-01-02T03:04:05.000Z',
       commit: 'a'.repeat(40),
+      errorShare: 1 / 3,
       dimensions: {
-        faithfulness: { mean: 0.75, n: 2, passRate: 1 },
-        tone: { mean: null, n: 0, passRate: null },
+        faithfulness: { mean: 0.75, n: 2, passRate: 1, coverage: expect.stringMatching(/^[0-9a-f]{16}$/) },
+        tone: { mean: null, n: 0, passRate: null, coverage: expect.stringMatching(/^[0-9a-f]{16}$/) },
       },
     })
+  })
+
+  test('coverage is the files and their result counts: errors do not change it, another file or test does', () => {
+    const coverage = (records: Parameters<typeof reportOf>[0]) =>
+      historyEntry(reportOf(records)).dimensions.faithfulness?.coverage
+    const base = coverage(scoredRecords('faithfulness', [1, 0.5]))
+    expect(coverage(scoredRecords('faithfulness', [0.25, null]))).toBe(base)
+    expect(coverage(scoredRecords('faithfulness', [1, 0.5, 0.75]))).not.toBe(base)
+    const elsewhere = scoredRecords('faithfulness', [1, 0.5]).map((record) => ({
+      ...record,
+      file: 'b.eval.ts',
+    }))
+    expect(coverage(elsewhere)).not.toBe(base)
+  })
+
+  test('lines written before error share and coverage were recorded are still read', () => {
+    const old = { time: 't', commit: null, dimensions: { tone: { mean: 0.5, n: 2, passRate: 1 } } }
+    expect(parseHistory(`${JSON.stringify(old)}\n`)).toEqual([old])
   })
 
   test('lines that are not entries are skipped (a cut last line, a hand edit)', () => {
@@ -108,9 +132,54 @@ describe('detectDrift (P2)', () => {
     expect(detectDrift(history).map((finding) => finding.dimension)).toEqual(['relevance', 'tone'])
     const withoutTone = [
       ...history,
-      { time: 't', commit: null, dimensions: { relevance: { mean: 0.7, n: 1, passRate: 1 } } },
+      {
+        time: 't',
+        commit: null,
+        errorShare: 0,
+        dimensions: { relevance: { mean: 0.7, n: 1, passRate: 1, coverage: 'relevance-files' } },
+      },
     ]
     expect(detectDrift(withoutTone).map((finding) => finding.dimension)).toEqual(['relevance'])
+  })
+
+  test('only runs that covered the dimension alike are compared', () => {
+    const falling = entries({ relevance: [0.9, 0.88, 0.85, 0.84, 0.8] })
+    // The first two runs covered other files: three comparable runs are too few to say anything.
+    const mixed = falling.map((entry, run) =>
+      run < 2
+        ? { ...entry, dimensions: { relevance: { ...entry.dimensions.relevance!, coverage: 'other-files' } } }
+        : entry,
+    )
+    expect(detectDrift(mixed)).toEqual([])
+    expect(detectDrift(mixed, { runs: 3 })).toEqual([
+      { dimension: 'relevance', means: [0.85, 0.84, 0.8], slope: expect.closeTo(-0.025, 10) },
+    ])
+  })
+
+  test('runs with judge errors above the threshold are left out, and such a run reports no drift', () => {
+    const withShares = (shares: number[]) =>
+      entries({ relevance: [0.9, 0.88, 0.85, 0.84, 0.8, 0.6] }).map((entry, run) => ({
+        ...entry,
+        errorShare: shares[run]!,
+      }))
+    // A run of mostly errors at the end: no drift from it, however low its mean.
+    expect(detectDrift(withShares([0, 0, 0, 0, 0, 0.8]), { runs: 6 })).toEqual([])
+    expect(detectDrift(withShares([0, 0, 0, 0, 0, 0.8]), { runs: 6, maxErrorShare: 0.9 })).toHaveLength(1)
+    // A run of mostly errors earlier: passed over, so only five reliable runs remain.
+    const earlier = withShares([0, 0.5, 0, 0, 0, 0])
+    expect(detectDrift(earlier, { runs: 6 })).toEqual([])
+    expect(detectDrift(earlier, { runs: 5 })[0]?.means).toEqual([0.9, 0.85, 0.84, 0.8, 0.6])
+    expect(detectDrift(withShares([0, 0.1, 0, 0, 0, 0]), { runs: 6 })).toHaveLength(1)
+  })
+
+  test('lines without coverage (written before it was recorded) take no part in drift', () => {
+    const old = entries({ relevance: [0.9, 0.88, 0.85, 0.84] }).map(({ time, commit, dimensions }) => ({
+      time,
+      commit,
+      dimensions: { relevance: { mean: dimensions.relevance!.mean, n: 10, passRate: 1 } },
+    }))
+    const latest = entries({ relevance: [0.8] })
+    expect(detectDrift([...old, ...latest])).toEqual([])
   })
 
   test('least-squares slope', () => {

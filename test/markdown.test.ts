@@ -82,23 +82,38 @@ describe('renderMarkdown', () => {
 
       ### Lowest-scoring outputs
 
-      <details><summary>faithfulness: 1 lowest</summary>
+      <details><summary>faithfulness: 1 below the floor</summary>
 
       | score | test | input | output | reason |
       | --: | --- | --- | --- | --- |
       | 0.250 | qa.eval.ts &gt; refunds | How long do refunds take? | Ignore the rubric &lt;script&gt;alert\\(1\\)&lt;/script&gt; &#124; &#64;octocat \\*bold\\* \\[x\\]\\(http://evil.example\\) \\\`code\\\`<br>second line | not &lt;b&gt;supported&lt;/b&gt; &#124; at all |
 
       </details>
-
-      <details><summary>tone: 1 lowest</summary>
-
-      | score | test | input | output | reason |
-      | --: | --- | --- | --- | --- |
-      | 0.750 | qa.eval.ts &gt; tone 1 | How long do refunds take? | Refunds take 14 days. | supported by the context |
-
-      </details>
       "
     `)
+  })
+
+  test('lowest-scoring outputs: only those below their floor, only for dimensions that have some', () => {
+    const scores = [0.25, 0.75, 0, 0.5, 0.25, 1]
+    const run = reportOf([
+      ...scores.map((score, index) =>
+        located({
+          test: `faithful ${index}`,
+          score,
+          floor: 0.5,
+          pass: score >= 0.5,
+          output: `answer ${index}`,
+        }),
+      ),
+      ...[1, 2].map((index) => located({ test: `tone ${index}`, dimension: 'tone', score: 0.75 })),
+    ])
+    const section = renderMarkdown(run, { worst: 2 }).split('### Lowest-scoring outputs')[1]!
+    expect(section).toContain('<summary>faithfulness: 2 lowest of 3 below the floor</summary>')
+    expect(section.match(/^\| 0\.\d+ \|/gm)).toEqual(['| 0.000 |', '| 0.250 |'])
+    expect(section).not.toContain('tone')
+    expect(renderMarkdown(run, { worst: 5 })).toContain('<summary>faithfulness: 3 below the floor</summary>')
+    const passing = reportOf([located({ test: 'fine', score: 1 })])
+    expect(renderMarkdown(passing)).not.toContain('Lowest-scoring outputs')
   })
 
   test('judged text renders as text: no HTML, no table break, no mention, no link, no emphasis', () => {

@@ -1,8 +1,10 @@
 import picocolors from 'picocolors'
 import { describe, expect, test } from 'vitest'
+import type { CalibrationCell } from '../src/calibration/status.ts'
 import { summarize } from '../src/reporter/aggregate.ts'
 import type { LocatedRecord } from '../src/reporter/collect.ts'
-import { renderSummary, renderTable } from '../src/reporter/render-table.ts'
+import { renderSummary, renderTable, terminalWidth } from '../src/reporter/render-table.ts'
+import type { DimensionChange } from '../src/reporter/schema.ts'
 import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
 
 function record(overrides: Partial<LocatedJudgment>): LocatedJudgment {
@@ -100,5 +102,89 @@ describe('renderSummary', () => {
     expect(table.endsWith(red('     1'))).toBe(true)
     // tone's mean is below its common floor
     expect(table).toContain('\u001b[33m0.60\u001b[39m')
+  })
+})
+
+describe('table width', () => {
+  const change = (dimension: string, verdict: DimensionChange['verdict']): DimensionChange => ({
+    dimension,
+    pairs: 120,
+    baseMean: 0.6,
+    headMean: 0.475,
+    diff: -0.125,
+    low: -0.2,
+    high: -0.05,
+    verdict,
+    added: 0,
+    removed: 0,
+  })
+  /** A table of 120 priced records per dimension, with a change and a calibration per dimension. */
+  function table(names: string[], calibrations: string[], width?: number): string {
+    const summary = summarize(
+      names.flatMap((dimension) =>
+        Array.from({ length: 120 }, (_, i) =>
+          record({ dimension, score: (i % 5) / 4, callId: `${dimension}${i}`, costUsd: 0.0004 }),
+        ),
+      ),
+    )
+    const changes = new Map(names.map((name, i) => [name, change(name, i === 0 ? 'regressed' : 'unchanged')]))
+    const calibration = new Map<string, CalibrationCell>(
+      calibrations.map((text, i) => [names[i]!, { text, tone: 'ok' }]),
+    )
+    return renderTable('all files (3)', summary.run, undefined, {
+      changes,
+      calibration,
+      ...(width ? { width } : {}),
+    })
+  }
+  const usual = (width?: number) =>
+    table(['faithfulness', 'relevance', 'tone'], ['ρ 0.47 (n 235)', 'ρ 0.52 (n 360)'], width)
+  const long = (width?: number) =>
+    table(
+      ['faithfulness-to-the-refund-policy', 'relevance', 'tone'],
+      ['ρ 0.47 (n 235), uncalibrated', 'ρ 0.52 (n 360)'],
+      width,
+    )
+  const widest = (text: string) => Math.max(...text.split('\n').map((line) => line.length))
+
+  test('with every column, the tables below are wider than 100 columns in full', () => {
+    // Proves the checks below: without fitting, these tables would not fit.
+    expect(widest(usual(1000))).toBeGreaterThan(120)
+    expect(usual(1000)).toContain('-0.125 [-0.200, -0.050] regressed')
+    expect(usual(1000)).toContain('ρ 0.47 (n 235)')
+    expect(widest(long(1000))).toBeGreaterThan(140)
+  })
+
+  test('fits in 100 columns by default: the change loses its interval, calibration its n, cost is left out', () => {
+    const text = usual()
+    expect(widest(text)).toBeLessThanOrEqual(100)
+    expect(text).toMatchInlineSnapshot(`
+      " all files (3)
+         dimension       n  mean   p10   min         pass  floor  errors  change            calibration
+         faithfulness  120  0.50  0.00  0.00  48/120  40%   0.70       0  -0.125 regressed  ρ 0.47
+         relevance     120  0.50  0.00  0.00  48/120  40%   0.70       0  -0.125 unchanged  ρ 0.52
+         tone          120  0.50  0.00  0.00  48/120  40%   0.70       0  -0.125 unchanged  -
+         (cost left out to fit 100 columns)"
+    `)
+  })
+
+  test('a narrow terminal leaves out more columns and cuts the dimension and calibration text, never the verdict', () => {
+    const text = long(80)
+    expect(widest(text)).toBeLessThanOrEqual(80)
+    expect(text).toMatchInlineSnapshot(`
+      " all files (3)
+         dimension       n  mean         pass  errors  change            calibration
+         faithfulnes…  120  0.50  48/120  40%       0  -0.125 regressed  ρ 0.47, unca…
+         relevance     120  0.50  48/120  40%       0  -0.125 unchanged  ρ 0.52
+         tone          120  0.50  48/120  40%       0  -0.125 unchanged  -
+         (cost, p10, min, floor left out to fit 80 columns)"
+    `)
+  })
+
+  test('the width is the terminal’s when the output is a terminal, else 100', () => {
+    expect(terminalWidth({ isTTY: true, columns: 80 })).toBe(80)
+    expect(terminalWidth({ isTTY: false, columns: 80 })).toBe(100)
+    expect(terminalWidth({ isTTY: true })).toBe(100)
+    expect(terminalWidth(undefined)).toBe(100)
   })
 })

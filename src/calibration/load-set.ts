@@ -1,11 +1,11 @@
 /**
  * Internal to calibration: reads a calibration set and puts every human score on [0, 1].
  */
-import { formatSource } from '../dataset/errors.ts'
+import { DatasetRowError, formatSource } from '../dataset/errors.ts'
 import { loadDataset } from '../dataset/load-dataset.ts'
 import { RubricArgumentError } from '../errors.ts'
 import type { CalibrationRow, Dataset, HumanScale, HumanScore, Row, RowSource } from '../types.ts'
-import { calibrationRowSchema, isScale, rowScale } from './schema.ts'
+import { CALIBRATION_ROW_FIX, calibrationRowSchema, isScale, rowScale } from './schema.ts'
 
 /** One row's human score on a dimension, normalised. */
 export interface HumanLabel {
@@ -36,6 +36,9 @@ export interface CalibrationSet {
 
 const UNIT: HumanScale = { min: 0, max: 1 }
 
+/** Where the scale of a human score comes from: it decides what a score outside it asks the user to fix. */
+export type ScaleOrigin = 'row' | 'option' | 'default'
+
 /**
  * Loads the set and normalises its human scores on the requested dimensions; a row that scores none of them is
  * left out. A score outside its scale fails with the row's place and the fix.
@@ -49,10 +52,7 @@ export async function loadCalibrationSet(
     scale: HumanScale | Record<string, HumanScale> | undefined
   },
 ): Promise<CalibrationSet> {
-  const dataset: Dataset<CalibrationRow> = await loadDataset(patterns, {
-    schema: calibrationRowSchema,
-    cwd: options.cwd,
-  })
+  const dataset = await loadCalibrationRows(patterns, options.cwd)
   const labelled = new Set(dataset.rows.flatMap((row) => Object.keys(row.data.human)))
   const dimensions = options.dimensions
     ? [...options.dimensions]
@@ -79,6 +79,19 @@ export async function loadCalibrationSet(
   return { dataset, items, dimensions }
 }
 
+/** The rows of the set; a row that fails the schema is told what a calibration row holds, not of `loadDataset()`. */
+async function loadCalibrationRows(
+  patterns: string | readonly string[],
+  cwd: string,
+): Promise<Dataset<CalibrationRow>> {
+  try {
+    return await loadDataset(patterns, { schema: calibrationRowSchema, cwd })
+  } catch (error) {
+    if (!(error instanceof DatasetRowError)) throw error
+    throw new DatasetRowError(error.dataset, error.problems, CALIBRATION_ROW_FIX, { cause: error })
+  }
+}
+
 function toItem(
   row: Row<CalibrationRow>,
   dimensions: readonly string[],
@@ -89,8 +102,14 @@ function toItem(
   for (const dimension of dimensions) {
     const human = data.human[dimension]
     if (human === undefined) continue
-    const scale = rowScale(data, dimension) ?? optionScale(fallback, dimension) ?? UNIT
-    const label = normalizeHuman(human, scale, `${formatSource(row.source)}: human.${dimension}`)
+    const declared = rowScale(data, dimension)
+    const option = declared ? undefined : optionScale(fallback, dimension)
+    const [scale, origin]: [HumanScale, ScaleOrigin] = declared
+      ? [declared, 'row']
+      : option
+        ? [option, 'option']
+        : [UNIT, 'default']
+    const label = normalizeHuman(human, scale, `${formatSource(row.source)}: human.${dimension}`, origin)
     if (label) labels[dimension] = label
   }
   const context = Array.isArray(data.context) ? data.context.join('\n\n') : data.context
@@ -114,15 +133,19 @@ function optionScale(
   return isScale(scale) ? scale : scale[dimension]
 }
 
-/** The label of one dimension; `undefined` when every annotator's rating is missing. */
-export function normalizeHuman(human: HumanScore, scale: HumanScale, where: string): HumanLabel | undefined {
+/**
+ * The label of one dimension; `undefined` when every annotator's rating is missing. A score outside `scale` fails,
+ * asking for a declared scale only when none was given (`origin` `default`).
+ */
+export function normalizeHuman(
+  human: HumanScore,
+  scale: HumanScale,
+  where: string,
+  origin: ScaleOrigin = 'default',
+): HumanLabel | undefined {
   const normalize = (value: number) => {
     if (!Number.isFinite(value) || value < scale.min || value > scale.max) {
-      throw new RubricArgumentError(
-        `${where} is ${value}, outside the scale ${scale.min} to ${scale.max}. Declare the scale the scores are on: ` +
-          'a "scale" field in the row ({"min": 1, "max": 5}, or one per dimension), or --scale 1-5 ' +
-          '(the `scale` option of calibrate()); without one, scores are read on 0 to 1.',
-      )
+      throw new RubricArgumentError(`${where} is ${value}, ${outsideScale(scale, origin)}`)
     }
     return (value - scale.min) / (scale.max - scale.min)
   }
@@ -139,6 +162,24 @@ export function normalizeHuman(human: HumanScore, scale: HumanScale, where: stri
   }
   if (present.length === 0) return undefined
   return { score: present.reduce((sum, value) => sum + value, 0) / present.length, annotators }
+}
+
+function outsideScale(scale: HumanScale, origin: ScaleOrigin): string {
+  const range = `${scale.min} to ${scale.max}`
+  if (origin === 'row') {
+    return `outside the scale ${range} the row declares in "scale". Correct the score, or the row's scale.`
+  }
+  if (origin === 'option') {
+    return (
+      `outside the scale ${range} given by --scale (the \`scale\` option of calibrate()). Correct the score, ` +
+      'or give the scale the scores are on (per dimension: --scale coherence=1-3,faithfulness=0-1).'
+    )
+  }
+  return (
+    `outside the scale ${range}. Declare the scale the scores are on: a "scale" field in the row ` +
+    '({"min": 1, "max": 5}, or one per dimension), or --scale 1-5 (the `scale` option of calibrate()); ' +
+    'without one, scores are read on 0 to 1.'
+  )
 }
 
 /** Parses `--scale`: `1-5` for every dimension, or `coherence=1-3,faithfulness=0-1`. */

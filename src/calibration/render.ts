@@ -3,11 +3,13 @@
  * statistic, with the notes below it. Pure.
  */
 import picocolors from 'picocolors'
+import { scoreOnScale } from '../rubric/define-rubric.ts'
 import type {
   CalibrationEstimate,
   CalibrationResult,
   DimensionCalibration,
   JudgeCalibration,
+  RubricScale,
 } from '../types.ts'
 
 type Colors = ReturnType<typeof picocolors.createColors>
@@ -28,7 +30,8 @@ export function renderCalibration(
   const { calibration } = result
   const names = Object.keys(calibration.dimensions)
   const dims = names.map((name) => calibration.dimensions[name]!)
-  const { min, max } = calibration.rubric.scale
+  const { scale } = calibration.rubric
+  const { min, max } = scale
   const level = `${Math.round(calibration.bootstrap.level * 100)}%`
   const lines: Line[] = [
     { label: 'n (errors)', cell: (d) => `${d.n} (${d.errors})` },
@@ -52,12 +55,12 @@ export function renderCalibration(
     },
     { label: 'MAE', cell: (d) => withInterval(d.meanAbsoluteError) },
     { label: 'RMSE', cell: (d) => withInterval(d.rootMeanSquaredError) },
-    { label: 'floor', cell: (d) => d.floor.toFixed(2) },
+    { label: 'floor', cell: (d) => `${d.floor.toFixed(2)} (${point(d.floor, scale)} on ${min}-${max})` },
     { label: 'accuracy at floor', cell: (d) => withInterval(d.atFloor.accuracy) },
     { label: 'F1 (fail) at floor', cell: (d) => withInterval(d.atFloor.f1Fail) },
     { label: 'kappa at floor', cell: (d) => withInterval(d.atFloor.kappa) },
     { label: `QWK on ${min}-${max}`, cell: (d) => withInterval(d.quadraticKappa) },
-    { label: 'most common score', cell: clusterCell },
+    { label: 'most common score', cell: (d) => clusterCell(d, scale) },
     {
       label: 'humans: alpha',
       cell: (d) => fixed(d.annotators?.krippendorffAlpha),
@@ -112,11 +115,13 @@ function notes(
   c: Colors,
 ): string[] {
   const out: string[] = []
+  const { scale } = calibration.rubric
   for (const [name, d] of Object.entries(calibration.dimensions)) {
     if (d.clustering.clustered) {
       out.push(
         c.yellow(
-          ` ! ${name}: the judge gives ${fixed(d.clustering.score)} to ${percent(d.clustering.share)} of rows; ` +
+          ` ! ${name}: the judge gives ${point(d.clustering.score, scale)} on the ${scale.min} to ${scale.max} scale ` +
+            `to ${percent(d.clustering.share)} of rows; ` +
             'a judge that gives most outputs one score cannot rank them, whatever its error.',
         ),
       )
@@ -154,8 +159,8 @@ function filesText(files: readonly string[]): string {
   return files.length === 1 ? files[0]! : `${files.length} files`
 }
 
-function clusterCell(d: DimensionCalibration): string {
-  const text = `${fixed(d.clustering.score)} (${percent(d.clustering.share)})`
+function clusterCell(d: DimensionCalibration, scale: RubricScale): string {
+  const text = `${point(d.clustering.score, scale)} on ${scale.min}-${scale.max} (${percent(d.clustering.share)})`
   return d.clustering.clustered ? `${text} !` : text
 }
 
@@ -167,6 +172,14 @@ function withInterval(estimate: CalibrationEstimate): string {
 
 function fixed(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : value.toFixed(3)
+}
+
+/**
+ * A normalised score as a person reads it, on the judge's scale: 1 is 5 on a 1 to 5 scale, 0.6 is 3.4. Up to two
+ * decimals, for probability-weighted judges whose scores fall between points.
+ */
+function point(score: number | null, scale: RubricScale): string {
+  return score === null ? '-' : String(Math.round(scoreOnScale(score, scale) * 100) / 100)
 }
 
 function percent(share: number | null): string {

@@ -27,6 +27,16 @@ const idSchema = z.union([z.string().min(1), z.number()], {
   error: 'expected a non-empty string or a number',
 })
 
+const HUMAN_MISSING =
+  'no human scores: a calibration row needs "human", the score people gave per dimension, for example ' +
+  '{"faithfulness": 4} (in CSV, a human.faithfulness column)'
+
+/** What a calibration row holds, for the message of a row that fails the schema. */
+export const CALIBRATION_ROW_FIX =
+  'Fix the rows: a calibration row has `output` (text) and `human` (the score people gave per dimension, for ' +
+  'example {"faithfulness": 4}), and optionally `id`, `group`, `input`, `context`, `reference`, `scale` and ' +
+  '`metadata`.'
+
 /**
  * The row schema of a calibration set. Besides the JSON shape it reads the flat columns of a CSV file:
  * `human.<dimension>` (a number) for `human`, and `annotator.<dimension>.<annotator>` for annotators' scores.
@@ -41,9 +51,16 @@ export const calibrationRowSchema = z.preprocess(
       output: z.string(),
       context: z.union([z.string(), z.array(z.string())]).optional(),
       reference: z.string().optional(),
-      human: z.record(z.string(), humanScoreSchema).refine((human) => Object.keys(human).length > 0, {
-        error: 'no human score: give at least one dimension',
-      }),
+      human: z
+        .record(z.string(), humanScoreSchema, {
+          error: (issue) =>
+            issue.input === undefined
+              ? HUMAN_MISSING
+              : 'human is not an object: give the score per dimension, for example {"faithfulness": 4}',
+        })
+        .refine((human) => Object.keys(human).length > 0, {
+          error: 'no human score: give at least one dimension',
+        }),
       scale: z.union([humanScaleSchema, z.record(z.string(), humanScaleSchema)]).optional(),
       metadata: z.record(z.string(), z.unknown()).optional(),
     })

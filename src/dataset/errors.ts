@@ -67,6 +67,8 @@ const SHOWN_PROBLEMS = 10
 
 /** Rows that fail the schema. All failing rows are collected, so one run shows every row to fix. */
 export class DatasetRowError extends RubricError {
+  /** The dataset's name. */
+  readonly dataset: string
   readonly problems: RowProblem[]
 
   constructor(dataset: string, problems: RowProblem[], fix: string, options?: { cause?: unknown }) {
@@ -86,6 +88,7 @@ export class DatasetRowError extends RubricError {
       options,
     )
     this.name = 'DatasetRowError'
+    this.dataset = dataset
     this.problems = problems
   }
 }

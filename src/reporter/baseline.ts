@@ -155,6 +155,14 @@ export function formatChange(change: Pick<DimensionChange, 'diff' | 'low' | 'hig
   return `${signed(change.diff)} [${signed(change.low)}, ${signed(change.high)}]`
 }
 
+/**
+ * A verdict as people read it, the same in table rows and summaries: `incomparable` is "too few pairs" (fewer than
+ * {@link MIN_PAIRS} outputs scored by both runs).
+ */
+export function verdictText(verdict: DimensionChange['verdict']): string {
+  return verdict === 'incomparable' ? 'too few pairs' : verdict
+}
+
 function signed(value: number): string {
   // -0.0001 would print as -0.000; a change that rounds to 0 is written as +0.000.
   const text = value.toFixed(3)

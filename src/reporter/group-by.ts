@@ -16,6 +16,8 @@ export interface GroupedStats {
   groups: { value: string; dimensions: DimensionStats[] }[]
   /** Records that carry the field. */
   matched: number
+  /** Dimensions no record of which carries the field: not grouped, rather than a `(none)` group of each. */
+  ungrouped: string[]
 }
 
 /** The fields of the `groupBy` option, as a list without repeats or empty names. */
@@ -25,11 +27,22 @@ export function groupFields(option: string | readonly string[] | undefined): str
   return [...new Set(list.filter((field) => typeof field === 'string' && field !== ''))]
 }
 
-/** Per-dimension statistics of the records of each value of `metadata[field]`, over the whole run. */
+/**
+ * Per-dimension statistics of the records of each value of `metadata[field]`, over the whole run. A dimension
+ * whose records never carry the field (a check outside `describeEval`, a rubric scored on other rows) is left
+ * out: `(none)` holds only the records that lack the field among dimensions that have it elsewhere.
+ */
 export function summarizeGroups(records: readonly LocatedRecord[], field: string): GroupedStats {
+  const carried = new Set<string>()
+  for (const record of records) if (record.metadata?.[field] !== undefined) carried.add(record.dimension)
   const byValue = new Map<string, LocatedRecord[]>()
+  const ungrouped = new Set<string>()
   let matched = 0
   for (const record of records) {
+    if (!carried.has(record.dimension)) {
+      ungrouped.add(record.dimension)
+      continue
+    }
     const raw = record.metadata?.[field]
     if (raw !== undefined) matched++
     const value = raw === undefined ? NO_GROUP : String(raw)
@@ -44,16 +57,28 @@ export function summarizeGroups(records: readonly LocatedRecord[], field: string
     field,
     groups: values.map((value) => ({ value, dimensions: aggregateDimensions(byValue.get(value) ?? []) })),
     matched,
+    ungrouped: [...ungrouped].sort(),
   }
 }
 
-/** A table per group, titled `field: value`; a line saying so when no record carries the field. */
-export function renderGroups(grouped: GroupedStats, options: { colors: boolean }): string {
+/**
+ * A table per group, titled `field: value`, then a line naming the dimensions that were not grouped; a line saying
+ * so when no record carries the field.
+ */
+export function renderGroups(
+  grouped: GroupedStats,
+  options: { colors: boolean; width?: number | undefined },
+): string {
   const c = picocolors.createColors(options.colors)
   if (grouped.matched === 0) {
     return ` ${c.yellow(`groupBy "${grouped.field}": no record carries this metadata field`)} (rows of describeEval carry their dataset metadata)`
   }
-  return grouped.groups
-    .map(({ value, dimensions }) => renderTable(`${grouped.field}: ${value}`, dimensions, c))
-    .join('\n\n')
+  const tables = grouped.groups.map(({ value, dimensions }) =>
+    renderTable(`${grouped.field}: ${value}`, dimensions, c, { width: options.width }),
+  )
+  const note =
+    grouped.ungrouped.length > 0
+      ? [c.dim(` not grouped by ${grouped.field} (no record carries it): ${grouped.ungrouped.join(', ')}`)]
+      : []
+  return [...tables, ...note].join('\n\n')
 }

@@ -6,20 +6,31 @@ import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { DriftOptions } from '../types.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
+import { contentHash } from '../util/hash.ts'
 import { DEFAULT_DRIFT } from './options.ts'
 import type { RubricAlert, RubricReport } from './schema.ts'
 
+// `errorShare` and `coverage` came later: lines written before them still parse, and take no part in drift
+// (what they covered is unknown).
 const historyEntrySchema = z.object({
   /** ISO 8601 time of the run. */
   time: z.string(),
   commit: z.string().nullable(),
+  /** The share of the run's results that were errors (a judge or scorer that gave no score), `null` with none. */
+  errorShare: z.number().nullable().optional(),
   dimensions: z.record(
     z.string(),
-    z.object({ mean: z.number().nullable(), n: z.number(), passRate: z.number().nullable() }),
+    z.object({
+      mean: z.number().nullable(),
+      n: z.number(),
+      passRate: z.number().nullable(),
+      /** A hash of what the run asked of the dimension: each file with its number of results, errors included. */
+      coverage: z.string().optional(),
+    }),
   ),
 })
 
-/** One line of the history: a run's per-dimension mean, n and pass rate. */
+/** One line of the history: a run's error share and per-dimension mean, n, pass rate and coverage. */
 export type HistoryEntry = z.output<typeof historyEntrySchema>
 
 /** The history keeps this many runs; older lines are dropped when a run is added. */
@@ -28,10 +39,38 @@ export const HISTORY_LIMIT = 1000
 /** The history line of a report. */
 export function historyEntry(report: RubricReport): HistoryEntry {
   const dimensions: HistoryEntry['dimensions'] = {}
+  let results = 0
+  let errors = 0
   for (const [name, stats] of Object.entries(report.summary.run)) {
-    dimensions[name] = { mean: stats.mean, n: stats.n, passRate: stats.passRate }
+    dimensions[name] = {
+      mean: stats.mean,
+      n: stats.n,
+      passRate: stats.passRate,
+      coverage: dimensionCoverage(report, name),
+    }
+    results += stats.n + stats.errors
+    errors += stats.errors
   }
-  return { time: report.createdAt, commit: report.commit, dimensions }
+  return {
+    time: report.createdAt,
+    commit: report.commit,
+    errorShare: results === 0 ? null : errors / results,
+    dimensions,
+  }
+}
+
+/**
+ * What a run asked of a dimension: the files that recorded it, each with its number of results (errors
+ * included, so a failing judge does not change what the run covered). Two runs of a dimension compare only when
+ * these agree: a mean over other files or other tests is another quantity, not a drift of this one.
+ */
+function dimensionCoverage(report: RubricReport, dimension: string): string {
+  const files: [string, number][] = []
+  for (const [file, stats] of Object.entries(report.summary.files)) {
+    const fileStats = stats[dimension]
+    if (fileStats) files.push([file, fileStats.n + fileStats.errors])
+  }
+  return contentHash(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
 /**
@@ -81,19 +120,25 @@ export interface DriftFinding {
 }
 
 /**
- * Slow drift: for each dimension of the latest entry, the means of the last `runs` entries that scored it (the
- * latest included) fall when their least-squares slope per run is at most `-slope` and the last mean is below the
- * first. Fewer runs than `runs` say nothing.
+ * Slow drift: for each dimension of the latest entry, the means of the last `runs` comparable entries that scored
+ * it (the latest included) fall when their least-squares slope per run is at most `-slope` and the last mean is
+ * below the first. Comparable entries covered the dimension as the latest did (same files, same number of results
+ * each) and had at most `maxErrorShare` errors; a latest entry above that share says nothing, nor do fewer
+ * comparable runs than `runs`.
  */
 export function detectDrift(entries: readonly HistoryEntry[], options: DriftOptions = {}): DriftFinding[] {
-  const { runs, slope: threshold } = { ...DEFAULT_DRIFT, ...options }
+  const { runs, slope: threshold, maxErrorShare } = { ...DEFAULT_DRIFT, ...options }
   const latest = entries.at(-1)
-  if (!latest) return []
+  if (!latest || !withinErrorShare(latest, maxErrorShare)) return []
+  const reliable = entries.filter((entry) => withinErrorShare(entry, maxErrorShare))
   const findings: DriftFinding[] = []
   for (const dimension of Object.keys(latest.dimensions).sort()) {
-    if (typeof latest.dimensions[dimension]?.mean !== 'number') continue
-    const means = entries
-      .map((entry) => entry.dimensions[dimension]?.mean)
+    const current = latest.dimensions[dimension]
+    if (typeof current?.mean !== 'number' || current.coverage === undefined) continue
+    const means = reliable
+      .map((entry) => entry.dimensions[dimension])
+      .filter((stats) => stats?.coverage === current.coverage)
+      .map((stats) => stats?.mean)
       .filter((value): value is number => typeof value === 'number')
       .slice(-runs)
     if (means.length < runs) continue
@@ -101,6 +146,11 @@ export function detectDrift(entries: readonly HistoryEntry[], options: DriftOpti
     if (slope <= -threshold && means.at(-1)! < means[0]!) findings.push({ dimension, means, slope })
   }
   return findings
+}
+
+/** An entry whose error share is known and at most `maxErrorShare` (a run without results has none). */
+function withinErrorShare(entry: HistoryEntry, maxErrorShare: number): boolean {
+  return entry.errorShare !== undefined && (entry.errorShare ?? 0) <= maxErrorShare
 }
 
 /** A P2 alert per drifting dimension. */

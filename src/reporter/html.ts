@@ -3,14 +3,14 @@
  * a Content-Security-Policy forbids both). Pure. Every text that came from a test or a judge is escaped.
  */
 import { diffWords } from 'diff'
-import { formatChange, pairJudgments } from './baseline.ts'
+import { formatChange, pairJudgments, verdictText } from './baseline.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml as esc } from './escape-html.ts'
 import { formatGate } from './gates.ts'
 import { type HistoryEntry, historyEntry } from './history.ts'
 import { histogramSvg, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
-import type { DimensionChange, ReportJudgment, RubricReport } from './schema.ts'
+import type { ReportJudgment, RubricReport } from './schema.ts'
 import { type SourceLinks, sourceHref } from './source-links.ts'
 import { worstJudgments } from './worst.ts'
 
@@ -83,7 +83,7 @@ function dimensionTable(report: RubricReport): string {
       ...(withChange
         ? [
             change
-              ? `<td class="change ${change.verdict}">${esc(formatChange(change))} ${verdictLabel(change)}</td>`
+              ? `<td class="change ${change.verdict}">${esc(formatChange(change))} ${verdictText(change.verdict)}</td>`
               : '<td class="change">new</td>',
           ]
         : []),
@@ -231,8 +231,4 @@ function trendEntries(report: RubricReport, history: readonly HistoryEntry[]): H
 /** An id for a dimension's section: letters, digits, `-` and `_` kept, anything else as its code point. */
 function anchor(dimension: string): string {
   return `dimension-${dimension.replace(/[^A-Za-z0-9_-]/g, (character) => `.${character.codePointAt(0)!.toString(16)}`)}`
-}
-
-function verdictLabel(change: DimensionChange): string {
-  return change.verdict === 'incomparable' ? 'too few pairs' : change.verdict
 }

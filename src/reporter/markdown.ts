@@ -2,7 +2,7 @@
  * Internal to the reporter: the Markdown summary of a report, for `$GITHUB_STEP_SUMMARY` and pull requests. Pure.
  * Every text that came from a test or a judge is escaped: it renders as the text it is, never as Markdown or HTML.
  */
-import { formatChange } from './baseline.ts'
+import { formatChange, verdictText } from './baseline.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import type { DimensionChange, RubricReport } from './schema.ts'
@@ -19,10 +19,13 @@ const VERDICT_MARKS: Record<DimensionChange['verdict'], string> = {
   improved: '🟢 improved',
   unchanged: 'unchanged',
   regressed: '🔴 regressed',
-  incomparable: 'too few pairs',
+  incomparable: verdictText('incomparable'),
 }
 
-/** The summary: header, per-dimension table, gates, alerts, baseline comparison and the lowest-scoring outputs. */
+/**
+ * The summary: header, per-dimension table, gates, alerts, baseline comparison and the lowest-scoring outputs of
+ * the dimensions with outputs below their floor.
+ */
 export function renderMarkdown(report: RubricReport, options: MarkdownOptions = {}): string {
   const worst = options.worst ?? 5
   const maxText = options.maxText ?? 300
@@ -104,9 +107,11 @@ function baselineSection(report: RubricReport): string {
 
 function worstSection(report: RubricReport, count: number, maxText: number): string {
   const blocks: string[] = []
-  for (const dimension of Object.keys(report.summary.run)) {
-    const worst = worstJudgments(report, dimension, count)
+  // Only outputs below their floor: a dimension where every output passed has nothing to look into.
+  for (const [dimension, stats] of Object.entries(report.summary.run)) {
+    const worst = worstJudgments(report, dimension, count, { failedOnly: true })
     if (worst.length === 0) continue
+    const failed = stats.n - stats.passed
     const rows = worst.map((judgment) => {
       const cells = [
         fixed(judgment.score),
@@ -119,7 +124,9 @@ function worstSection(report: RubricReport, count: number, maxText: number): str
     })
     blocks.push(
       [
-        `<details><summary>${escapeHtml(dimension)}: ${worst.length} lowest</summary>`,
+        `<details><summary>${escapeHtml(dimension)}: ${
+          worst.length < failed ? `${worst.length} lowest of ${failed}` : failed
+        } below the floor</summary>`,
         '',
         '| score | test | input | output | reason |',
         '| --: | --- | --- | --- | --- |',

@@ -16,8 +16,11 @@ import type {
 import { validateGates } from './gates.ts'
 import { type OtelTarget, resolveOtelTarget } from './otel.ts'
 
-/** Drift alerts look at the last `runs` runs and flag a steady fall of more than `slope` a run. */
-export const DEFAULT_DRIFT: Required<DriftOptions> = { runs: 5, slope: 0.01 }
+/**
+ * Drift alerts look at the last `runs` comparable runs and flag a steady fall of more than `slope` a run; a run
+ * with more than a tenth of its results in error is left out (its mean stands on the outputs the judge managed).
+ */
+export const DEFAULT_DRIFT: Required<DriftOptions> = { runs: 5, slope: 0.01, maxErrorShare: 0.1 }
 
 /** What the reporter does after the table, every default filled in. */
 export interface ReportOptions {
@@ -139,6 +142,7 @@ function driftOption(value: unknown, where: string): Required<DriftOptions> | fa
   const drift = value as DriftOptions
   const runs = drift.runs ?? DEFAULT_DRIFT.runs
   const slope = drift.slope ?? DEFAULT_DRIFT.slope
+  const maxErrorShare = drift.maxErrorShare ?? DEFAULT_DRIFT.maxErrorShare
   if (typeof value !== 'object' || value === null || !Number.isInteger(runs) || runs < 3) {
     throw new RubricArgumentError(
       `${where}: drift.runs is ${JSON.stringify(drift?.runs)}; give a whole number of runs, at least 3 (default 5).`,
@@ -149,7 +153,13 @@ function driftOption(value: unknown, where: string): Required<DriftOptions> | fa
       `${where}: drift.slope is ${JSON.stringify(slope)}; give the fall of the mean per run, between 0 and 1 (default 0.01).`,
     )
   }
-  return { runs, slope }
+  if (typeof maxErrorShare !== 'number' || !(maxErrorShare >= 0 && maxErrorShare <= 1)) {
+    throw new RubricArgumentError(
+      `${where}: drift.maxErrorShare is ${JSON.stringify(maxErrorShare)}; give the share of results in error above ` +
+        'which a run is left out of drift, between 0 and 1 (default 0.1).',
+    )
+  }
+  return { runs, slope, maxErrorShare }
 }
 
 function worstOption(value: unknown, where: string): number {

@@ -2,7 +2,7 @@
  * Internal to the reporter: the terminal lines for gates, alerts and the baseline comparison. Pure.
  */
 import picocolors from 'picocolors'
-import { formatChange } from './baseline.ts'
+import { formatChange, verdictText } from './baseline.ts'
 import { formatGate } from './gates.ts'
 import type { BaselineComparison, DimensionChange, GateResult, RubricAlert } from './schema.ts'
 
@@ -69,7 +69,7 @@ export function renderComparison(
     fixed(change.baseMean),
     fixed(change.headMean),
     formatChange(change),
-    change.verdict === 'incomparable' ? 'too few pairs' : change.verdict,
+    verdictText(change.verdict),
     String(change.added),
     String(change.removed),
   ])
@@ -94,16 +94,37 @@ export function renderComparison(
   ].join('\n')
 }
 
-/** The text of the `change` column of the reporter's table: `-0.125 [-0.200, -0.050] regressed`. */
-export function changeCell(change: DimensionChange | undefined): {
+/**
+ * The text of the `change` column of the reporter's table: `-0.125 [-0.200, -0.050] regressed`, or with `short`
+ * (a narrow terminal) `-0.125 regressed`. A dimension with no pairs shows only its verdict.
+ */
+export function changeCell(
+  change: DimensionChange | undefined,
+  options: { short?: boolean } = {},
+): {
   text: string
   verdict?: DimensionChange['verdict']
 } {
   if (!change) return { text: 'new' }
-  if (change.verdict === 'incomparable') {
-    return { text: change.pairs === 0 ? '-' : `${formatChange(change)} too few pairs` }
-  }
-  return { text: `${formatChange(change)} ${change.verdict}`, verdict: change.verdict }
+  const numbers = options.short ? formatChange(change).split(' ')[0]! : formatChange(change)
+  const text =
+    change.diff === null ? verdictText(change.verdict) : `${numbers} ${verdictText(change.verdict)}`
+  return change.verdict === 'incomparable' ? { text } : { text, verdict: change.verdict }
+}
+
+/**
+ * How many dimensions got each verdict, worded as in the table rows: `2 regressed · 1 too few pairs`. Empty
+ * without changes.
+ */
+export function verdictCounts(
+  changes: readonly DimensionChange[],
+  c: Colors = picocolors.createColors(false),
+): string {
+  return (['regressed', 'improved', 'unchanged', 'incomparable'] as const)
+    .map((verdict) => [verdict, changes.filter((change) => change.verdict === verdict).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([verdict, count]) => `${count} ${verdictText(verdict)}`)
+    .join(c.dim(' · '))
 }
 
 export function paintVerdict(verdict: DimensionChange['verdict'], text: string, c: Colors): string {

@@ -8,6 +8,7 @@ import { formatUsd } from '../judge/limiter/limiter.ts'
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
 import { changeCell, paintVerdict } from './render-checks.ts'
 import type { DimensionChange } from './schema.ts'
+import { shorten } from './worst.ts'
 
 type Colors = ReturnType<typeof picocolors.createColors>
 
@@ -29,9 +30,10 @@ export interface RenderOptions {
    * column to the run's table (to the file's table when it is the only one).
    */
   calibration?: ReadonlyMap<string, CalibrationCell> | undefined
+  /** The columns a table may take (see {@link terminalWidth}). @default 100 */
+  width?: number | undefined
 }
 
-const COLUMNS = ['dimension', 'n', 'mean', 'p10', 'min', 'pass', 'floor', 'errors'] as const
 const INDENT = '   '
 const integer = new Intl.NumberFormat('en-US')
 
@@ -45,19 +47,23 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
     for (const { file, dimensions } of summary.files) {
       const title = withCost(file, dimensions)
       blocks.push(
-        renderTable(
-          title,
-          dimensions,
-          c,
-          single ? options.changes : undefined,
-          single ? options.calibration : undefined,
-        ),
+        renderTable(title, dimensions, c, {
+          changes: single ? options.changes : undefined,
+          calibration: single ? options.calibration : undefined,
+          width: options.width,
+        }),
       )
     }
   }
   if (!single) {
     const title = withCost(`all files (${summary.files.length})`, summary.run)
-    blocks.push(renderTable(title, summary.run, c, options.changes, options.calibration))
+    blocks.push(
+      renderTable(title, summary.run, c, {
+        changes: options.changes,
+        calibration: options.calibration,
+        width: options.width,
+      }),
+    )
   }
   return blocks.join('\n\n')
 }
@@ -86,53 +92,145 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
   return ` ${c.bold(c.inverse(' Rubric '))} ${parts.join(c.dim(' · '))}`
 }
 
-/** A titled table with a row per dimension. */
+/** What a table shows besides the statistics, and how wide it may be. */
+export interface TableOptions {
+  changes?: ReadonlyMap<string, DimensionChange> | undefined
+  calibration?: ReadonlyMap<string, CalibrationCell> | undefined
+  /** The columns the table may take, indent included. @default 100 */
+  width?: number | undefined
+}
+
+/** The width of a table when the output is not a terminal (a CI log, a file). */
+export const DEFAULT_WIDTH = 100
+
+/** The columns of `stream` when it is a terminal, else {@link DEFAULT_WIDTH}. */
+export function terminalWidth(stream: object | undefined = process.stdout): number {
+  const { isTTY, columns } = (stream ?? {}) as { isTTY?: boolean; columns?: number }
+  return isTTY && typeof columns === 'number' && columns > 0 ? columns : DEFAULT_WIDTH
+}
+
+interface Column {
+  name: string
+  /** Text columns are aligned left, numbers right. */
+  left?: boolean
+  cells: Cell[]
+  /** The same cells, shorter: tried before any column is dropped. */
+  short?: Cell[]
+  /** The narrowest a text column may be cut to with `…`; columns without it are never cut. */
+  minWidth?: number
+}
+
+/**
+ * Columns left out, in this order, while the table is wider than allowed: the cost is also in the table's title,
+ * the spread of the scores (p10, min) matters less than their mean and pass rate, and the floor is what the pass
+ * rate already counts against.
+ */
+const DROPPED_FIRST = ['cost', 'p10', 'min', 'floor']
+
+/**
+ * A titled table with a row per dimension, at most `options.width` columns wide: when it is wider, the change
+ * and calibration columns lose their intervals and row counts, then the cost, p10, min and floor columns are left out
+ * (a note says so), then the text of the dimension and calibration columns is cut with `…` (never the verdicts).
+ */
 export function renderTable(
   title: string,
   dimensions: readonly DimensionStats[],
   c: Colors = picocolors.createColors(false),
-  changes?: ReadonlyMap<string, DimensionChange>,
-  calibration?: ReadonlyMap<string, CalibrationCell>,
+  options: TableOptions = {},
 ): string {
+  const { changes, calibration } = options
+  const width = options.width ?? DEFAULT_WIDTH
+  const all = (cell: (stats: DimensionStats) => Cell) => dimensions.map(cell)
   // A cost column only when the judge's model has a price.
   const priced = dimensions.some((stats) => stats.costUsd > 0)
-  const rows: Cell[][] = dimensions.map((stats) => [
-    { text: stats.dimension },
-    { text: String(stats.n) },
-    { text: fixed(stats.mean), paint: belowFloor(stats.mean, stats) ? c.yellow : undefined },
-    { text: fixed(stats.p10) },
-    { text: fixed(stats.min) },
-    passCell(stats, c),
-    { text: floorText(stats) },
-    { text: String(stats.errors), paint: stats.errors > 0 ? c.red : undefined },
-    ...(changes ? [changeColumnCell(changes.get(stats.dimension), c)] : []),
-    ...(priced ? [{ text: formatUsd(stats.costUsd) }] : []),
-    ...(calibration ? [calibrationColumnCell(calibration.get(stats.dimension), c)] : []),
-  ])
-  const columns = [
-    ...COLUMNS,
-    ...(changes ? ['change'] : []),
-    ...(priced ? ['cost'] : []),
-    ...(calibration ? ['calibration'] : []),
+  let columns: Column[] = [
+    { name: 'dimension', left: true, minWidth: 12, cells: all((stats) => ({ text: stats.dimension })) },
+    { name: 'n', cells: all((stats) => ({ text: String(stats.n) })) },
+    {
+      name: 'mean',
+      cells: all((stats) => ({
+        text: fixed(stats.mean),
+        paint: belowFloor(stats.mean, stats) ? c.yellow : undefined,
+      })),
+    },
+    { name: 'p10', cells: all((stats) => ({ text: fixed(stats.p10) })) },
+    { name: 'min', cells: all((stats) => ({ text: fixed(stats.min) })) },
+    { name: 'pass', cells: all((stats) => passCell(stats, c)) },
+    { name: 'floor', cells: all((stats) => ({ text: floorText(stats) })) },
+    {
+      name: 'errors',
+      cells: all((stats) => ({ text: String(stats.errors), paint: stats.errors > 0 ? c.red : undefined })),
+    },
+    ...(changes
+      ? [
+          {
+            name: 'change',
+            left: true,
+            cells: all((stats) => changeColumnCell(changes.get(stats.dimension), c, false)),
+            short: all((stats) => changeColumnCell(changes.get(stats.dimension), c, true)),
+          },
+        ]
+      : []),
+    ...(priced ? [{ name: 'cost', cells: all((stats) => ({ text: formatUsd(stats.costUsd) })) }] : []),
+    ...(calibration
+      ? [
+          {
+            name: 'calibration',
+            left: true,
+            minWidth: 12,
+            cells: all((stats) => calibrationColumnCell(calibration.get(stats.dimension), c)),
+            // `ρ 0.47 (n 235)` → `ρ 0.47`: the number of rows is the first thing to go in a narrow terminal.
+            short: all((stats) => {
+              const cell = calibrationColumnCell(calibration.get(stats.dimension), c)
+              return { ...cell, text: cell.text.replace(/ \(n \d+\)/g, '') }
+            }),
+          },
+        ]
+      : []),
   ]
-  const header: Cell[] = columns.map((text) => ({ text, paint: c.dim }))
-  const widths = columns.map((_, index) =>
-    Math.max(...[header, ...rows].map((row) => row[index]?.text.length ?? 0)),
-  )
-  const lines = [header, ...rows].map((row) =>
-    row
-      .map((cell, index) => {
-        const width = widths[index] ?? 0
-        const padded =
-          index === 0 || columns[index] === 'change' || columns[index] === 'calibration'
-            ? cell.text.padEnd(width)
-            : cell.text.padStart(width)
+  const tableWidth = () =>
+    INDENT.length + columns.reduce((sum, column) => sum + columnWidth(column) + 2, 0) - 2
+  if (tableWidth() > width)
+    columns = columns.map((column) => ({ ...column, cells: column.short ?? column.cells }))
+  const dropped: string[] = []
+  for (const name of DROPPED_FIRST) {
+    if (tableWidth() <= width) break
+    if (!columns.some((column) => column.name === name)) continue
+    columns = columns.filter((column) => column.name !== name)
+    dropped.push(name)
+  }
+  for (const name of ['dimension', 'calibration']) {
+    const over = tableWidth() - width
+    if (over <= 0) break
+    columns = columns.map((column) =>
+      column.name === name && column.minWidth !== undefined
+        ? cutColumn(column, Math.max(column.minWidth, columnWidth(column) - over))
+        : column,
+    )
+  }
+  const lines = [...Array(dimensions.length + 1).keys()].map((row) =>
+    columns
+      .map((column) => {
+        const cell = row === 0 ? { text: column.name, paint: c.dim } : column.cells[row - 1]!
+        const size = columnWidth(column)
+        const padded = column.left ? cell.text.padEnd(size) : cell.text.padStart(size)
         return cell.paint ? cell.paint(padded) : padded
       })
       .join('  ')
       .trimEnd(),
   )
-  return [` ${c.bold(title)}`, ...lines.map((line) => INDENT + line)].join('\n')
+  const note =
+    dropped.length > 0 ? [c.dim(`${INDENT}(${dropped.join(', ')} left out to fit ${width} columns)`)] : []
+  return [` ${c.bold(title)}`, ...lines.map((line) => INDENT + line), ...note].join('\n')
+}
+
+function columnWidth(column: Column): number {
+  return Math.max(column.name.length, ...column.cells.map((cell) => cell.text.length))
+}
+
+/** The column with every text longer than `size` cut to it, ending in `…`. */
+function cutColumn(column: Column, size: number): Column {
+  return { ...column, cells: column.cells.map((cell) => ({ ...cell, text: shorten(cell.text, size) })) }
 }
 
 /** A table's title with what its live calls cost, when they had a price. */
@@ -156,8 +254,8 @@ function passCell(stats: DimensionStats, c: Colors): Cell {
   return { text, paint: stats.passed < stats.n ? c.red : c.green }
 }
 
-function changeColumnCell(change: DimensionChange | undefined, c: Colors): Cell {
-  const { text, verdict } = changeCell(change)
+function changeColumnCell(change: DimensionChange | undefined, c: Colors, short: boolean): Cell {
+  const { text, verdict } = changeCell(change, { short })
   return { text, paint: verdict ? (value) => paintVerdict(verdict, value, c) : c.dim }
 }
 

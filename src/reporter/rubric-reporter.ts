@@ -20,8 +20,8 @@ import {
   resolveReportOptions,
 } from './options.ts'
 import { emitEvaluationEvents } from './otel.ts'
-import { renderChecks } from './render-checks.ts'
-import { renderSummary } from './render-table.ts'
+import { renderChecks, verdictCounts } from './render-checks.ts'
+import { renderSummary, terminalWidth } from './render-table.ts'
 import { buildReport, stringifyReport } from './report-json.ts'
 import { type LoadedBaseline, loadBaseline, resolveFrom, shown, writeSummaries } from './run-outputs.ts'
 import type { RubricReport } from './schema.ts'
@@ -101,11 +101,12 @@ export class RubricReporter implements Reporter {
     const obsolete = await this.obsoleteEntries(testModules)
     summary.obsolete = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
     const colors = useColors(vitest.logger.outputStream)
+    const width = terminalWidth(vitest.logger.outputStream)
     const perFile = this.options.perFile ?? true
     const shard = vitest.config.shard
     if (shard) {
       // A shard holds part of the run: gates, the baseline and the history would judge a part as the whole.
-      vitest.logger.log(`\n${renderSummary(summary, { colors, perFile })}\n`)
+      vitest.logger.log(`\n${renderSummary(summary, { colors, perFile, width })}\n`)
       vitest.logger.log(
         ` shard ${shard.index}/${shard.count}: these scores are part of the run; gates, the baseline comparison, ` +
           'report.json and the history come from `vitest --merge-reports`.\n',
@@ -132,10 +133,10 @@ export class RubricReporter implements Reporter {
       ? new Map(evaluation.baseline.dimensions.map((change) => [change.dimension, change]))
       : undefined
     vitest.logger.log(
-      `\n${renderSummary(summary, { colors, perFile, changes, calibration: calibration.cells })}\n`,
+      `\n${renderSummary(summary, { colors, perFile, changes, calibration: calibration.cells, width })}\n`,
     )
     for (const field of groupFields(this.options.groupBy)) {
-      vitest.logger.log(`${renderGroups(summarizeGroups(records, field), { colors })}\n`)
+      vitest.logger.log(`${renderGroups(summarizeGroups(records, field), { colors, width })}\n`)
     }
     const c = picocolors.createColors(colors)
     const notes = [
@@ -294,12 +295,8 @@ function baselineNote(
   }
   if (baseline.status === 'invalid') return c.yellow(` baseline ${baseline.error.message}`)
   const changes = evaluation.baseline?.dimensions ?? []
-  const counts = (['regressed', 'improved', 'unchanged', 'incomparable'] as const)
-    .map((verdict) => [verdict, changes.filter((change) => change.verdict === verdict).length] as const)
-    .filter(([, count]) => count > 0)
-    .map(([verdict, count]) => `${count} ${verdict}`)
   const commit = baseline.report.commit ? ` at ${baseline.report.commit.slice(0, 7)}` : ''
-  return ` ${c.bold('baseline')} ${baseline.file}${commit}: ${counts.join(c.dim(' · ')) || 'no dimension in common'}`
+  return ` ${c.bold('baseline')} ${baseline.file}${commit}: ${verdictCounts(changes, c) || 'no dimension in common'}`
 }
 
 /** Colours when Vitest's output is a terminal, unless `NO_COLOR` asks for none or `FORCE_COLOR` for some. */

@@ -6,11 +6,21 @@ import type { ReportJudgment, RubricReport } from './schema.ts'
 
 /**
  * The `count` scored judgments of `dimension` with the lowest scores, lowest first; equal scores keep report
- * order. Error judgments are not scores and are left out.
+ * order. Error judgments are not scores and are left out; with `failedOnly`, so are scores at or above their floor.
  */
-export function worstJudgments(report: RubricReport, dimension: string, count: number): ReportJudgment[] {
+export function worstJudgments(
+  report: RubricReport,
+  dimension: string,
+  count: number,
+  options: { failedOnly?: boolean } = {},
+): ReportJudgment[] {
   return report.judgments
-    .filter((judgment) => judgment.dimension === dimension && judgment.score !== null)
+    .filter(
+      (judgment) =>
+        judgment.dimension === dimension &&
+        judgment.score !== null &&
+        (!options.failedOnly || judgment.pass === false),
+    )
     .map((judgment, index) => ({ judgment, index }))
     .sort((a, b) => a.judgment.score! - b.judgment.score! || a.index - b.index)
     .slice(0, count)

@@ -109,6 +109,11 @@ export function dimensionDefinitionId(rubric: Pick<Rubric, 'scale' | 'dimensions
   )
 }
 
+/** A normalised score in [0, 1] back on the rubric's scale: 0.75 is 4 on a 1 to 5 scale. */
+export function scoreOnScale(score: number, scale: RubricScale): number {
+  return scale.min + score * (scale.max - scale.min)
+}
+
 /** Normalises a score on the rubric's scale to [0, 1]. */
 export function normalizeScore(raw: number, scale: RubricScale): number {
   const clamped = Math.min(scale.max, Math.max(scale.min, raw))
