@@ -55,6 +55,20 @@ export {
   type RougeOptions,
   scorers,
 } from './scorers/index.ts'
+export { canonicalTranscript } from './transcript/canonical.ts'
+export { TranscriptError } from './transcript/errors.ts'
+export type {
+  AssistantMessage,
+  JsonValue,
+  SystemMessage,
+  ToolCall,
+  ToolMessage,
+  Transcript,
+  TranscriptMessage,
+  TranscriptUsage,
+  UserMessage,
+} from './transcript/schema.ts'
+export { detectTranscriptShape, type TranscriptShape, toTranscript } from './transcript/to-transcript.ts'
 export type {
   // Rubrics and dimensions
   BuiltinDimensionName,
