@@ -29,6 +29,11 @@ describe('toTranscript', () => {
     expect(withoutUsage(toTranscript(value))).toEqual(expectedTranscript(ids))
   })
 
+  test.each(Object.entries(shapes))('%s gives a transcript its schema accepts', (_name, { value }) => {
+    const transcript = toTranscript(value)
+    expect(transcriptSchema.parse(transcript)).toEqual(transcript)
+  })
+
   test.each(Object.entries(shapes))(
     'round-trips %s: a transcript reads as itself, also through JSON',
     (_name, { value }) => {
