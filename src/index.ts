@@ -39,8 +39,11 @@ export type {
   ScorerMatchOptions,
   SimilarityMethod,
   SimilarityOptions,
+  StepsOptions,
   TextSimilarityMethod,
   TextSimilarityOptions,
+  ToolSequenceOptions,
+  TrajectoryOptions,
 } from './matchers/types.ts'
 export { dimensions } from './rubric/builtin.ts'
 export { defaultRubric, defineRubric } from './rubric/define-rubric.ts'
@@ -55,6 +58,7 @@ export {
   type RougeOptions,
   scorers,
 } from './scorers/index.ts'
+export type { AssistantMessages } from './transcript/assistant-text.ts'
 export { canonicalTranscript } from './transcript/canonical.ts'
 export { TranscriptError } from './transcript/errors.ts'
 export type {
@@ -69,6 +73,7 @@ export type {
   UserMessage,
 } from './transcript/schema.ts'
 export { detectTranscriptShape, type TranscriptShape, toTranscript } from './transcript/to-transcript.ts'
+export type { ExpectedToolCall, ToolOrder } from './transcript/tool-sequence.ts'
 export type {
   // Rubrics and dimensions
   BuiltinDimensionName,

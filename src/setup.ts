@@ -15,13 +15,19 @@ import {
   toMatchSchema,
 } from './matchers/checks.ts'
 import { applyConcurrency } from './matchers/concurrency.ts'
+import { readingConversations } from './matchers/conversation-output.ts'
 import { toSatisfyRubric, toScoreAtLeast } from './matchers/score-matchers.ts'
 import { toPassScorer } from './matchers/scorer-matcher.ts'
 import { toBeSimilarTo } from './matchers/similarity.ts'
+import {
+  toHaveCalledTool,
+  toHaveCalledToolTimes,
+  toHaveToolSequence,
+  toTakeAtMostSteps,
+} from './matchers/trajectory.ts'
 
-expect.extend({
-  toScoreAtLeast,
-  toSatisfyRubric,
+// The text checks read the assistant's text when they receive a conversation.
+const textChecks = {
   toMatchSchema,
   toBeValidJSON,
   toMatchPattern,
@@ -32,6 +38,18 @@ expect.extend({
   toBeRefusal,
   toBeSimilarTo,
   toPassScorer,
+}
+
+expect.extend({
+  toScoreAtLeast,
+  toSatisfyRubric,
+  ...Object.fromEntries(
+    Object.entries(textChecks).map(([name, matcher]) => [name, readingConversations(matcher, name)]),
+  ),
+  toHaveCalledTool,
+  toHaveCalledToolTimes,
+  toHaveToolSequence,
+  toTakeAtMostSteps,
 })
 
 applyConcurrency()

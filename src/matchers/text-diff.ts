@@ -8,6 +8,12 @@ let diffModule: DiffModule | undefined
 
 const MAX_DIFF_CHARS = 1500
 
+/** The `diff` package, loaded on first use. */
+export function loadDiff(): DiffModule {
+  diffModule ??= require('diff') as DiffModule
+  return diffModule
+}
+
 /**
  * A word diff of the expected text against the received one, in the notation of `git diff --word-diff=plain`:
  * `[-words only in the expected text-]{+words only in the received text+}`, unchanged words as they are.
@@ -17,8 +23,7 @@ export function wordDiff(
   received: string,
   labels = { expected: 'expected', received: 'received' },
 ) {
-  diffModule ??= require('diff') as DiffModule
-  const changes = diffModule.diffWords(expected, received)
+  const changes = loadDiff().diffWords(expected, received)
   let body = ''
   for (const change of changes) {
     if (change.added) body += `{+${change.value}+}`

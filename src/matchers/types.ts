@@ -1,6 +1,8 @@
 import type { $ZodType } from 'zod/v4/core'
 import type { PiiOptions } from '../scorers/pii.ts'
 import type { RefusalOptions } from '../scorers/refusal.ts'
+import type { AssistantMessages } from '../transcript/assistant-text.ts'
+import type { ExpectedToolCall, ToolOrder } from '../transcript/tool-sequence.ts'
 import type { Rubric, Scorer } from '../types.ts'
 
 /** Text a matcher accepts for input, context and reference: strings, or values that serialise to JSON. */
@@ -95,6 +97,50 @@ export interface RubricMatchers<R = unknown> {
    */
   // biome-ignore lint/suspicious/noExplicitAny: a scorer of any row type applies to a single output
   toPassScorer: (scorer: Scorer<any>, options?: ScorerMatchOptions) => Promise<R>
+  /**
+   * Passes when the conversation (any shape `toTranscript` reads) has a call to the tool `name`, and, with
+   * `args`, one whose arguments equal `args` (asymmetric matchers such as `expect.objectContaining` apply).
+   * `.not.toHaveCalledTool('issueRefund')` asserts a tool was never called. Records dimension `tool-called`: 1 or 0.
+   */
+  toHaveCalledTool: (name: string, args?: unknown, options?: TrajectoryOptions) => R
+  /**
+   * Passes when the conversation has exactly `times` calls to the tool `name` (with arguments equal to `args`,
+   * when given). Records dimension `tool-call-count`: 1 or 0.
+   */
+  toHaveCalledToolTimes: (name: string, times: number, args?: unknown, options?: TrajectoryOptions) => R
+  /**
+   * Compares the conversation's tool calls with `expected` (tool names, or `{ name, args }`), in the `order` given.
+   * Records dimension `tool-sequence`: the tool-call F1 of precision and recall against `expected`. The failure
+   * names the calls missing, extra and out of order, and shows a diff.
+   */
+  toHaveToolSequence: (expected: readonly ExpectedToolCall[], options?: ToolSequenceOptions) => R
+  /**
+   * Passes when the conversation takes no more than `steps` assistant turns (or tool calls, with
+   * `{ count: 'toolCalls' }`). Records dimension `steps`: 1 within the limit, else the limit over the steps taken.
+   */
+  toTakeAtMostSteps: (steps: number, options?: StepsOptions) => R
+}
+
+/** Options of the trajectory matchers. */
+export interface TrajectoryOptions {
+  /** The dimension the check's score is recorded under. @default the matcher's own (`tool-called`, ...) */
+  dimension?: string
+}
+
+/** Options of `toHaveToolSequence`. */
+export interface ToolSequenceOptions extends TrajectoryOptions {
+  /**
+   * `exact`: these calls and no others, in this order; `inOrder`: these calls in this order, others allowed
+   * between them; `anyOrder`: each of these calls, in any order, others allowed.
+   * @default 'exact'
+   */
+  order?: ToolOrder
+}
+
+/** Options of `toTakeAtMostSteps`. */
+export interface StepsOptions extends TrajectoryOptions {
+  /** What counts as a step: an assistant message (a model turn), or a tool call. @default 'turns' */
+  count?: 'turns' | 'toolCalls'
 }
 
 /** What every deterministic check accepts. */
@@ -105,6 +151,12 @@ export interface CheckOptions {
    * `refusal`)
    */
   dimension?: string
+  /**
+   * When the output is a conversation: check the text of the last assistant message, or of every assistant
+   * message joined by blank lines.
+   * @default 'last'
+   */
+  messages?: AssistantMessages
 }
 
 /** Options of `toContainAll` and `toContainNone`. */
@@ -190,4 +242,6 @@ export interface ScorerMatchOptions {
   floor?: number
   /** The dimension the score is recorded under. @default the scorer's name */
   dimension?: string
+  /** When the output is a conversation: score the last assistant message's text, or every one's. @default 'last' */
+  messages?: AssistantMessages
 }
