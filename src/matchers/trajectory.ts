@@ -189,7 +189,9 @@ function callMatches(state: MatcherState, call: ToolCall, wanted: ExpectedToolCa
 
 function describeExpected(state: MatcherState, wanted: ExpectedToolCall): string {
   if (typeof wanted === 'string') return wanted
-  return wanted.args === undefined ? wanted.name : `${wanted.name}(${state.utils.stringify(wanted.args, undefined, { min: true })})`
+  return wanted.args === undefined
+    ? wanted.name
+    : `${wanted.name}(${state.utils.stringify(wanted.args, undefined, { min: true })})`
 }
 
 function showCall(call: ToolCall): string {
