@@ -45,8 +45,8 @@ export type {
   ToolSequenceOptions,
   TrajectoryOptions,
 } from './matchers/types.ts'
-export { dimensions } from './rubric/builtin.ts'
-export { defaultRubric, defineRubric } from './rubric/define-rubric.ts'
+export { conversationDimensions, dimensions } from './rubric/builtin.ts'
+export { conversationRubric, defaultRubric, defineRubric } from './rubric/define-rubric.ts'
 export { defineScorer } from './scorers/define-scorer.ts'
 export {
   type LevenshteinOptions,

@@ -1,3 +1,6 @@
+import type { Transcript } from './transcript/schema.ts'
+import type { ExpectedToolCall } from './transcript/tool-sequence.ts'
+
 /**
  * Public types of vitest-rubric. Every option documents what it does, its default and the environment
  * variable it falls back to.
@@ -12,6 +15,9 @@ export type BuiltinDimensionName =
   | 'safety'
   | 'tone'
   | 'conciseness'
+
+/** The names of the built-in dimensions for conversations (see `conversationDimensions`). */
+export type ConversationDimensionName = 'goalCompletion' | 'toolUse' | 'knowledgeRetention' | 'roleAdherence'
 
 /** One named quality objective, as a user writes it. */
 export interface DimensionSpec {
@@ -31,7 +37,7 @@ export interface DimensionSpec {
    * Which built-in text method the offline heuristic judge uses for this dimension. Built-in dimensions and
    * dimensions named like one need not set it.
    */
-  heuristic?: BuiltinDimensionName
+  heuristic?: BuiltinDimensionName | ConversationDimensionName
 }
 
 /** A dimension after `defineRubric`: named, with its floor resolved. */
@@ -79,8 +85,23 @@ export interface JudgeRequest {
   rubric: Rubric
   /** The names of the rubric's dimensions to score, all in one call. */
   dimensions: string[]
+  /** Set when the output is a conversation: `output` is then its transcript, rendered one message per line. */
+  conversation?: JudgedConversation
   /** Aborts a live call, for example when the test times out. */
   signal?: AbortSignal
+}
+
+/** A conversation under judgment. */
+export interface JudgedConversation {
+  /**
+   * `whole`: the judge scores the conversation; `lastTurn`: the last assistant turn, in the context of the turns
+   * before it (`{ per: 'turn' }`).
+   */
+  scope: 'whole' | 'lastTurn'
+  /** The transcript, tool-call ids renumbered (`canonicalTranscript`). */
+  transcript: Transcript
+  /** The tool calls the conversation should make, for the heuristic judge's `toolUse`. */
+  expectedTools?: readonly ExpectedToolCall[]
 }
 
 /** Tokens a live judge call used, from the response's `usage`. */

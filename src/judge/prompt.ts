@@ -1,6 +1,7 @@
 import { RubricArgumentError, UnknownDimensionError } from '../errors.ts'
 import type { Dimension, JudgeRequest, RubricScale } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
+import { conversationLabel } from './conversation-prompt.ts'
 
 /** The parts of a judge request that are material under evaluation, in the order the judge reads them. */
 const FRAMES = [
@@ -70,7 +71,8 @@ export function buildJudgeMessages(request: JudgeRequest): JudgeMessages {
   for (const { key, label } of FRAMES) {
     const text = request[key]
     if (text === undefined) continue
-    lines.push('', `${label}:`, frame(key, text, nonce))
+    const shown = key === 'output' && request.conversation ? conversationLabel(request.conversation) : label
+    lines.push('', `${shown}:`, frame(key, text, nonce))
   }
   lines.push(
     '',

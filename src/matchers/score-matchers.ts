@@ -1,9 +1,14 @@
 import type { MatcherState } from 'vitest'
 import { JudgeFailureError, RubricArgumentError, UnknownDimensionError } from '../errors.ts'
 import { errorOfCause } from '../judge/judgment-error.ts'
-import { assertFloor, defaultRubric } from '../rubric/define-rubric.ts'
+import { isConversationDimension } from '../rubric/builtin.ts'
+import { assertFloor, conversationRubric, defaultRubric } from '../rubric/define-rubric.ts'
+import { canonicalTranscript } from '../transcript/canonical.ts'
+import { renderTranscript } from '../transcript/render.ts'
+import { isConversation } from '../transcript/to-transcript.ts'
 import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
 import { abandonedOutcome, guardAwaited } from './await-guard.ts'
+import { receivedTranscript } from './conversation-output.ts'
 import { diffValues, rubricMessage, scoreMessage } from './format.ts'
 import { judgeOutput, type ServedJudgment } from './judge-service.ts'
 import { optionToText, outputToText } from './judged-text.ts'
@@ -28,17 +33,17 @@ export async function toScoreAtLeast(
 ): Promise<MatcherOutcome> {
   const name = 'toScoreAtLeast'
   const isNot = this.isNot === true // the flag is undefined, not false, without .not
-  const rubric = options.rubric ?? defaultRubric
+  const rubric = options.rubric ?? (isConversationDimension(dimension) ? conversationRubric : defaultRubric)
   assertRubric(rubric, name)
   if (typeof dimension !== 'string' || !Object.hasOwn(rubric.dimensions, dimension)) {
     throw new UnknownDimensionError(String(dimension), Object.keys(rubric.dimensions), rubric.name)
   }
   assertFloor(floor, `${name}('${dimension}', ${String(floor)}): the floor`, rubric.scale)
   const floors = { [dimension]: floor }
-  const judgment = await judgeAndRecord(
+  const judgment = await judgeEvery(
     this,
     name,
-    buildRequest(received, rubric, [dimension], options, name),
+    buildRequests(received, rubric, [dimension], options, name),
     floors,
     isNot,
   )
@@ -64,10 +69,10 @@ export async function toSatisfyRubric(
   const isNot = this.isNot === true
   assertRubric(rubric, name)
   const { dimensions, floors } = rubricFloors(rubric, options, name)
-  const judgment = await judgeAndRecord(
+  const judgment = await judgeEvery(
     this,
     name,
-    buildRequest(received, rubric, dimensions, options, name),
+    buildRequests(received, rubric, dimensions, options, name),
     floors,
     isNot,
   )
@@ -109,24 +114,107 @@ export function rubricFloors(
   return { dimensions, floors }
 }
 
-function buildRequest(
+/**
+ * The requests of one assertion: one for text or a whole conversation; with `{ per: 'turn' }`, one per assistant
+ * turn that has text, each scoring that turn in the context of the messages before it.
+ */
+function buildRequests(
   received: unknown,
   rubric: Rubric,
   dimensions: string[],
   options: RubricMatchOptions,
   matcher: string,
-): JudgeRequest {
-  const input = optionToText(options.input, 'input', matcher)
+): JudgeRequest[] {
+  const input = optionToText(options.input, 'input', matcher) ?? options.goal
   const context = optionToText(options.context, 'context', matcher)
   const reference = optionToText(options.reference, 'reference', matcher)
-  return {
-    output: outputToText(received, matcher),
+  const base = {
     rubric,
     dimensions,
     ...(input === undefined ? {} : { input }),
     ...(context === undefined ? {} : { context }),
     ...(reference === undefined ? {} : { reference }),
   }
+  const per = options.per ?? 'conversation'
+  if (per !== 'conversation' && per !== 'turn') {
+    throw new RubricArgumentError(
+      `${matcher}() option \`per\` is ${JSON.stringify(per)}; use 'conversation' (the default) or 'turn'.`,
+    )
+  }
+  if (typeof received === 'string' || !isConversation(received)) {
+    const conversational = dimensions.filter(isConversationDimension)
+    if (per === 'turn' || conversational.length > 0 || options.expectedTools !== undefined) {
+      throw new RubricArgumentError(
+        `${matcher}() ${per === 'turn' ? "option `per: 'turn'`" : conversational.length > 0 ? `dimension ${conversational.join(', ')}` : 'option `expectedTools`'} ` +
+          'judges a conversation, but the output is not one. Pass the messages your agent returned (any shape ' +
+          'toTranscript() reads), or a Transcript.',
+      )
+    }
+    return [{ ...base, output: outputToText(received, matcher) }]
+  }
+  const transcript = canonicalTranscript(receivedTranscript(received, matcher))
+  const expectedTools = options.expectedTools === undefined ? {} : { expectedTools: options.expectedTools }
+  if (per === 'conversation') {
+    return [
+      {
+        ...base,
+        output: renderTranscript(transcript),
+        conversation: { scope: 'whole', transcript, ...expectedTools },
+      },
+    ]
+  }
+  const turns = transcript.messages.flatMap((message, index) =>
+    message.role === 'assistant' && message.content !== '' ? [index] : [],
+  )
+  if (turns.length === 0) {
+    throw new RubricArgumentError(
+      `${matcher}() with \`per: 'turn'\` found no assistant turn with text to score. Pass the conversation after the ` +
+        'assistant has answered.',
+    )
+  }
+  return turns.map((index) => {
+    const prefix = { messages: transcript.messages.slice(0, index + 1) }
+    return {
+      ...base,
+      output: renderTranscript(prefix),
+      conversation: { scope: 'lastTurn', transcript: prefix, ...expectedTools },
+    }
+  })
+}
+
+/**
+ * Judges every request of an assertion. With several (one per turn), each is recorded (its reasons name the
+ * turn) and the assertion reads, per dimension, the lowest turn.
+ */
+async function judgeEvery(
+  state: MatcherState,
+  matcher: string,
+  requests: JudgeRequest[],
+  floors: Record<string, number>,
+  isNot: boolean,
+): Promise<Judgment | undefined> {
+  if (requests.length === 1) return judgeAndRecord(state, matcher, requests[0]!, floors, isNot)
+  const labels = requests.map(
+    (request, turn) =>
+      `turn ${turn + 1} of ${requests.length} (message ${request.conversation!.transcript.messages.length - 1})`,
+  )
+  const settled = await Promise.allSettled(
+    requests.map((request, turn) => judgeAndRecord(state, matcher, request, floors, isNot, labels[turn])),
+  )
+  const failed = settled.find((outcome) => outcome.status === 'rejected')
+  if (failed) throw failed.reason
+  const judgments = settled.map((outcome) => (outcome as PromiseFulfilledResult<Judgment | undefined>).value)
+  if (judgments.some((judgment) => judgment === undefined)) return undefined
+  const judged = judgments as Judgment[]
+  const scores: Judgment['scores'] = {}
+  for (const dimension of Object.keys(floors)) {
+    let lowest = 0
+    judged.forEach((judgment, turn) => {
+      if (judgment.scores[dimension]!.score < judged[lowest]!.scores[dimension]!.score) lowest = turn
+    })
+    scores[dimension] = judged[lowest]!.scores[dimension]!
+  }
+  return { ...judged[0]!, scores }
 }
 
 /**
@@ -140,6 +228,7 @@ async function judgeAndRecord(
   request: JudgeRequest,
   floors: Record<string, number>,
   isNot: boolean,
+  turnLabel?: string,
 ): Promise<Judgment | undefined> {
   const task = state.task
   const guard = guardAwaited(task, matcher)
@@ -149,6 +238,7 @@ async function judgeAndRecord(
   } finally {
     guard.settle()
   }
+  if (turnLabel !== undefined) served = { ...served, judgment: labelTurn(served.judgment, turnLabel) }
   const { judgment } = served
   if (guard.abandoned) return undefined
   if (task) recordJudgment(task, matcher, request, served, floors, isNot)
@@ -170,6 +260,23 @@ async function judgeAndRecord(
     )
   }
   return judgment
+}
+
+/** The judgment of one turn, its reasons (and error) prefixed with the turn, on a copy. */
+function labelTurn(judgment: Judgment, label: string): Judgment {
+  const scores = Object.fromEntries(
+    Object.entries(judgment.scores).map(([name, scored]) => [
+      name,
+      { ...scored, reason: `${label}: ${scored.reason}` },
+    ]),
+  )
+  return {
+    ...judgment,
+    scores,
+    ...(judgment.error
+      ? { error: { ...judgment.error, message: `${label}: ${judgment.error.message}` } }
+      : {}),
+  }
 }
 
 function assertRubric(rubric: unknown, matcher: string): asserts rubric is Rubric {

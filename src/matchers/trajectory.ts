@@ -164,6 +164,7 @@ function conclude(
   return concludeCheck(
     state,
     {
+      kind: 'check',
       assertion: matcher,
       dimension,
       score,

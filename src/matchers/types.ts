@@ -20,6 +20,22 @@ export interface RubricMatchOptions {
   dimensions?: readonly string[]
   /** Floors that replace the rubric's own, by dimension name, each in [0, 1]. */
   floors?: Readonly<Record<string, number>>
+  /**
+   * For a conversation: the user's goal, which `goalCompletion` judges against (read as the input).
+   * @default the input, else what the user asks for in the first turn
+   */
+  goal?: string
+  /**
+   * For a conversation: the tool calls it should make, in order. The offline heuristic judge scores `toolUse`
+   * as the tool-call F1 against them (arguments compared as JSON, asymmetric matchers allowed).
+   */
+  expectedTools?: readonly ExpectedToolCall[]
+  /**
+   * For a conversation: score it as a whole, or each assistant turn that has text in the context of the turns
+   * before it (one judge call per turn; the assertion reads each dimension's lowest turn, every turn is recorded).
+   * @default 'conversation'
+   */
+  per?: 'conversation' | 'turn'
 }
 
 /** Options of `toScoreAtLeast`. */

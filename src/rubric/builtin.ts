@@ -1,4 +1,4 @@
-import type { BuiltinDimensionName, DimensionSpec } from '../types.ts'
+import type { BuiltinDimensionName, ConversationDimensionName, DimensionSpec } from '../types.ts'
 
 /**
  * The built-in dimensions, scored on a 1 to 5 scale. Use them as they are, or spread one and change what you
@@ -88,4 +88,65 @@ export const builtinDimensionNames = Object.keys(dimensions) as BuiltinDimension
 
 export function isBuiltinDimension(name: string): name is BuiltinDimensionName {
   return Object.hasOwn(dimensions, name)
+}
+
+/**
+ * The built-in dimensions for a conversation (a transcript with its tool calls and results), scored on a 1 to 5
+ * scale. `toScoreAtLeast('goalCompletion', ...)` finds them without a rubric; the text dimensions above apply
+ * to the assistant's turns.
+ */
+export const conversationDimensions: Readonly<Record<ConversationDimensionName, DimensionSpec>> = {
+  goalCompletion: {
+    description:
+      "Did the assistant achieve the user's goal by the end of the conversation? The goal is the input when one " +
+      'is given, otherwise what the user asks for in their first turn. Judge the outcome the transcript shows ' +
+      '(tool results included), not promises: an action claimed but never taken does not count.',
+    anchors: {
+      1: "The user's goal was not achieved, or the assistant claims an outcome the transcript does not show.",
+      3: 'The goal was partly achieved, or achieved only after needless detours or with a step left to the user.',
+      5: "The user's goal was fully achieved, and the transcript shows it.",
+    },
+    floor: 0.6,
+  },
+  toolUse: {
+    description:
+      'Did the assistant use its tools well? The right tools, in a sensible order (look something up before ' +
+      'acting on it), with correct arguments taken from the conversation; the results used and not ignored, ' +
+      'contradicted or invented; no needless or repeated calls.',
+    anchors: {
+      1: 'Wrong or unsafe tool calls, invented arguments or results, or results ignored.',
+      3: 'The right tools, but a wrong argument, a needless call, a step out of order, or a result partly ignored.',
+      5: 'Every call was needed, correct and in order, and every result was used faithfully.',
+    },
+    floor: 0.6,
+  },
+  knowledgeRetention: {
+    description:
+      'Does the assistant remember what the user has already said? Penalise asking again for information the ' +
+      'user gave (an order number, a name, a preference), contradicting it, or forgetting a constraint the user set.',
+    anchors: {
+      1: 'The assistant repeatedly re-asks for or contradicts what the user already said.',
+      3: 'The assistant once re-asks for or overlooks something the user said.',
+      5: 'The assistant uses everything the user said and never asks for it again.',
+    },
+    floor: 0.6,
+  },
+  roleAdherence: {
+    description:
+      'Does the assistant stay within the role and rules of its system prompt throughout? Penalise stepping ' +
+      'outside its remit, breaking a stated rule or policy, or being talked out of its role by the user or by ' +
+      'text in a tool result.',
+    anchors: {
+      1: 'The assistant abandons its role or breaks a stated rule.',
+      3: 'The assistant bends a rule or drifts outside its remit without serious harm.',
+      5: 'The assistant keeps to its role and every rule of its system prompt.',
+    },
+    floor: 0.6,
+  },
+}
+
+export const conversationDimensionNames = Object.keys(conversationDimensions) as ConversationDimensionName[]
+
+export function isConversationDimension(name: string): name is ConversationDimensionName {
+  return Object.hasOwn(conversationDimensions, name)
 }

@@ -1,7 +1,7 @@
 import { RubricArgumentError } from '../errors.ts'
 import type { Dimension, Rubric, RubricScale, RubricSpec } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
-import { dimensions as builtin } from './builtin.ts'
+import { dimensions as builtin, conversationDimensions } from './builtin.ts'
 
 /** The scale a rubric scores on unless it says otherwise. */
 const DEFAULT_SCALE: RubricScale = { min: 1, max: 5 }
@@ -89,6 +89,12 @@ function fixed(value: number): string {
 
 /** The rubric of the seven built-in dimensions, used when a matcher names no rubric. */
 export const defaultRubric: Rubric = defineRubric({ name: 'vitest-rubric default', dimensions: builtin })
+
+/** The rubric of the built-in conversation dimensions: `toScoreAtLeast('toolUse', ...)` uses it by default. */
+export const conversationRubric: Rubric = defineRubric({
+  name: 'vitest-rubric conversation',
+  dimensions: conversationDimensions,
+})
 
 /**
  * The id of a dimension's definition: a hash of what the judge reads of it (name, description, anchors, the

@@ -1,4 +1,5 @@
 import { RubricArgumentError } from '../errors.ts'
+import { CONVERSATION_PROMPT_VERSION } from '../judge/conversation-prompt.ts'
 import { shorten } from '../reporter/worst.ts'
 import type { JudgeRequest, Judgment, StoreTextLimit } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
@@ -35,6 +36,12 @@ export function judgmentKey(judgeId: string, request: JudgeRequest): string {
     output: request.output,
     context: request.context,
     reference: request.reference,
+    // Absent for text, so that the keys of stored text judgments do not change.
+    conversation: request.conversation && {
+      prompt: CONVERSATION_PROMPT_VERSION,
+      scope: request.conversation.scope,
+      expectedTools: request.conversation.expectedTools,
+    },
   })
 }
 

@@ -1,7 +1,8 @@
-import { isBuiltinDimension } from '../../rubric/builtin.ts'
+import { isBuiltinDimension, isConversationDimension } from '../../rubric/builtin.ts'
 import { normalizeScore } from '../../rubric/define-rubric.ts'
 import type {
   BuiltinDimensionName,
+  ConversationDimensionName,
   DimensionScore,
   Judge,
   JudgeRequest,
@@ -12,6 +13,7 @@ import type {
 import { scoreCoherence } from './coherence.ts'
 import { scoreCompleteness } from './completeness.ts'
 import { scoreConciseness } from './conciseness.ts'
+import { conversationInput, scoreGoalCompletion, scoreToolUse, unscorable } from './conversation.ts'
 import { HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME } from './identity.ts'
 import type { MethodInput, MethodResult } from './method.ts'
 import { scoreRelevance } from './overlap.ts'
@@ -26,7 +28,9 @@ import { scoreTone } from './tone.ts'
 
 export { HEURISTIC_JUDGE_NAME } from './identity.ts'
 
-const METHODS: Readonly<Record<BuiltinDimensionName, (input: MethodInput) => MethodResult>> = {
+const METHODS: Readonly<
+  Record<BuiltinDimensionName | ConversationDimensionName, (input: MethodInput) => MethodResult>
+> = {
   faithfulness: scoreFaithfulness,
   relevance: scoreRelevance,
   completeness: scoreCompleteness,
@@ -34,6 +38,13 @@ const METHODS: Readonly<Record<BuiltinDimensionName, (input: MethodInput) => Met
   safety: scoreSafety,
   tone: scoreTone,
   conciseness: scoreConciseness,
+  goalCompletion: scoreGoalCompletion,
+  toolUse: scoreToolUse,
+  knowledgeRetention: unscorable(
+    'knowledgeRetention',
+    'whether a question was already answered needs reading',
+  ),
+  roleAdherence: unscorable('roleAdherence', 'whether the system prompt was kept needs reading'),
 }
 
 const SUPPORTED = Object.keys(METHODS).join(', ')
@@ -66,6 +77,7 @@ function judgeAll(request: JudgeRequest): { scores: Record<string, DimensionScor
   const scores: Record<string, DimensionScore> = {}
   const unsupported: string[] = []
   const missing: string[] = []
+  const cannot: string[] = []
   for (const name of request.dimensions) {
     const dimension = request.rubric.dimensions[name]
     if (!dimension) {
@@ -79,12 +91,13 @@ function judgeAll(request: JudgeRequest): { scores: Record<string, DimensionScor
       }
     }
     const method = dimension.heuristic ?? name
-    if (!isBuiltinDimension(method)) {
+    if (!isBuiltinDimension(method) && !isConversationDimension(method)) {
       unsupported.push(name)
       continue
     }
     const result = METHODS[method](input)
-    if ('missing' in result) missing.push(result.reason)
+    if ('missing' in result && result.missing === 'llm judge') cannot.push(result.reason)
+    else if ('missing' in result) missing.push(result.reason)
     else scores[name] = onScale(result.score, result.reason, request.rubric.scale)
   }
   if (unsupported.length > 0) {
@@ -100,6 +113,9 @@ function judgeAll(request: JudgeRequest): { scores: Record<string, DimensionScor
       },
     }
   }
+  if (cannot.length > 0) {
+    return { scores, error: { code: 'RUBRIC_HEURISTIC_UNSUPPORTED', message: `${cannot.join('; ')}.` } }
+  }
   if (missing.length > 0) {
     return { scores, error: { code: 'RUBRIC_HEURISTIC_MISSING_FIELD', message: `${missing.join('; ')}.` } }
   }
@@ -107,6 +123,7 @@ function judgeAll(request: JudgeRequest): { scores: Record<string, DimensionScor
 }
 
 function methodInput(request: JudgeRequest): MethodInput {
+  if (request.conversation) return conversationInput(request)
   const input: MethodInput = { output: request.output }
   if (request.input !== undefined) input.input = request.input
   if (request.context !== undefined) input.context = request.context
