@@ -7,7 +7,7 @@ import { response, responsesIds, responsesInput } from '../fixtures/conversation
 import { type Transcript, TranscriptError, toTranscript } from '../src/index.ts'
 import { canonicalTranscript } from '../src/transcript/canonical.ts'
 import { transcriptSchema } from '../src/transcript/schema.ts'
-import { detectTranscriptShape } from '../src/transcript/to-transcript.ts'
+import { detectTranscriptShape, isConversation } from '../src/transcript/to-transcript.ts'
 import { contentHash } from '../src/util/hash.ts'
 import { errorOf } from './support/errors.ts'
 
@@ -66,6 +66,13 @@ describe('toTranscript', () => {
       anthropic: 'anthropic',
     })
   })
+
+  test.each(Object.entries(shapes))(
+    '%s is recognised as a conversation by the matchers',
+    (_name, { value }) => {
+      expect(isConversation(JSON.parse(JSON.stringify(value)))).toBe(true)
+    },
+  )
 
   test('keeps the token usage each shape reports, per model call', () => {
     expect(toTranscript(shapes['openai-chat'].value).usage).toEqual([

@@ -57,10 +57,7 @@ export function isConversation(value: unknown): boolean {
   if (Array.isArray(value))
     return (
       value.length > 0 &&
-      value.every(
-        (item) =>
-          isRecord(item) && ('role' in item || 'type' in item || 'choices' in item || 'steps' in item),
-      )
+      value.every((item) => isRecord(item) && ('role' in item || 'type' in item || isResponseObject(item)))
     )
   if (!isRecord(value)) return false
   return (
