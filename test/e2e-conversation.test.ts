@@ -72,7 +72,9 @@ describe('conversations end to end', () => {
       "expected tone at least 0.75, but judge-model scored it 0.25 (2 on the rubric's scale)\n" +
         'reason: turn 1 of 2 (message 2): tone is 2',
     )
-    const rows = first.report.judgments.map((j) => `${j.test} ${j.dimension} ${j.score} ${j.pass}`).sort()
+    const rowOf = (j: (typeof first.report.judgments)[number]) =>
+      `${j.test} ${j.dimension} ${j.score} ${j.assertionPassed}`
+    const rows = first.report.judgments.map(rowOf).sort()
     expect(rows).toEqual([
       'support agent > judges the conversation on every conversation dimension in one call goalCompletion 1 true',
       'support agent > judges the conversation on every conversation dimension in one call knowledgeRetention 1 true',
@@ -94,9 +96,7 @@ describe('conversations end to end', () => {
       const replayed = await runEvals(root, { judge: judge(), store: 'replay' })
       expect(server.chatRequests).toHaveLength(0)
       expect(replayed.output).toContain('0 live calls · 3 stored')
-      expect(
-        replayed.report.judgments.map((j) => `${j.test} ${j.dimension} ${j.score} ${j.pass}`).sort(),
-      ).toEqual(rows)
+      expect(replayed.report.judgments.map(rowOf).sort()).toEqual(rows)
     }
   })
 })

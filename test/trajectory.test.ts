@@ -29,8 +29,9 @@ describe('toHaveCalledTool', () => {
       dimension: 'tool-called',
       score: 1,
       pass: true,
-      kind: 'scorer',
-      rubricId: 'scorer:tool-called',
+      assertionPassed: true,
+      kind: 'check',
+      scorer: 'tool-called',
       reason: 'called issueRefund({"amount": Any<Number>, "orderId": StringMatching /^A-/})',
     })
     expect(last(task).output).toBe(
@@ -50,11 +51,11 @@ describe('toHaveCalledTool', () => {
 
   test('.not forbids a tool: passes when it was never called, fails naming the calls', ({ expect, task }) => {
     expect(chat).not.toHaveCalledTool('cancelOrder')
-    expect(last(task)).toMatchObject({ score: 0, pass: true })
+    expect(last(task)).toMatchObject({ score: 0, pass: false, assertionPassed: true })
     expect(() => expect(chat).not.toHaveCalledTool('issueRefund')).toThrow(
       'expected no call to issueRefund, but found 1:\nissueRefund({"orderId":"A-4417","amount":25})',
     )
-    expect(last(task)).toMatchObject({ score: 1, pass: false })
+    expect(last(task)).toMatchObject({ score: 1, pass: true, assertionPassed: false })
   })
 
   test('toHaveCalledToolTimes counts the matching calls', ({ expect, task }) => {
@@ -85,7 +86,8 @@ describe('toHaveToolSequence', () => {
 
   test('inOrder: other calls may come between; order still counts', ({ expect, task }) => {
     expect(chat).toHaveToolSequence(['lookupOrder', 'escalate'], { order: 'inOrder' })
-    expect(last(task)).toMatchObject({ pass: true })
+    // The assertion passes; the score, F1 0.8, is below the floor of a perfect trajectory.
+    expect(last(task)).toMatchObject({ pass: false, assertionPassed: true })
     expect(last(task).score).toBeCloseTo(0.8)
     expect(() =>
       expect(chat).toHaveToolSequence(['issueRefund', 'lookupOrder'], { order: 'inOrder' }),
@@ -120,7 +122,7 @@ describe('toHaveToolSequence', () => {
 
   test('.not passes when the sequence differs and records the real score', ({ expect, task }) => {
     expect(chat).not.toHaveToolSequence(['issueRefund', 'lookupOrder', 'escalate'])
-    expect(last(task).pass).toBe(true)
+    expect(last(task)).toMatchObject({ pass: false, assertionPassed: true })
     expect(last(task).score).toBeCloseTo(2 / 3)
   })
 
