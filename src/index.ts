@@ -8,6 +8,11 @@ import './augment.ts'
 
 export { calibrate } from './calibration/lazy.ts'
 export {
+  type AgentTurn,
+  type RunConversationOptions,
+  runConversation,
+} from './conversation/run-conversation.ts'
+export {
   DatasetDuplicateIdError,
   DatasetEmptyError,
   DatasetFormatError,
