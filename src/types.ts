@@ -597,6 +597,13 @@ export interface DatasetRow {
   reference?: string
   /** An expected value for exact scorers (any JSON value). */
   expected?: unknown
+  /**
+   * A conversation in any shape `toTranscript` reads: the conversation so far for a task to continue, or, in a
+   * suite without a task, the recorded conversation to judge. Without `input`, the input is its last user turn.
+   */
+  messages?: unknown[]
+  /** The tool calls the conversation should make, for the heuristic judge's `toolUse` (names or `{ name, args }`). */
+  expectedTools?: ExpectedToolCall[]
   /** Anything else about the row (`segment`, `source`, ...). It travels into the report. */
   metadata?: Record<string, unknown>
 }

@@ -54,11 +54,15 @@ function defineRows<T, O>(plan: SuitePlan<T, O>, data: EvalData<T>, testFile: st
   const always = sample?.always
   const sampled = sample ? sampleRows(rows, toSampleOptions(sample)) : rows
   if (!plan.task) {
-    const missing = sampled.find((row) => typeof (row.data as { output?: unknown })?.output !== 'string')
+    const missing = sampled.find((row) => {
+      const data = row.data as { output?: unknown; messages?: unknown } | null
+      return typeof data?.output !== 'string' && !Array.isArray(data?.messages)
+    })
     if (missing) {
       throw new RubricArgumentError(
         `describeEval('${plan.name}'): row ${missing.id} (${formatSource(missing.source)}) has no \`output\` ` +
-          'text to judge, and the suite has no `task` to make one. Pass a `task`, or rows with recorded outputs.',
+          'text (or `messages` conversation) to judge, and the suite has no `task` to make one. Pass a `task`, or ' +
+          'rows with recorded outputs.',
       )
     }
   }

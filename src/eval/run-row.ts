@@ -6,6 +6,7 @@
 import { inject, type TestContext } from 'vitest'
 import { RubricArgumentError } from '../errors.ts'
 import { recordCheck, scorerId } from '../matchers/check-record.ts'
+import { conversationText } from '../matchers/conversation-output.ts'
 import { optionToText, outputToText } from '../matchers/judged-text.ts'
 import { PROVIDED_KEY } from '../matchers/provided.ts'
 import type { JudgedText } from '../matchers/types.ts'
@@ -14,6 +15,8 @@ import { tagRecords } from '../record/append.ts'
 import type { RowFields } from '../record/schema.ts'
 import { RowScoresWriter } from '../store/row-scores.ts'
 import { storePathFor } from '../store/store-file.ts'
+import { isConversation } from '../transcript/to-transcript.ts'
+import type { ExpectedToolCall } from '../transcript/tool-sequence.ts'
 import type { EvalJudgeInputs, Row, RubricRecord } from '../types.ts'
 import { ASSERTION, type SuitePlan } from './plan.ts'
 import { runScorers } from './run-scorers.ts'
@@ -34,15 +37,18 @@ export async function runRow<T, O>(
       ...(judged.context === undefined ? {} : { context: judged.context as JudgedText }),
       ...(judged.reference === undefined ? {} : { reference: judged.reference as JudgedText }),
     }
+    const expectedTools = (row.data as { expectedTools?: readonly ExpectedToolCall[] } | null)?.expectedTools
     if (plan.rubric) {
       await expect.soft(judged.output).toSatisfyRubric(plan.rubric, {
         ...against,
+        ...(expectedTools === undefined || !isConversation(judged.output) ? {} : { expectedTools }),
         dimensions: plan.judged.dimensions,
         floors: plan.judged.floors,
       })
     }
     if (plan.scorers.length === 0) return
-    const output = outputToText(judged.output, ASSERTION)
+    // Scorers read text: of a conversation, its last assistant message.
+    const output = outputToText(conversationText(judged.output, 'last', ASSERTION), ASSERTION)
     const input = optionToText(against.input, 'input', ASSERTION)
     const reference = optionToText(against.reference, 'reference', ASSERTION)
     const contextText = optionToText(against.context, 'context', ASSERTION)
@@ -92,7 +98,8 @@ export async function runRow<T, O>(
 
 /** The row's recorded output, for suites without a task (checked when the suite is defined). */
 function recordedOutput<O>(row: Row<unknown>): O {
-  return (row.data as { output: O }).output
+  const data = row.data as { output?: O; messages?: O }
+  return (data.output ?? data.messages) as O
 }
 
 /** What the judge reads: the defaults from the row's fields, then what `judgeInputs` returns. */
