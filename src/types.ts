@@ -960,8 +960,10 @@ export interface CalibrationRow {
   group?: string | number
   /** The input (question, prompt, dialogue history) the output answers. */
   input?: string
-  /** The judged output. */
-  output: string
+  /** The judged output; a row judges either `output` or `messages`. */
+  output?: string
+  /** The judged conversation, in any shape `toTranscript` reads, for calibrating conversation dimensions. */
+  messages?: unknown[]
   /** The context the output must be grounded in; passages are joined with blank lines. */
   context?: string | string[]
   reference?: string

@@ -81,6 +81,7 @@ function requestFor(item: CalibrationItem, rubric: Rubric): JudgeRequest {
     rubric,
     dimensions: Object.keys(item.labels).sort(),
     output: item.output,
+    ...(item.conversation === undefined ? {} : { conversation: item.conversation }),
     ...(item.input === undefined ? {} : { input: item.input }),
     ...(item.context === undefined ? {} : { context: item.context }),
     ...(item.reference === undefined ? {} : { reference: item.reference }),

@@ -4,7 +4,19 @@
 import { DatasetRowError, formatSource } from '../dataset/errors.ts'
 import { loadDataset } from '../dataset/load-dataset.ts'
 import { RubricArgumentError } from '../errors.ts'
-import type { CalibrationRow, Dataset, HumanScale, HumanScore, Row, RowSource } from '../types.ts'
+import { canonicalTranscript } from '../transcript/canonical.ts'
+import { TranscriptError } from '../transcript/errors.ts'
+import { renderTranscript } from '../transcript/render.ts'
+import { toTranscript } from '../transcript/to-transcript.ts'
+import type {
+  CalibrationRow,
+  Dataset,
+  HumanScale,
+  HumanScore,
+  JudgedConversation,
+  Row,
+  RowSource,
+} from '../types.ts'
 import { CALIBRATION_ROW_FIX, calibrationRowSchema, isScale, rowScale } from './schema.ts'
 
 /** One row's human score on a dimension, normalised. */
@@ -22,6 +34,8 @@ export interface CalibrationItem {
   group?: string
   input?: string
   output: string
+  /** Set when the row judges a conversation: `output` is then its rendered transcript. */
+  conversation?: JudgedConversation
   context?: string
   reference?: string
   labels: Record<string, HumanLabel>
@@ -118,7 +132,7 @@ function toItem(
     source: row.source,
     ...(data.group === undefined ? {} : { group: String(data.group) }),
     ...(data.input === undefined ? {} : { input: data.input }),
-    output: data.output,
+    ...judgedOutput(row),
     ...(context === undefined ? {} : { context }),
     ...(data.reference === undefined ? {} : { reference: data.reference }),
     labels,
@@ -203,4 +217,20 @@ export function parseScaleOption(text: string): HumanScale | Record<string, Huma
     scales[dimension!.trim()] = range(value!, `--scale ${dimension!.trim()}`)
   }
   return scales
+}
+
+/** What the judge reads of a row: its output text, or its conversation rendered as judged conversations are. */
+function judgedOutput(row: Row<CalibrationRow>): Pick<CalibrationItem, 'output' | 'conversation'> {
+  const { messages, output } = row.data
+  if (messages === undefined) return { output: output ?? '' }
+  try {
+    const transcript = canonicalTranscript(toTranscript(messages))
+    return { output: renderTranscript(transcript), conversation: { scope: 'whole', transcript } }
+  } catch (error) {
+    if (!(error instanceof TranscriptError)) throw error
+    throw new TranscriptError(`${formatSource(row.source)}: \`messages\`: ${error.message}`, {
+      ...(error.messageIndex === undefined ? {} : { messageIndex: error.messageIndex }),
+      cause: error,
+    })
+  }
 }

@@ -48,7 +48,8 @@ export const calibrationRowSchema = z.preprocess(
       id: idSchema.optional(),
       group: idSchema.optional(),
       input: z.string().optional(),
-      output: z.string(),
+      output: z.string().optional(),
+      messages: z.array(z.record(z.string(), z.unknown())).optional(),
       context: z.union([z.string(), z.array(z.string())]).optional(),
       reference: z.string().optional(),
       human: z
@@ -64,10 +65,24 @@ export const calibrationRowSchema = z.preprocess(
       scale: z.union([humanScaleSchema, z.record(z.string(), humanScaleSchema)]).optional(),
       metadata: z.record(z.string(), z.unknown()).optional(),
     })
+    .refine((value) => value.output !== undefined || value.messages !== undefined, {
+      error: 'no output: give the judged `output` text, or `messages`, the judged conversation',
+      path: ['output'],
+    })
     .transform((value): CalibrationRow => {
       // Only the fields the row has: a row type with optional fields, not fields set to undefined.
-      const row: CalibrationRow = { output: value.output, human: value.human }
-      for (const key of ['id', 'group', 'input', 'context', 'reference', 'scale', 'metadata'] as const) {
+      const row: CalibrationRow = { human: value.human }
+      for (const key of [
+        'id',
+        'group',
+        'input',
+        'output',
+        'messages',
+        'context',
+        'reference',
+        'scale',
+        'metadata',
+      ] as const) {
         if (value[key] !== undefined) Object.assign(row, { [key]: value[key] })
       }
       return row
