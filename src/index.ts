@@ -77,7 +77,7 @@ export type {
   TranscriptUsage,
   UserMessage,
 } from './transcript/schema.ts'
-export { detectTranscriptShape, type TranscriptShape, toTranscript } from './transcript/to-transcript.ts'
+export { toTranscript } from './transcript/to-transcript.ts'
 export type { ExpectedToolCall, ToolOrder } from './transcript/tool-sequence.ts'
 export type {
   // Rubrics and dimensions
@@ -87,6 +87,8 @@ export type {
   CalibrationEstimate,
   CalibrationResult,
   CalibrationRow,
+  // Conversations
+  ConversationDimensionName,
   // Datasets and production logs
   Dataset,
   DatasetRow,
@@ -106,6 +108,7 @@ export type {
   HumanScore,
   Judge,
   JudgeCalibration,
+  JudgedConversation,
   JudgeOption,
   JudgeRequest,
   Judgment,
