@@ -38,6 +38,8 @@ node -e '
   const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"))
   // Vitest 5 wants @types/node 22+ (an optional peer) and has vite as a peer dependency.
   Object.assign(pkg.devDependencies, { vitest: process.argv[1], vite: "^8.0.0", "@types/node": "^22.0.0" })
+  // The UI of the html reporter must be the same version as Vitest.
+  if (pkg.devDependencies["@vitest/ui"]) pkg.devDependencies["@vitest/ui"] = process.argv[1]
   fs.writeFileSync("package.json", `${JSON.stringify(pkg, null, 2)}\n`)
 ' "$vitest_spec"
 rm -f package-lock.json
