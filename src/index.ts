@@ -131,4 +131,5 @@ export type {
   ScorerResult,
   StoreMode,
   TokenUsage,
+  UnsentCause,
 } from './types.ts'

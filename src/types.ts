@@ -132,6 +132,11 @@ export interface JudgmentError {
   requestId?: string
   /** The underlying error (the SDK's, or the connection's), when there was one. */
   cause?: JudgmentErrorCause
+  /**
+   * Set when no request reached the judge, and why: no API key, the budget was spent, the store could not be
+   * read, or `replay` found no stored judgment. Such a judgment is not a live call.
+   */
+  unsent?: UnsentCause
 }
 
 /** The underlying error of a failed judgment, as it travels as JSON from the main process to the test. */
@@ -142,6 +147,9 @@ export interface JudgmentErrorCause {
   /** The provider's or Node's error code, for example `rate_limit_exceeded` or `ECONNRESET`. */
   code?: string
 }
+
+/** Why a judgment's request never reached the judge. */
+export type UnsentCause = 'no-key' | 'budget' | 'store' | 'replay-miss'
 
 /** One judge's verdict on one output. */
 export interface Judgment {

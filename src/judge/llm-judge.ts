@@ -115,8 +115,10 @@ export function createLlmJudge(
     }
 
     const apiKey = judgeApiKey(options)
-    if (apiKey === undefined)
-      return finish({ scores: {}, error: judgmentErrorOf(new MissingJudgeKeyError(model)) })
+    if (apiKey === undefined) {
+      const missing = judgmentErrorOf(new MissingJudgeKeyError(model))
+      return finish({ scores: {}, error: { ...missing, unsent: 'no-key' } })
+    }
     const prompt = buildJudgeMessages(request)
     const { dimensions } = request
     const { scale } = request.rubric
@@ -172,7 +174,12 @@ export function createLlmJudge(
         retries: tally.retries,
         signal: request.signal,
       })
-      return finish({ scores: {}, error: judgmentErrorOf(failure) })
+      // Refused by the budget before its first attempt: nothing reached the judge.
+      const unsent = failure.code === 'RUBRIC_JUDGE_BUDGET' && tally.retries === 0 && tally.usage.total === 0
+      return finish({
+        scores: {},
+        error: { ...judgmentErrorOf(failure), ...(unsent ? { unsent: 'budget' } : {}) },
+      })
     }
   }
 

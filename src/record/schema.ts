@@ -11,6 +11,9 @@ import { z } from 'zod'
 /** Tokens a live judge call used. */
 export const tokenUsageSchema = z.object({ prompt: z.number(), completion: z.number(), total: z.number() })
 
+/** Why a judgment's request never reached the judge (see `JudgmentError.unsent`). */
+export const unsentCauseSchema = z.enum(['no-key', 'budget', 'store', 'replay-miss'])
+
 /** Why a judgment or a scorer could not give a score. An error is never a score. */
 export const recordErrorSchema = z.object({
   /** A stable code, for example `RUBRIC_JUDGE_SCHEMA` or `RUBRIC_JUDGE_HTTP`. */
@@ -22,6 +25,8 @@ export const recordErrorSchema = z.object({
   requestId: z.string().optional(),
   /** The underlying error (the SDK's, or the connection's): its class name, message and code. */
   cause: z.object({ name: z.string(), message: z.string(), code: z.string().optional() }).optional(),
+  /** Set when no request reached the judge, and why (see `JudgmentError.unsent`): not a live call. */
+  unsent: unsentCauseSchema.optional(),
 })
 
 /** Where the verdict of a record is kept, when the judgment store is on. */

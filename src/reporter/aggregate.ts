@@ -3,6 +3,7 @@
  */
 
 import type { JudgmentRecord } from '../record/schema.ts'
+import type { UnsentCause } from '../types.ts'
 import { callKey, type LocatedRecord } from './collect.ts'
 import type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
 
@@ -11,8 +12,13 @@ export type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
 /** Everything the reporter shows: run header data, then statistics per file and for the run. */
 export interface RubricSummary {
   judges: JudgeSummary[]
-  /** Distinct judge calls made live in this run. */
+  /** Distinct judge calls made live in this run: requests that reached the judge. */
   liveCalls: number
+  /**
+   * Distinct judgments whose request never reached the judge, by cause: skipped by the budget, or errors before
+   * sending (no key, store unreadable, no stored judgment in `replay`). Not live calls.
+   */
+  unsentCalls: Partial<Record<UnsentCause, number>>
   /** Distinct judgments read from the store. */
   storedCalls: number
   /** Distinct live judgments written to the store. */
@@ -42,6 +48,7 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
   const storedCalls = new Set<string>()
   const writtenCalls = new Set<string>()
   const keptCalls = new Set<string>()
+  const unsentCalls = new Map<string, UnsentCause>()
   const byFile = new Map<string, LocatedRecord[]>()
   let tokens = 0
   let costUsd = 0
@@ -57,7 +64,9 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
         })
       }
       const call = callKey(record)
-      if (record.source === 'live') {
+      const unsent = record.error?.unsent
+      if (unsent) unsentCalls.set(call, unsent)
+      else if (record.source === 'live') {
         // A call's retries are on each of its records; its tokens and cost are split over them.
         if (!liveCalls.has(call)) retries += record.retries ?? 0
         liveCalls.add(call)
@@ -74,6 +83,7 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
   return {
     judges: [...judges.values()].sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id)),
     liveCalls: liveCalls.size,
+    unsentCalls: countBy(unsentCalls.values()),
     storedCalls: storedCalls.size,
     writtenCalls: writtenCalls.size,
     keptCalls: keptCalls.size,
@@ -86,6 +96,12 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
       .sort(compare)
       .map((file) => ({ file, dimensions: aggregateDimensions(byFile.get(file) ?? []) })),
   }
+}
+
+function countBy<T extends string>(values: Iterable<T>): Partial<Record<T, number>> {
+  const counts: Partial<Record<T, number>> = {}
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1
+  return counts
 }
 
 /** Statistics per dimension, sorted by dimension name. */

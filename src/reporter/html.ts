@@ -10,6 +10,7 @@ import { formatGate } from './gates.ts'
 import { type HistoryEntry, historyEntry } from './history.ts'
 import { histogramSvg, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
+import { countOf } from './render-table.ts'
 import type { ReportJudgment, RubricReport } from './schema.ts'
 import { type SourceLinks, sourceHref } from './source-links.ts'
 import { worstJudgments } from './worst.ts'
@@ -67,7 +68,7 @@ function metaLine(report: RubricReport): string {
   return [
     esc(report.createdAt),
     `judge ${judges.join(', ') || '-'}`,
-    `${totals.liveCalls} live calls · ${totals.storedCalls} stored · ${totals.tokens.toLocaleString('en-US')} tokens`,
+    `${countOf(totals.liveCalls, 'live call', 'live calls')} · ${totals.storedCalls} stored · ${totals.tokens.toLocaleString('en-US')} tokens`,
     ...(totals.costUsd === null ? [] : [`$${totals.costUsd.toFixed(4)}`]),
     ...(report.commit ? [`commit <code>${esc(report.commit.slice(0, 12))}</code>`] : []),
     `Vitest ${esc(report.vitestVersion)}`,

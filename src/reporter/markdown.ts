@@ -5,6 +5,7 @@
 import { formatChange, verdictText } from './baseline.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
+import { countOf } from './render-table.ts'
 import type { DimensionChange, RubricReport } from './schema.ts'
 import { shorten, worstJudgments } from './worst.ts'
 
@@ -63,7 +64,7 @@ function header(report: RubricReport): string {
   const { totals } = report.summary
   const parts = [
     `${names.length === 1 ? 'judge' : 'judges'} ${judges}`,
-    `${totals.liveCalls} live calls`,
+    countOf(totals.liveCalls, 'live call', 'live calls'),
     `${totals.storedCalls} stored`,
     `${totals.tokens.toLocaleString('en-US')} tokens`,
     ...(totals.costUsd === null ? [] : [`$${totals.costUsd.toFixed(4)}`]),

@@ -5,6 +5,7 @@
 import picocolors from 'picocolors'
 import type { CalibrationCell } from '../calibration/status.ts'
 import { formatUsd } from '../judge/limiter/limiter.ts'
+import type { UnsentCause } from '../types.ts'
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
 import { changeCell, paintVerdict } from './render-checks.ts'
 import type { DimensionChange } from './schema.ts'
@@ -76,8 +77,9 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
   const names = [...new Set(summary.judges.map((judge) => judge.name))]
   const parts = [
     `${names.length === 1 ? 'judge' : 'judges'} ${names.join(', ') || '-'}`,
-    `${integer.format(summary.liveCalls)} live ${summary.liveCalls === 1 ? 'call' : 'calls'}`,
+    countOf(summary.liveCalls, 'live call', 'live calls'),
     `${integer.format(summary.storedCalls)} stored`,
+    ...unsentParts(summary.unsentCalls, c),
     ...(summary.writtenCalls > 0 ? [`${integer.format(summary.writtenCalls)} written`] : []),
     ...(summary.keptCalls > 0
       ? [c.yellow(`${integer.format(summary.keptCalls)} kept (re-judging failed)`)]
@@ -90,6 +92,36 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
       : []),
   ]
   return ` ${c.bold(c.inverse(' Rubric '))} ${parts.join(c.dim(' · '))}`
+}
+
+/** `3 live calls`, `1 live call` */
+export function countOf(count: number, one: string, many: string): string {
+  return `${integer.format(count)} ${count === 1 ? one : many}`
+}
+
+const UNSENT_CAUSES: Record<Exclude<UnsentCause, 'budget'>, string> = {
+  'no-key': 'no judge key',
+  store: 'store unreadable',
+  'replay-miss': 'not stored, replay',
+}
+
+/**
+ * Judgments whose request never left: `2 skipped (budget spent)`, and as errors by cause
+ * `3 errors before sending (2 no judge key, 1 store unreadable)`.
+ */
+function unsentParts(unsent: RubricSummary['unsentCalls'], c: Colors): string[] {
+  const parts: string[] = []
+  if (unsent.budget) parts.push(c.yellow(`${integer.format(unsent.budget)} skipped (budget spent)`))
+  const causes = Object.entries(UNSENT_CAUSES).flatMap(([cause, label]) => {
+    const count = unsent[cause as UnsentCause] ?? 0
+    return count > 0 ? [{ count, label }] : []
+  })
+  const errors = causes.reduce((sum, cause) => sum + cause.count, 0)
+  if (errors > 0) {
+    const byCause = causes.map((cause) => `${integer.format(cause.count)} ${cause.label}`).join(', ')
+    parts.push(c.red(`${countOf(errors, 'error', 'errors')} before sending (${byCause})`))
+  }
+  return parts
 }
 
 /** What a table shows besides the statistics, and how wide it may be. */

@@ -45,6 +45,7 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
       totals: {
         records: summary.records,
         liveCalls: summary.liveCalls,
+        unsentCalls: summary.unsentCalls,
         storedCalls: summary.storedCalls,
         tokens: summary.tokens,
         costUsd: totalCost(ordered),

@@ -91,6 +91,7 @@ export class RubricReporter implements Reporter {
       // The tables cover the whole suite; the header counts what this re-run did (and cost).
       const rerun = summarize(collectRecords(testModules, root))
       summary.liveCalls = rerun.liveCalls
+      summary.unsentCalls = rerun.unsentCalls
       summary.storedCalls = rerun.storedCalls
       summary.writtenCalls = rerun.writtenCalls
       summary.keptCalls = rerun.keptCalls

@@ -4,7 +4,7 @@
  * report would misread; fields are only added within a version.
  */
 import { z } from 'zod'
-import { type LocatedRecord, locatedRecordSchema } from '../record/schema.ts'
+import { type LocatedRecord, locatedRecordSchema, unsentCauseSchema } from '../record/schema.ts'
 
 /**
  * The version of the report this package writes. Version 3: a judgment is a record (with its `kind`) plus where
@@ -136,7 +136,10 @@ export const reportSchema = z.object({
   summary: z.object({
     totals: z.object({
       records: z.number().int().nonnegative(),
+      /** Judge calls whose request reached the judge. */
       liveCalls: z.number().int().nonnegative(),
+      /** Judgments whose request never reached the judge, by cause (budget, no key, store, replay miss). */
+      unsentCalls: z.partialRecord(unsentCauseSchema, z.number().int().nonnegative()).default({}),
       storedCalls: z.number().int().nonnegative(),
       tokens: z.number().nonnegative(),
       /** The cost of the live calls in US dollars, `null` when no record carried a cost. */

@@ -47,10 +47,11 @@ export async function judgeThroughStore(
     // the rubric in its id).
     if (stored) return { judgment: { ...fromStored(stored), judgeId: judge.id }, key, written: false }
   } catch (error) {
-    return { judgment: errorJudgment(judge, request, judgmentErrorOf(error)), key, written: false }
+    const unreadable = { ...judgmentErrorOf(error), unsent: 'store' as const }
+    return { judgment: errorJudgment(judge, request, unreadable), key, written: false }
   }
   if (mode === 'replay') {
-    const miss = { code: 'RUBRIC_STORE_MISS', message: missMessage }
+    const miss = { code: 'RUBRIC_STORE_MISS', message: missMessage, unsent: 'replay-miss' as const }
     return { judgment: errorJudgment(judge, request, miss), key, written: false }
   }
   const judgment = await callJudge(judge, request)
