@@ -246,9 +246,11 @@ export interface LlmJudgeOptions {
    */
   tokensPerMinute?: number
   /**
-   * The most the run may spend on live judge calls, in US dollars. Once spent, further outputs are not judged:
-   * their assertions fail with `RUBRIC_JUDGE_BUDGET`, and the run says what was spent and what was skipped.
-   * Calls already in flight finish. Needs a price for the model (built in or in `prices`).
+   * The most the run may spend on live judge calls, in US dollars. Each call reserves its estimated cost (its
+   * prompt at 4 characters a token, plus `maxOutputTokens`) before it is sent, and starts only while the budget
+   * has room for it beside what is spent and reserved, so spending passes the budget by at most one call's
+   * estimate. Once spent, further outputs are not judged: their assertions fail with `RUBRIC_JUDGE_BUDGET`, and
+   * the run says what was spent, reserved and skipped. Needs a price for the model (built in or in `prices`).
    * @default no budget
    */
   budgetUsd?: number
@@ -259,6 +261,22 @@ export interface LlmJudgeOptions {
    * @example { 'my-model': { inputPerMillion: 0.5, outputPerMillion: 1.5 } }
    */
   prices?: Record<string, ModelPrice>
+  /**
+   * The most tokens the judge may write for one verdict, sent with each call. It bounds what a call can cost:
+   * each call reserves its prompt and this many output tokens against `budgetUsd` before it is sent. Reasoning
+   * models count their reasoning in it: give them several thousand. A verdict cut off at the limit is an error
+   * judgment (`RUBRIC_JUDGE_TRUNCATED`), never a score.
+   * @default 256 + 256 per dimension scored in the call
+   */
+  maxOutputTokens?: number
+  /**
+   * The request field the output token limit is sent in. OpenAI's API takes `max_completion_tokens` (its
+   * reasoning models refuse `max_tokens`); many OpenAI-compatible servers (vLLM, Ollama, llama.cpp, LM Studio)
+   * know only `max_tokens`. When not given, a server that rejects the field is asked again with the other one,
+   * remembered for the judge.
+   * @default 'max_completion_tokens' for OpenAI's API (no `baseURL`, or api.openai.com), else 'max_tokens'
+   */
+  outputLimitParam?: 'max_completion_tokens' | 'max_tokens'
   /**
    * How the verdict is requested: `json_schema` (structured output), `json_object`, or `text` (parsed from the
    * reply). `auto` tries them in this order, stepping down when the server rejects one.

@@ -258,7 +258,7 @@ describe('coordinator', () => {
     expect(refused.error).toEqual({
       code: 'RUBRIC_JUDGE_BUDGET',
       message: expect.stringContaining(
-        'the judge budget of $0.010 for this run is spent ($0.012 on live calls)',
+        'the judge budget of $0.010 for this run is spent ($0.012 on live calls',
       ),
     })
     expect(main.stats()).toMatchObject({ spentUsd: 0.012, refused: 1 })

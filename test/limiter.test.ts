@@ -40,7 +40,8 @@ function limiter(limits: JudgeLimits) {
   const { clock, advance } = manualClock()
   const core = new LimiterCore(limits, clock)
   const grants: { name: string; grant: Grant }[] = []
-  const ask = (name: string, tokens = 0) => core.request(tokens, (grant) => grants.push({ name, grant }))
+  const ask = (name: string, tokens = 0, costUsd = 0) =>
+    core.request({ tokens, costUsd }, (grant) => grants.push({ name, grant }))
   const granted = () => grants.filter((entry) => entry.grant.ok).map((entry) => entry.name)
   const leaseOf = (name: string) => {
     const entry = grants.find((candidate) => candidate.name === name)
@@ -53,7 +54,7 @@ function limiter(limits: JudgeLimits) {
 describe('LimiterCore', () => {
   test('serves waiting calls of a lower rank first, and first come, first served within a rank', () => {
     const { core, grants, leaseOf } = limiter({ concurrency: 1 })
-    const ask = (name: string, rank: number) => core.request(0, (grant) => grants.push({ name, grant }), rank)
+    const ask = (name: string, rank: number) => core.request({ tokens: 0 }, (grant) => grants.push({ name, grant }), rank)
     ask('holder', 5)
     for (const [name, rank] of [
       ['late-1', 2],
@@ -74,7 +75,7 @@ describe('LimiterCore', () => {
 
   test('serves a call that has waited 10 s before calls of lower ranks, so that no rank starves', () => {
     const { core, grants, leaseOf, advance } = limiter({ concurrency: 1 })
-    const ask = (name: string, rank: number) => core.request(0, (grant) => grants.push({ name, grant }), rank)
+    const ask = (name: string, rank: number) => core.request({ tokens: 0 }, (grant) => grants.push({ name, grant }), rank)
     ask('holder', 0)
     ask('late file', 3)
     advance(OVERDUE_MS - 1)
@@ -100,6 +101,44 @@ describe('LimiterCore', () => {
     core.release(leaseOf('c'))
     core.release(leaseOf('d'))
     expect(core.snapshot()).toMatchObject({ inFlight: 0, maxInFlight: 2, waiting: 0, granted: 4 })
+  })
+
+  test("reserves each call's estimate, so that spending passes the budget by at most one estimate", () => {
+    // 16 calls of an estimated $0.10 each, all asked for at once, under a budget of $0.0005: without
+    // reservations all 16 start (the budget is checked against what is spent, and nothing is spent yet).
+    const { core, ask, grants, granted, leaseOf } = limiter({ concurrency: 16, budgetUsd: 0.0005 })
+    for (let index = 0; index < 16; index++) ask(`call ${index}`, 100, 0.1)
+    expect(granted()).toEqual(['call 0'])
+    expect(core.snapshot()).toMatchObject({ inFlight: 1, waiting: 15, reservedUsd: 0.1, spentUsd: 0 })
+    core.release(leaseOf('call 0'), { tokens: 100, costUsd: 0.08 })
+    expect(granted()).toEqual(['call 0'])
+    expect(grants.filter((entry) => !entry.grant.ok)).toHaveLength(15)
+    expect(grants[1]?.grant).toEqual({
+      ok: false,
+      reason: 'budget',
+      spentUsd: 0.08,
+      reservedUsd: 0,
+      budgetUsd: 0.0005,
+    })
+    expect(core.snapshot()).toMatchObject({ inFlight: 0, reservedUsd: 0, spentUsd: 0.08, refused: 15 })
+  })
+
+  test('starts calls together while the budget has room for every reservation', () => {
+    const { core, ask, granted, leaseOf } = limiter({ concurrency: 8, budgetUsd: 1 })
+    for (const name of ['a', 'b', 'c', 'd', 'e']) ask(name, 100, 0.3)
+    // 3 x $0.30 fits in $1; a fourth waits for what the first three spend.
+    expect(granted()).toEqual(['a', 'b', 'c'])
+    expect(core.snapshot().reservedUsd).toBeCloseTo(0.9, 10)
+    core.release(leaseOf('a'), { tokens: 50, costUsd: 0.05 })
+    // $0.05 spent + $0.60 reserved + $0.30 = $0.95: d starts, e waits.
+    expect(granted()).toEqual(['a', 'b', 'c', 'd'])
+    core.release(leaseOf('b'), { tokens: 50, costUsd: 0.3 })
+    core.release(leaseOf('c'), { tokens: 50, costUsd: 0.3 })
+    // $0.65 spent + $0.30 reserved + $0.30 > $1: e waits for d.
+    expect(granted()).toEqual(['a', 'b', 'c', 'd'])
+    core.release(leaseOf('d'), { tokens: 50, costUsd: 0.3 })
+    // Nothing in flight and $0.95 spent, under the budget: e may start, the one call that can pass it.
+    expect(granted()).toEqual(['a', 'b', 'c', 'd', 'e'])
   })
 
   test('a cancelled request leaves the queue; a released lease is released once', () => {
@@ -160,7 +199,7 @@ describe('LimiterCore', () => {
     expect(granted()).toEqual(['a', 'b'])
     expect(grants.at(-1)).toEqual({
       name: 'c',
-      grant: { ok: false, reason: 'budget', spentUsd: 0.011, budgetUsd: 0.01 },
+      grant: { ok: false, reason: 'budget', spentUsd: 0.011, reservedUsd: 0, budgetUsd: 0.01 },
     })
     ask('d')
     expect(core.snapshot()).toMatchObject({ refused: 2, spentUsd: 0.011, granted: 2 })
@@ -192,7 +231,7 @@ describe('createLocalLimiter', () => {
     await expect(refused).rejects.toMatchObject({
       code: 'RUBRIC_JUDGE_BUDGET',
       message: expect.stringContaining(
-        'the judge budget of $0.50 for this run is spent ($0.50 on live calls)',
+        'the judge budget of $0.50 for this run is spent ($0.50 on live calls, $0.00 reserved by calls in flight)',
       ),
     })
   })

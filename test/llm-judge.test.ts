@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { MissingJudgeKeyError } from '../src/errors.ts'
-import { createLlmJudge } from '../src/judge/llm-judge.ts'
+import { createLlmJudge, outputLimitParamFor } from '../src/judge/llm-judge.ts'
 import { frameNonce } from '../src/judge/prompt.ts'
 import { dimensions } from '../src/rubric/builtin.ts'
 import { defineRubric } from '../src/rubric/define-rubric.ts'
@@ -202,6 +202,46 @@ describe('createLlmJudge', () => {
     expect(server.chatRequests).toHaveLength(2)
   })
 
+  test('sends an output token limit sized to the dimensions, as max_tokens to a server other than OpenAI', async () => {
+    await llmJudge().judge(request)
+    await llmJudge({ maxOutputTokens: 300 }).judge(request)
+    const [sized, given] = server.chatRequests.map((sent) => sent.body)
+    expect(sized).toMatchObject({ max_tokens: 256 + 256 * 2 })
+    expect(sized).not.toHaveProperty('max_completion_tokens')
+    expect(given).toMatchObject({ max_tokens: 300 })
+  })
+
+  test('sends max_completion_tokens to OpenAI, or as told, and switches when a server rejects the field', async () => {
+    expect(outputLimitParamFor({})).toBe('max_completion_tokens')
+    expect(outputLimitParamFor({ baseURL: 'https://api.openai.com/v1' })).toBe('max_completion_tokens')
+    expect(outputLimitParamFor({ baseURL: 'http://localhost:11434/v1' })).toBe('max_tokens')
+    await llmJudge({ outputLimitParam: 'max_completion_tokens', maxOutputTokens: 64 }).judge(request)
+    expect(server.chatRequests[0]?.body).toMatchObject({ max_completion_tokens: 64 })
+
+    server.reset()
+    const unsupported = {
+      error: {
+        message: "Unsupported parameter: 'max_tokens' is not supported with this model.",
+        param: 'max_tokens',
+      },
+    }
+    server.respond((sent) =>
+      'max_tokens' in sent.body ? reply.status(400, {}, unsupported) : reply.verdict(),
+    )
+    const judge = llmJudge()
+    expect((await judge.judge(request)).error).toBeUndefined()
+    await judge.judge(request)
+    expect(
+      server.chatRequests.map((sent) => Object.keys(sent.body).filter((key) => key.startsWith('max_'))),
+    ).toEqual([['max_tokens'], ['max_completion_tokens'], ['max_completion_tokens']])
+  })
+
+  test('rejects an output token limit that is not a whole number above 0', () => {
+    expect(() => llmJudge({ maxOutputTokens: 0 })).toThrow(
+      'judge.maxOutputTokens is 0; give a whole number of tokens above 0',
+    )
+  })
+
   test('falls back to json_object when the server rejects json_schema, and remembers it', async () => {
     server.respond(() => reply.rejectFormat('json_schema'))
     const judge = llmJudge()
@@ -282,6 +322,7 @@ describe('createLlmJudge', () => {
       expect(judgment.error).toEqual({
         code: 'RUBRIC_MISSING_JUDGE_KEY',
         message: new MissingJudgeKeyError('judge-model').message,
+        unsent: 'no-key',
       })
       expect(judgment.error?.message).toMatch(
         /1\. set OPENAI_API_KEY.*2\. point the judge.*3\. or use the offline/s,

@@ -3,7 +3,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions'
-import { MissingJudgeKeyError } from '../errors.ts'
+import { MissingJudgeKeyError, RubricArgumentError } from '../errors.ts'
 import type { Judge, JudgeRequest, Judgment, JudgmentError, LlmJudgeOptions, TokenUsage } from '../types.ts'
 import { classifyFailure, JudgeCallError, toJudgeCallError } from './call-errors.ts'
 import { judgmentErrorOf } from './judgment-error.ts'
@@ -33,6 +33,37 @@ const STEP_DOWN: Record<ResponseMode, ResponseMode | undefined> = {
 
 /** Tokens a verdict is expected to take per dimension, for `tokensPerMinute` before the usage is known. */
 const EXPECTED_TOKENS_PER_DIMENSION = 80
+
+/** The request field that carries the output token limit. */
+type OutputLimitParam = NonNullable<LlmJudgeOptions['outputLimitParam']>
+
+/**
+ * The output token limit of a call scoring `dimensions` dimensions when `maxOutputTokens` is not given: room
+ * for a reason and a score per dimension (a verdict takes about 80 tokens a dimension), several times over.
+ */
+export function defaultMaxOutputTokens(dimensions: number): number {
+  return 256 + 256 * dimensions
+}
+
+/**
+ * The field the output token limit is sent in: `max_completion_tokens` to OpenAI's API (its reasoning models
+ * refuse `max_tokens`), `max_tokens` to other servers (many OpenAI-compatible servers know only that one).
+ */
+export function outputLimitParamFor(
+  options: Pick<LlmJudgeOptions, 'baseURL' | 'outputLimitParam'>,
+): OutputLimitParam {
+  if (options.outputLimitParam) return options.outputLimitParam
+  const baseURL = options.baseURL || process.env.OPENAI_BASE_URL
+  if (!baseURL) return 'max_completion_tokens'
+  return URL.canParse(baseURL) && new URL(baseURL).hostname === 'api.openai.com'
+    ? 'max_completion_tokens'
+    : 'max_tokens'
+}
+
+const OTHER_LIMIT_PARAM: Record<OutputLimitParam, OutputLimitParam> = {
+  max_completion_tokens: 'max_tokens',
+  max_tokens: 'max_completion_tokens',
+}
 
 /** What `createJudge` hands an LLM judge inside an `evals()` run. */
 export interface LlmJudgeInternals {
@@ -66,6 +97,14 @@ export function createLlmJudge(
   const requested = options.responseFormat ?? 'auto'
   const auto = requested === 'auto'
   let mode: ResponseMode = requested === 'auto' ? 'json_schema' : requested
+  const { maxOutputTokens } = options
+  if (maxOutputTokens !== undefined && !(Number.isInteger(maxOutputTokens) && maxOutputTokens > 0)) {
+    throw new RubricArgumentError(
+      `judge.maxOutputTokens is ${String(maxOutputTokens)}; give a whole number of tokens above 0, or leave it ` +
+        'out for room for a reason and a score per dimension.',
+    )
+  }
+  let limitParam = outputLimitParamFor(options)
   const price = priceFor(model, validatePrices(options.prices))
   const limiter = internals.limiter ?? createLocalLimiter(judgeLimits(options))
   let connection: Promise<Connection> | undefined
@@ -131,11 +170,19 @@ export function createLlmJudge(
       // The latency is the judge's, not the one-off import of the SDK.
       started = performance.now()
       const call = async (): Promise<string> => {
+        let switchedLimit = false
         for (;;) {
           const tried = mode
+          const sentLimit = limitParam
           try {
             return await complete(sdk, client, request, messages, tried, tally)
           } catch (error) {
+            // A server that knows only the other field of the output token limit: switch once, for the instance.
+            if (!options.outputLimitParam && !switchedLimit && rejectsParam(sdk, error, sentLimit)) {
+              switchedLimit = true
+              if (limitParam === sentLimit) limitParam = OTHER_LIMIT_PARAM[sentLimit]
+              continue
+            }
             const next = STEP_DOWN[tried]
             if (!auto || next === undefined || !rejectsResponseFormat(sdk, error)) throw error
             // Remembered for the judge instance: the next calls start with the mode the server accepts.
@@ -192,7 +239,13 @@ export function createLlmJudge(
     responseMode: ResponseMode,
     tally: Tally,
   ): Promise<string> {
-    const body: ChatCompletionCreateParamsNonStreaming = { model, temperature, messages: [...messages] }
+    const outputLimit = maxOutputTokens ?? defaultMaxOutputTokens(request.dimensions.length)
+    const body: ChatCompletionCreateParamsNonStreaming = {
+      model,
+      temperature,
+      messages: [...messages],
+      [limitParam]: outputLimit,
+    }
     if (responseMode === 'json_schema') {
       body.response_format = {
         type: 'json_schema',
@@ -202,10 +255,13 @@ export function createLlmJudge(
       body.response_format = { type: 'json_object' }
     }
     const promptChars = messages.reduce((sum, message) => sum + String(message.content ?? '').length, 0)
+    const promptTokens = Math.ceil(promptChars / 4)
     const { data, response, requestId } = await callWithRetries({
       limiter,
       policy: { maxRetries, maxRetryDelayMs },
-      tokens: Math.ceil(promptChars / 4) + EXPECTED_TOKENS_PER_DIMENSION * request.dimensions.length,
+      tokens: promptTokens + EXPECTED_TOKENS_PER_DIMENSION * request.dimensions.length,
+      // The most the call can cost: its prompt and the whole output limit.
+      costUsd: price ? costOf({ prompt: promptTokens, completion: outputLimit }, price) : 0,
       signal: request.signal,
       classify: (error) => classifyFailure(error, sdk),
       onRetry: () => {
@@ -297,6 +353,16 @@ function notACompletion(
       `completion; the body starts: ${JSON.stringify(start)}. Check that \`baseURL\` (or OPENAI_BASE_URL) points at ` +
       `an OpenAI-compatible API, usually ending in /v1 (the default is ${DEFAULT_BASE_URL}).`,
     { status: response.status, ...(requestId ? { requestId } : {}) },
+  )
+}
+
+/** A 400 or 422 that says the request field `param` is not supported. */
+function rejectsParam(sdk: Sdk, error: unknown, param: string): boolean {
+  if (!(error instanceof sdk.APIError) || (error.status !== 400 && error.status !== 422)) return false
+  if (error.param === param) return true
+  return (
+    new RegExp(`\\b${param}\\b`).test(error.message) &&
+    /unsupported|not supported|unknown|unrecognized|not permitted|extra/i.test(error.message)
   )
 }
 

@@ -26,6 +26,8 @@ export interface RetryingCall<T> {
   policy: RetryPolicy
   /** Expected tokens of one attempt, for the limiter. */
   tokens: number
+  /** The most one attempt is expected to cost, reserved against the budget while it runs. */
+  costUsd?: number | undefined
   signal?: AbortSignal | undefined
   /** One attempt; reports what it used through `spend` before it resolves. */
   attempt: (spend: (spent: Spent) => void) => Promise<T>
@@ -40,7 +42,11 @@ const INITIAL_DELAY_MS = 500
 /** Runs `attempt` in a slot of the limiter, retrying transient failures with backoff outside the slot. */
 export async function callWithRetries<T>(call: RetryingCall<T>): Promise<T> {
   for (let retry = 0; ; retry++) {
-    const lease: JudgeLease = await call.limiter.acquire({ tokens: call.tokens, signal: call.signal })
+    const lease: JudgeLease = await call.limiter.acquire({
+      tokens: call.tokens,
+      costUsd: call.costUsd,
+      signal: call.signal,
+    })
     let spent: Spent | undefined
     let failure: unknown
     try {

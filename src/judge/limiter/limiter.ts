@@ -11,6 +11,8 @@ export type { JudgeLimits, Spent } from './limits.ts'
 export interface AcquireRequest {
   /** The tokens the call is expected to use, for `tokensPerMinute`. */
   tokens: number
+  /** The most the call is expected to cost, reserved against `budgetUsd` while it runs. */
+  costUsd?: number | undefined
   /** Withdraws the request while it waits. */
   signal?: AbortSignal | undefined
 }
@@ -31,17 +33,19 @@ export interface JudgeLimiter {
 /** The run's judge budget is spent: the judgment is not made. */
 export class BudgetSpentError extends RubricError {
   readonly spentUsd: number
+  readonly reservedUsd: number
   readonly budgetUsd: number
 
-  constructor(spentUsd: number, budgetUsd: number) {
+  constructor(spentUsd: number, budgetUsd: number, reservedUsd = 0) {
     super(
       'RUBRIC_JUDGE_BUDGET',
-      `the judge budget of ${formatUsd(budgetUsd)} for this run is spent (${formatUsd(spentUsd)} on live calls), ` +
-        'so this output was not judged. Raise the judge option `budgetUsd`, or run again: judgments already ' +
-        'stored are not paid for twice.',
+      `the judge budget of ${formatUsd(budgetUsd)} for this run is spent (${formatUsd(spentUsd)} on live calls, ` +
+        `${formatUsd(reservedUsd)} reserved by calls in flight), so this output was not judged. Raise the judge ` +
+        'option `budgetUsd`, or run again: judgments already stored are not paid for twice.',
     )
     this.name = 'BudgetSpentError'
     this.spentUsd = spentUsd
+    this.reservedUsd = reservedUsd
     this.budgetUsd = budgetUsd
   }
 }
@@ -55,7 +59,7 @@ export function formatUsd(value: number): string {
 
 /** The outcome of a grant as a lease, or the error of a refusal. */
 export function leaseOrError(grant: Grant, release: (lease: number, spent?: Spent) => void): JudgeLease {
-  if (!grant.ok) throw new BudgetSpentError(grant.spentUsd, grant.budgetUsd)
+  if (!grant.ok) throw new BudgetSpentError(grant.spentUsd, grant.budgetUsd, grant.reservedUsd)
   let released = false
   return {
     release(spent) {
@@ -86,7 +90,7 @@ export function limiterOver(
   rankOf: (signal: AbortSignal | undefined) => number = () => 0,
 ): JudgeLimiter {
   return {
-    acquire({ tokens, signal }) {
+    acquire({ tokens, costUsd, signal }) {
       if (signal?.aborted) return Promise.reject(abortReason(signal))
       return new Promise<JudgeLease>((resolve, reject) => {
         let ticket = 0
@@ -95,7 +99,7 @@ export function limiterOver(
         }
         signal?.addEventListener('abort', onAbort, { once: true })
         ticket = core.request(
-          tokens,
+          { tokens, costUsd },
           (grant) => {
             signal?.removeEventListener('abort', onAbort)
             try {

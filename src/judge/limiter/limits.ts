@@ -11,7 +11,11 @@ export interface JudgeLimits {
   requestsPerMinute?: number | undefined
   /** Tokens (estimated when a call starts, corrected from its usage) in any 60 s window. */
   tokensPerMinute?: number | undefined
-  /** Once this much has been spent on live calls, further calls are refused. */
+  /**
+   * Once this much has been spent on live calls, further calls are refused. Each call reserves its estimated
+   * cost while in flight, and a call starts only while what is spent and reserved leaves room for its estimate
+   * (or when no other call is in flight), so that spending exceeds the budget by at most one call's estimate.
+   */
   budgetUsd?: number | undefined
 }
 
@@ -21,9 +25,16 @@ export interface Spent {
   costUsd: number
 }
 
+/** What a call asks the limiter for: its expected tokens, and its estimated cost for the budget. */
+export interface Estimate {
+  tokens: number
+  /** The most the call is expected to cost (prompt and the output token limit), reserved while it runs. */
+  costUsd?: number | undefined
+}
+
 export type Grant =
   | { ok: true; lease: number }
-  | { ok: false; reason: 'budget'; spentUsd: number; budgetUsd: number }
+  | { ok: false; reason: 'budget'; spentUsd: number; reservedUsd: number; budgetUsd: number }
 
 /** Counters of the current run. */
 export interface LimiterStats {
@@ -36,6 +47,8 @@ export interface LimiterStats {
   /** Calls refused because the budget was spent. */
   refused: number
   spentUsd: number
+  /** The estimated cost of the calls in flight, not yet spent. */
+  reservedUsd: number
   tokens: number
 }
 
@@ -62,6 +75,7 @@ export const OVERDUE_MS = 10_000
 interface Waiter {
   ticket: number
   tokens: number
+  costUsd: number
   rank: number
   /** When the call began to wait. */
   since: number
@@ -71,6 +85,8 @@ interface Waiter {
 interface Started {
   at: number
   tokens: number
+  /** The estimate reserved for the call while it runs. */
+  costUsd: number
 }
 
 /**
@@ -92,15 +108,17 @@ export class LimiterCore {
   ) {}
 
   /**
-   * Asks for a slot for a call expected to use `tokens`; `settle` is called once, with a lease or a refusal
-   * (possibly before `request` returns). A call of a lower `rank` is served before calls of higher ranks that
-   * wait with it. The ticket cancels a request still waiting.
+   * Asks for a slot for a call of the `estimate`; `settle` is called once, with a lease or a refusal (possibly
+   * before `request` returns). A call of a lower `rank` is served before calls of higher ranks that wait with it.
+   * The ticket cancels a request still waiting.
    */
-  request(tokens: number, settle: (grant: Grant) => void, rank = 0): number {
+  request(estimate: Estimate, settle: (grant: Grant) => void, rank = 0): number {
     const ticket = this.nextId++
     const behind = this.queue.findIndex((waiter) => waiter.rank > rank)
     const since = this.clock.now()
-    this.queue.splice(behind === -1 ? this.queue.length : behind, 0, { ticket, tokens, rank, since, settle })
+    const { tokens, costUsd = 0 } = estimate
+    const waiter = { ticket, tokens, costUsd, rank, since, settle }
+    this.queue.splice(behind === -1 ? this.queue.length : behind, 0, waiter)
     this.stats.waiting = this.queue.length
     this.pump()
     return ticket
@@ -116,11 +134,12 @@ export class LimiterCore {
     return true
   }
 
-  /** Frees a slot. `spent` is what the call used, when it is known. */
+  /** Frees a slot and its reservation. `spent` is what the call used, when it is known. */
   release(lease: number, spent?: Spent): void {
     const started = this.leases.get(lease)
     if (!started) return
     this.leases.delete(lease)
+    this.stats.reservedUsd = Math.max(0, this.stats.reservedUsd - started.costUsd)
     if (spent) {
       // The window counted the estimate; the usage replaces it.
       if (spent.tokens > 0) {
@@ -135,7 +154,8 @@ export class LimiterCore {
 
   /** Starts a new run: budget and counters from zero; calls in flight keep their slots. */
   resetRun(): void {
-    this.stats = { ...emptyStats(), inFlight: this.leases.size, waiting: this.queue.length }
+    const reservedUsd = [...this.leases.values()].reduce((sum, started) => sum + started.costUsd, 0)
+    this.stats = { ...emptyStats(), inFlight: this.leases.size, waiting: this.queue.length, reservedUsd }
   }
 
   snapshot(): LimiterStats {
@@ -147,22 +167,27 @@ export class LimiterCore {
     while (this.queue.length > 0) {
       const next = this.nextIndex()
       const head = this.queue[next]!
-      if (budgetUsd !== undefined && this.stats.spentUsd >= budgetUsd) {
+      const { spentUsd, reservedUsd } = this.stats
+      if (budgetUsd !== undefined && spentUsd >= budgetUsd) {
         this.queue.splice(next, 1)
         this.stats.refused += 1
-        head.settle({ ok: false, reason: 'budget', spentUsd: this.stats.spentUsd, budgetUsd })
+        head.settle({ ok: false, reason: 'budget', spentUsd, reservedUsd, budgetUsd })
         continue
       }
       if (this.leases.size >= concurrency) break
+      // Calls in flight may spend what they reserved: wait for them unless the budget has room for this one too.
+      if (budgetUsd !== undefined && reservedUsd > 0 && spentUsd + reservedUsd + head.costUsd > budgetUsd)
+        break
       const wait = this.windowWait(head.tokens)
       if (wait > 0) {
         this.wakeIn(wait)
         break
       }
       this.queue.splice(next, 1)
-      const started = { at: this.clock.now(), tokens: head.tokens }
+      const started = { at: this.clock.now(), tokens: head.tokens, costUsd: head.costUsd }
       const lease = this.nextId++
       this.leases.set(lease, started)
+      this.stats.reservedUsd += head.costUsd
       if (this.windowed) this.window.push(started)
       this.stats.granted += 1
       this.stats.inFlight = this.leases.size
@@ -221,5 +246,14 @@ export class LimiterCore {
 }
 
 function emptyStats(): LimiterStats {
-  return { inFlight: 0, maxInFlight: 0, waiting: 0, granted: 0, refused: 0, spentUsd: 0, tokens: 0 }
+  return {
+    inFlight: 0,
+    maxInFlight: 0,
+    waiting: 0,
+    granted: 0,
+    refused: 0,
+    spentUsd: 0,
+    reservedUsd: 0,
+    tokens: 0,
+  }
 }
