@@ -146,5 +146,46 @@ describe('budget', () => {
     expect(skipped[0]?.error?.message).toContain(
       'the judge budget of $0.50 for this run is spent ($0.60 on live',
     )
+    // Refused calls never reached the judge: they are skipped, not live calls.
+    expect(report.summary.totals).toMatchObject({ liveCalls: 5, unsentCalls: { budget: 13 } })
+    expect(output).toContain(
+      ' Rubric  judge judge-model · 5 live calls · 0 stored · 13 skipped (budget spent)',
+    )
+  })
+
+  test('at 16 calls in flight, a tiny budget lets one call through: each call reserves its estimate', async () => {
+    // Every call's estimate (prompt and output limit at $1,000 per million tokens) is above the budget, so the
+    // first call reserves more than the budget and the others wait for it, then find the budget spent. Without
+    // reservations, all 16 start before any has spent anything.
+    const pricey = {
+      ...judge(16),
+      prices: { 'judge-model': { inputPerMillion: 1000, outputPerMillion: 1000 } },
+    }
+    const { output, report } = await run('concurrency', { judge: { ...pricey, budgetUsd: 0.0005 } })
+    expect(server.chatRequests).toHaveLength(1)
+    expect(server.maxInFlight).toBe(1)
+    expect(report.summary.totals).toMatchObject({ liveCalls: 1, unsentCalls: { budget: 17 } })
+    expect(output).toContain(
+      ' Rubric  judge judge-model · 1 live call · 0 stored · 17 skipped (budget spent)',
+    )
+    expect(output).toContain(' judge budget $0.00050: spent $0.12; 17 outputs not judged (budget spent)')
+    const skipped = report.judgments.find((judgment) => judgment.error?.code === 'RUBRIC_JUDGE_BUDGET')
+    expect(skipped?.error?.message).toContain('($0.12 on live calls, $0.00 reserved by calls in flight)')
+  })
+})
+
+describe('calls that never leave', () => {
+  test('without a key, no call is live: the header counts errors before sending, by cause', async () => {
+    vi.stubEnv('OPENAI_API_KEY', '')
+    try {
+      const { output, report } = await run('concurrency', { judge: { ...judge(4), apiKey: '' } })
+      expect(server.chatRequests).toHaveLength(0)
+      expect(report.summary.totals).toMatchObject({ liveCalls: 0, unsentCalls: { 'no-key': 18 } })
+      expect(output).toContain(
+        ' Rubric  judge judge-model · 0 live calls · 0 stored · 18 errors before sending (18 no judge key)',
+      )
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })

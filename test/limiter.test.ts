@@ -54,7 +54,8 @@ function limiter(limits: JudgeLimits) {
 describe('LimiterCore', () => {
   test('serves waiting calls of a lower rank first, and first come, first served within a rank', () => {
     const { core, grants, leaseOf } = limiter({ concurrency: 1 })
-    const ask = (name: string, rank: number) => core.request({ tokens: 0 }, (grant) => grants.push({ name, grant }), rank)
+    const ask = (name: string, rank: number) =>
+      core.request({ tokens: 0 }, (grant) => grants.push({ name, grant }), rank)
     ask('holder', 5)
     for (const [name, rank] of [
       ['late-1', 2],
@@ -75,7 +76,8 @@ describe('LimiterCore', () => {
 
   test('serves a call that has waited 10 s before calls of lower ranks, so that no rank starves', () => {
     const { core, grants, leaseOf, advance } = limiter({ concurrency: 1 })
-    const ask = (name: string, rank: number) => core.request({ tokens: 0 }, (grant) => grants.push({ name, grant }), rank)
+    const ask = (name: string, rank: number) =>
+      core.request({ tokens: 0 }, (grant) => grants.push({ name, grant }), rank)
     ask('holder', 0)
     ask('late file', 3)
     advance(OVERDUE_MS - 1)

@@ -68,12 +68,27 @@ describe('formatting', () => {
     expect(formatProgress({ ...counts, errors: 3 }, 0, true)).toContain('\u001b[31m3 errors')
   })
 
-  test('the budget line says what was spent and what was skipped', () => {
-    expect(formatBudget(5, 1.2345, 0)).toBe(' judge budget $5.00: spent $1.23; nothing skipped')
-    expect(formatBudget(0.01, 0.0123, 37)).toBe(
+  test('the budget line says what was spent, reserved and skipped', () => {
+    const account = (budgetUsd: number, spentUsd: number, reservedUsd = 0) => ({
+      budgetUsd,
+      spentUsd,
+      reservedUsd,
+    })
+    expect(formatBudget(account(5, 1.2345), 0)).toBe(' judge budget $5.00: spent $1.23; nothing skipped')
+    expect(formatBudget(account(0.01, 0.0123), 37)).toBe(
       ' judge budget $0.010: spent $0.012; 37 outputs not judged (budget spent)',
     )
-    expect(formatBudget(1, 1, 1)).toContain('; 1 output not judged')
+    expect(formatBudget(account(1, 1), 1)).toContain('; 1 output not judged')
+    expect(formatBudget(account(1, 0.5, 0.25), 0)).toBe(
+      ' judge budget $1.00: spent $0.50, $0.25 reserved; nothing skipped',
+    )
+  })
+
+  test('with a budget, the progress line gives what is spent and reserved', () => {
+    const counts = { live: 3, stored: 0, errors: 0, skipped: 0, costUsd: 0.3 }
+    expect(formatProgress(counts, 4_000, false, { budgetUsd: 5, spentUsd: 0.3, reservedUsd: 0.12 })).toBe(
+      ' Rubric 3 judged live · 0 from store · 0 errors · $0.30 spent + $0.12 reserved of $5.00 · 4s',
+    )
   })
 
   test('elapsed time', () => {
@@ -119,7 +134,7 @@ describe('ProgressReporter', () => {
         : {
             budgetUsd: options.budgetUsd,
             resetRun: () => resets++,
-            stats: () => ({ spentUsd: 0.5, refused: 3 }),
+            stats: () => ({ spentUsd: 0.5, reservedUsd: 0, refused: 3 }),
           }
     const reporter = new ProgressReporter({ env: options.env ?? { CI: 'true' }, now: () => time }, budget)
     reporter.onInit(vitest)

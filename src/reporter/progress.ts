@@ -55,26 +55,52 @@ export function countJudgments(counts: ProgressCounts, records: readonly RubricR
 
 const integer = new Intl.NumberFormat('en-US')
 
-/** ` Rubric  12 judged live · 300 from store · 1 error · $0.042 · 1m 05s` */
-export function formatProgress(counts: ProgressCounts, elapsedMs: number, colors = false): string {
+/** The judge budget of a run as the limiter keeps it: spent, and reserved by the calls in flight. */
+export interface BudgetAccount {
+  budgetUsd: number
+  spentUsd: number
+  reservedUsd: number
+}
+
+/**
+ * ` Rubric  12 judged live · 300 from store · 1 error · $0.042 · 1m 05s`; with a budget, its account in place
+ * of the cost: `$0.042 spent + $0.012 reserved of $5.00`.
+ */
+export function formatProgress(
+  counts: ProgressCounts,
+  elapsedMs: number,
+  colors = false,
+  budget?: BudgetAccount,
+): string {
   const c = picocolors.createColors(colors)
+  const cost = budget
+    ? [
+        `${formatUsd(budget.spentUsd)} spent + ${formatUsd(budget.reservedUsd)} reserved of ${formatUsd(budget.budgetUsd)}`,
+      ]
+    : counts.costUsd > 0
+      ? [formatUsd(counts.costUsd)]
+      : []
   const parts = [
     `${integer.format(counts.live)} judged live`,
     `${integer.format(counts.stored)} from store`,
     counts.errors > 0
       ? c.red(`${integer.format(counts.errors)} ${counts.errors === 1 ? 'error' : 'errors'}`)
       : '0 errors',
-    ...(counts.costUsd > 0 ? [formatUsd(counts.costUsd)] : []),
+    ...cost,
     formatElapsed(elapsedMs),
   ]
   return ` ${c.dim('Rubric')} ${parts.join(c.dim(' · '))}`
 }
 
-/** ` judge budget $5.00: spent $5.01; 37 outputs not judged (budget spent)` */
-export function formatBudget(budgetUsd: number, spentUsd: number, skipped: number): string {
+/**
+ * ` judge budget $5.00: spent $5.01; 37 outputs not judged (budget spent)`, with what calls still in flight
+ * reserved when there are any.
+ */
+export function formatBudget(account: BudgetAccount, skipped: number): string {
   const outputs = `${integer.format(skipped)} ${skipped === 1 ? 'output' : 'outputs'}`
   const rest = skipped > 0 ? `; ${outputs} not judged (budget spent)` : '; nothing skipped'
-  return ` judge budget ${formatUsd(budgetUsd)}: spent ${formatUsd(spentUsd)}${rest}`
+  const reserved = account.reservedUsd > 0 ? `, ${formatUsd(account.reservedUsd)} reserved` : ''
+  return ` judge budget ${formatUsd(account.budgetUsd)}: spent ${formatUsd(account.spentUsd)}${reserved}${rest}`
 }
 
 /** `8s`, `1m 05s` */
@@ -107,7 +133,7 @@ export interface BudgetSource {
   budgetUsd: number | undefined
   /** Called when a run starts: the budget is per run. */
   resetRun(): void
-  stats(): { spentUsd: number; refused: number }
+  stats(): { spentUsd: number; reservedUsd: number; refused: number }
 }
 
 export interface ProgressReporterOptions {
@@ -154,16 +180,23 @@ export class ProgressReporter implements Reporter {
     if (!Array.isArray(records) || records.length === 0) return
     countJudgments(this.counts, records as RubricRecord[])
     const now = this.now()
-    if (this.throttle?.due(now)) this.print(formatProgress(this.counts, now - this.started, this.colors()))
+    if (this.throttle?.due(now)) {
+      this.print(formatProgress(this.counts, now - this.started, this.colors(), this.account()))
+    }
   }
 
   onTestRunEnd(): void {
     // Between watch-mode runs nothing is printed: lines come only from test results inside a run.
     this.throttle = undefined
+    const account = this.account()
+    if (account) this.print(formatBudget(account, this.budget!.stats().refused))
+  }
+
+  private account(): BudgetAccount | undefined {
     const budgetUsd = this.budget?.budgetUsd
-    if (budgetUsd === undefined) return
-    const { spentUsd, refused } = this.budget!.stats()
-    this.print(formatBudget(budgetUsd, spentUsd, refused))
+    if (budgetUsd === undefined) return undefined
+    const { spentUsd, reservedUsd } = this.budget!.stats()
+    return { budgetUsd, spentUsd, reservedUsd }
   }
 
   private colors(): boolean {
