@@ -3,8 +3,8 @@ import { createJudge } from '../judge/create-judge.ts'
 import { connectJudge } from '../judge/limiter/client.ts'
 import type { JudgeAccess } from '../judge/limiter/coordinator.ts'
 import { judgeApiKey, judgeBaseURL } from '../judge/llm-options.ts'
-import { judgeThroughStore } from '../store/judge-through-store.ts'
-import { JudgmentStore } from '../store/judgment-store.ts'
+import { answering, judgeThroughStore } from '../store/judge-through-store.ts'
+import { JudgmentStore, materialKey } from '../store/judgment-store.ts'
 import { storePathFor } from '../store/store-file.ts'
 import type { Judge, JudgeRequest, Judgment, LlmJudgeOptions, RubricRecord } from '../types.ts'
 import { provided } from './worker-options.ts'
@@ -12,6 +12,15 @@ import { provided } from './worker-options.ts'
 // Module state lives per test file in a worker: each eval file makes its judge and reads its store once.
 let judge: Judge | undefined
 let store: JudgmentStore | undefined
+
+/** A judgment of this file, made or under way, that answers requests for any of its dimensions. */
+interface Answer {
+  dimensions: ReadonlySet<string>
+  served: Promise<ServedJudgment>
+}
+// By material (see `materialKey`): two matchers on one output (`toSatisfyRubric`, then `toScoreAtLeast` of one
+// of its dimensions) make one call, and identical requests in flight at once share theirs.
+const answers = new Map<string, Answer[]>()
 
 /** The judge of this project: the one `evals({ judge })` provided, else the offline heuristic judge. */
 export function currentJudge(): Judge {
@@ -36,6 +45,11 @@ function judgeAccess(option: LlmJudgeOptions): JudgeAccess {
 export interface ServedJudgment {
   judgment: Judgment
   store?: NonNullable<RubricRecord['store']>
+  /**
+   * `true` when another assertion's judgment of the same output (made in this run or under way) answered this
+   * one: no call of its own, so its tokens and cost are counted with the other's.
+   */
+  shared?: boolean
 }
 
 /**
@@ -46,8 +60,35 @@ export async function judgeOutput(
   request: JudgeRequest,
   testFile: string | undefined,
 ): Promise<ServedJudgment> {
-  const { store: policy, root, storeText } = provided()
   const current = currentJudge()
+  const material = `${testFile ?? ''}\u0000${materialKey(current.id, request)}`
+  const known = answers.get(material) ?? []
+  const covering = known.find((answer) => request.dimensions.every((name) => answer.dimensions.has(name)))
+  if (covering) {
+    const { judgment, store } = await covering.served
+    const { tokens: _tokens, costUsd: _costUsd, retries: _retries, ...rest } = judgment
+    const answer = judgment.error ? rest : answering(rest, request.dimensions)
+    return { judgment: answer, ...(store ? { store: { ...store, written: false } } : {}), shared: true }
+  }
+  const served = judgeOnce(current, request, testFile)
+  const answer = { dimensions: new Set(request.dimensions), served }
+  answers.set(material, [...known, answer])
+  // An error answers the requests that waited on it, not later ones: they may succeed.
+  served.then(({ judgment }) => {
+    if (!judgment.error) return
+    const left = (answers.get(material) ?? []).filter((other) => other !== answer)
+    if (left.length > 0) answers.set(material, left)
+    else answers.delete(material)
+  })
+  return served
+}
+
+async function judgeOnce(
+  current: Judge,
+  request: JudgeRequest,
+  testFile: string | undefined,
+): Promise<ServedJudgment> {
+  const { store: policy, root, storeText } = provided()
   if (policy.mode !== 'off' && testFile !== undefined) {
     const file = storePathFor(testFile)
     if (store?.file !== file) store = new JudgmentStore(file, storeText)

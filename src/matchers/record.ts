@@ -14,7 +14,7 @@ export function recordJudgment(
   task: Readonly<Test>,
   assertion: string,
   request: JudgeRequest,
-  { judgment, store }: ServedJudgment,
+  { judgment, store, shared }: ServedJudgment,
   floors: Readonly<Record<string, number>>,
   isNot = false,
 ): JudgmentRecord[] {
@@ -49,6 +49,7 @@ export function recordJudgment(
       source: judgment.source,
       ...(judgment.error ? { error: judgment.error } : {}),
       ...(store ? { store } : {}),
+      ...(shared ? { shared } : {}),
       output: request.output,
       ...(request.input === undefined ? {} : { input: request.input }),
     }

@@ -119,6 +119,11 @@ export const judgmentRecordSchema = recordBase.extend({
   costUsd: z.number().optional(),
   /** Calls of the judgment retried after a transient failure (the whole judgment's count, on each record). */
   retries: z.number().int().nonnegative().optional(),
+  /**
+   * `true` when another assertion's judgment of the same output in this run answered it (one call for both, or
+   * the same stored verdict): not a call of its own, and its tokens and cost are counted with the other.
+   */
+  shared: z.literal(true).optional(),
 })
 
 /** A built-in deterministic check (`toMatchSchema`, `toContainNoPII`, `toBeRefusal`, ...). */

@@ -21,6 +21,8 @@ export interface RubricSummary {
   unsentCalls: Partial<Record<UnsentCause, number>>
   /** Distinct judgments read from the store. */
   storedCalls: number
+  /** Distinct assertions answered by another assertion's judgment of the same output: no call of their own. */
+  sharedCalls: number
   /** Distinct live judgments written to the store. */
   writtenCalls: number
   /** Distinct stored verdicts kept because their re-judging in this run failed. */
@@ -49,6 +51,7 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
   const writtenCalls = new Set<string>()
   const keptCalls = new Set<string>()
   const unsentCalls = new Map<string, UnsentCause>()
+  const sharedCalls = new Set<string>()
   const byFile = new Map<string, LocatedRecord[]>()
   let tokens = 0
   let costUsd = 0
@@ -65,7 +68,8 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
       }
       const call = callKey(record)
       const unsent = record.error?.unsent
-      if (unsent) unsentCalls.set(call, unsent)
+      if (record.shared) sharedCalls.add(call)
+      else if (unsent) unsentCalls.set(call, unsent)
       else if (record.source === 'live') {
         // A call's retries are on each of its records; its tokens and cost are split over them.
         if (!liveCalls.has(call)) retries += record.retries ?? 0
@@ -73,8 +77,8 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
         tokens += record.tokens?.total ?? 0
         costUsd += record.costUsd ?? 0
       } else storedCalls.add(call)
-      if (record.store?.written) writtenCalls.add(call)
-      if (record.store?.kept) keptCalls.add(call)
+      if (record.store?.written && !record.shared) writtenCalls.add(call)
+      if (record.store?.kept && !record.shared) keptCalls.add(call)
     }
     const fileRecords = byFile.get(record.file)
     if (fileRecords) fileRecords.push(record)
@@ -85,6 +89,7 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
     liveCalls: liveCalls.size,
     unsentCalls: countBy(unsentCalls.values()),
     storedCalls: storedCalls.size,
+    sharedCalls: sharedCalls.size,
     writtenCalls: writtenCalls.size,
     keptCalls: keptCalls.size,
     tokens,

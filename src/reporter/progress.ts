@@ -43,7 +43,8 @@ export function countJudgments(counts: ProgressCounts, records: readonly RubricR
     if (record.kind !== 'judgment') continue
     // Every record carries its share of its call's cost.
     if (record.source === 'live') counts.costUsd += record.costUsd ?? 0
-    if (seen.has(record.callId)) continue
+    // Answered by another assertion's judgment, which is counted.
+    if (record.shared || seen.has(record.callId)) continue
     seen.add(record.callId)
     if (record.error) {
       counts.errors += 1

@@ -79,6 +79,7 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
     `${names.length === 1 ? 'judge' : 'judges'} ${names.join(', ') || '-'}`,
     countOf(summary.liveCalls, 'live call', 'live calls'),
     `${integer.format(summary.storedCalls)} stored`,
+    ...(summary.sharedCalls > 0 ? [`${integer.format(summary.sharedCalls)} shared`] : []),
     ...unsentParts(summary.unsentCalls, c),
     ...(summary.writtenCalls > 0 ? [`${integer.format(summary.writtenCalls)} written`] : []),
     ...(summary.keptCalls > 0

@@ -47,6 +47,7 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
         liveCalls: summary.liveCalls,
         unsentCalls: summary.unsentCalls,
         storedCalls: summary.storedCalls,
+        sharedCalls: summary.sharedCalls,
         tokens: summary.tokens,
         costUsd: totalCost(ordered),
         retries: summary.retries,

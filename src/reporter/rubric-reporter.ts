@@ -93,6 +93,7 @@ export class RubricReporter implements Reporter {
       summary.liveCalls = rerun.liveCalls
       summary.unsentCalls = rerun.unsentCalls
       summary.storedCalls = rerun.storedCalls
+      summary.sharedCalls = rerun.sharedCalls
       summary.writtenCalls = rerun.writtenCalls
       summary.keptCalls = rerun.keptCalls
       summary.tokens = rerun.tokens

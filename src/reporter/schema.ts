@@ -141,6 +141,8 @@ export const reportSchema = z.object({
       /** Judgments whose request never reached the judge, by cause (budget, no key, store, replay miss). */
       unsentCalls: z.partialRecord(unsentCauseSchema, z.number().int().nonnegative()).default({}),
       storedCalls: z.number().int().nonnegative(),
+      /** Assertions answered by another assertion's judgment of the same output: no call of their own. */
+      sharedCalls: z.number().int().nonnegative().default(0),
       tokens: z.number().nonnegative(),
       /** The cost of the live calls in US dollars, `null` when no record carried a cost. */
       costUsd: z.number().nullable(),

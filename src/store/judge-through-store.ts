@@ -1,6 +1,6 @@
 import { errorJudgment, judgmentErrorOf } from '../judge/judgment-error.ts'
 import type { Judge, JudgeRequest, Judgment, StoreMode } from '../types.ts'
-import { fromStored, type JudgmentStore, judgmentKey } from './judgment-store.ts'
+import { fromStored, type JudgmentStore, judgmentKey, materialKey } from './judgment-store.ts'
 
 /** A judgment and how the store served it. */
 export interface StoreServed {
@@ -41,11 +41,18 @@ export async function judgeThroughStore(
 ): Promise<StoreServed> {
   if (!store || mode === 'off') return { judgment: await callJudge(judge, request), written: false }
   const key = judgmentKey(judge.id, request)
+  const material = materialKey(judge.id, request)
   try {
     const stored = mode === 'record' ? undefined : await store.get(key)
     // The key holds the judge's id, so the entry is this judge's (entries of older versions name the judge with
     // the rubric in its id).
     if (stored) return { judgment: { ...fromStored(stored), judgeId: judge.id }, key, written: false }
+    // A stored judgment of more dimensions of the same output answers this one.
+    const covering = mode === 'record' ? undefined : await store.covering(material, request.dimensions)
+    if (covering) {
+      const judgment = answering({ ...fromStored(covering.entry), judgeId: judge.id }, request.dimensions)
+      return { judgment, key: covering.key, written: false }
+    }
   } catch (error) {
     const unreadable = { ...judgmentErrorOf(error), unsent: 'store' as const }
     return { judgment: errorJudgment(judge, request, unreadable), key, written: false }
@@ -57,12 +64,12 @@ export async function judgeThroughStore(
   const judgment = await callJudge(judge, request)
   if (judgment.error) return failed(judgment, key, store)
   if (writeBehind) {
-    const persisted = store.put(key, request, judgment, true)
+    const persisted = store.put(key, request, judgment, true, material)
     persisted.catch(() => {}) // the caller waits on it later; not an unhandled rejection meanwhile
     return { judgment, key, written: true, persisted }
   }
   try {
-    await store.put(key, request, judgment)
+    await store.put(key, request, judgment, false, material)
   } catch (error) {
     return failed(errorJudgment(judge, request, judgmentErrorOf(error)), key, store)
   }
@@ -73,6 +80,17 @@ export async function judgeThroughStore(
 async function failed(judgment: Judgment, key: string, store: JudgmentStore): Promise<StoreServed> {
   const stored = await store.get(key).catch(() => undefined)
   return { judgment, key, written: false, ...(stored ? { kept: true } : {}) }
+}
+
+/** `judgment` as the answer to a request of `dimensions`, some of those it scored. */
+export function answering(judgment: Judgment, dimensions: readonly string[]): Judgment {
+  const scores = Object.fromEntries(
+    dimensions.flatMap((dimension) => {
+      const score = judgment.scores[dimension]
+      return score ? [[dimension, score]] : []
+    }),
+  )
+  return { ...judgment, scores }
 }
 
 /** Calls the judge; a judge that throws gives an error judgment. */

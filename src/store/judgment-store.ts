@@ -46,6 +46,27 @@ export function judgmentKey(judgeId: string, request: JudgeRequest): string {
 }
 
 /**
+ * What a judgment judged, without the dimensions: judge, rubric and everything the judge read. Two requests of
+ * the same material differ only in the dimensions they ask for, and a judgment of more dimensions answers one
+ * of fewer.
+ */
+export function materialKey(judgeId: string, request: JudgeRequest): string {
+  return contentHash({
+    judge: judgeId,
+    rubric: request.rubric.id,
+    input: request.input,
+    output: request.output,
+    context: request.context,
+    reference: request.reference,
+  })
+}
+
+/** Whether a judgment with `scores` answers every one of `dimensions`. */
+export function covers(scores: Readonly<Record<string, unknown>>, dimensions: readonly string[]): boolean {
+  return dimensions.every((dimension) => Object.hasOwn(scores, dimension))
+}
+
+/**
  * The judgments of one eval file's store: served from the file's open store (read once per process), new
  * judgments written with its next batch.
  */
@@ -63,12 +84,32 @@ export class JudgmentStore {
     return (await this.store.read()).judgments[key]
   }
 
+  /** A stored judgment of the same `material` that scored every one of `dimensions` (and maybe more), with its key. */
+  async covering(
+    material: string,
+    dimensions: readonly string[],
+  ): Promise<{ key: string; entry: StoredJudgment } | undefined> {
+    // A scan: it runs only on a miss, which is followed by a judge call.
+    for (const [key, entry] of Object.entries((await this.store.read()).judgments)) {
+      if (entry.material === material && covers(entry.scores, dimensions)) return { key, entry }
+    }
+    return undefined
+  }
+
   /**
    * Keeps a live judgment; resolves once it is on disk. `spaced` for a caller that does not wait on the write
-   * before going on (see `BatchedWrites`).
+   * before going on (see `BatchedWrites`). `material` is the request's {@link materialKey}.
    */
-  async put(key: string, request: JudgeRequest, judgment: Judgment, spaced = false): Promise<void> {
-    await this.store.write({ judgments: { [key]: toStored(request, judgment, this.text) } }, { spaced })
+  async put(
+    key: string,
+    request: JudgeRequest,
+    judgment: Judgment,
+    spaced = false,
+    material?: string,
+  ): Promise<void> {
+    const entry = toStored(request, judgment, this.text)
+    if (material) entry.material = material
+    await this.store.write({ judgments: { [key]: entry } }, { spaced })
   }
 
   /** Writes the judgments waiting for a spaced batch at once; resolves once they are on disk or failed. */
