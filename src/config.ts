@@ -12,7 +12,7 @@ import { validateEmbeddings } from './embeddings/options.ts'
 import { RubricArgumentError } from './errors.ts'
 import { createJudge } from './judge/create-judge.ts'
 import { startCoordinator } from './judge/limiter/coordinator.ts'
-import { judgeLimits } from './judge/limiter/limiter.ts'
+import { describeShardLimits, judgeLimits, shardLimits } from './judge/limiter/limiter.ts'
 import { resolveLlmJudge } from './judge/llm-options.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
 import { DeferredRubricReporter } from './reporter/deferred.ts'
@@ -101,6 +101,13 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
   const judge = validateJudge(options.judge ?? 'heuristic')
   const embeddings = validateEmbeddings(options.embeddings)
   const reporterSettings = options.reporter === false ? false : evalsReporterSettings(options)
+  const shardMode = options.shardLimits ?? 'split'
+  if (shardMode !== 'split' && shardMode !== 'whole') {
+    throw new RubricArgumentError(
+      `evals({ shardLimits }) is ${JSON.stringify(shardMode)}; use 'split' (shards share one key: each enforces ` +
+        "1/N of the judge limits) or 'whole' (each shard has its own key).",
+    )
+  }
   const checked = [options.gates, options.baseline, options.calibration].some(
     (option) => option !== undefined,
   )
@@ -130,10 +137,14 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       }
       // An LLM judge's calls are made in this process, under limits that hold across workers (module state in a
       // worker is per file); workers send their requests on loopback and never load the SDK.
+      // Each shard of a sharded run makes its own calls: it holds its share of the limits (Vitest 4 and 5 both
+      // give the shard in `config.shard`).
+      const { shard } = vitest.config
+      const limits = judge === 'heuristic' ? undefined : shardLimits(judgeLimits(judge), shard, shardMode)
       const coordinator =
-        judge === 'heuristic'
+        judge === 'heuristic' || limits === undefined
           ? undefined
-          : await startCoordinator(judgeLimits(judge), (limiter, access) => {
+          : await startCoordinator(limits, (limiter, access) => {
               const coordinated = createJudge({ ...judge, ...access }, { limiter })
               // The judge's code, SDK and client load while the workers start, not at the first live call.
               void coordinated.prepare()
@@ -149,8 +160,12 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
         await assertOtelLoadable(resolveOtelTarget(reporterSettings.options.otel, 'evals({ reporter })'))
       if (!attached.has(vitest)) {
         attached.add(vitest)
+        const limitsNote =
+          limits !== undefined && shard ? { limitsNote: describeShardLimits(limits, shard, shardMode) } : {}
         if (reporterSettings !== false)
-          vitest.config.reporters.push(new DeferredRubricReporter({ ...reporterSettings, store }))
+          vitest.config.reporters.push(
+            new DeferredRubricReporter({ ...reporterSettings, store, ...limitsNote }),
+          )
         // Progress lines, and the judge budget: reset when each run starts, accounted for when it ends.
         const budget = coordinator && { ...coordinator, budgetUsd: coordinator.core.limits.budgetUsd }
         const progress = reporterSettings !== false && reporterSettings.options.progress !== false

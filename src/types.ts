@@ -336,6 +336,15 @@ export interface OtelExportOptions {
 /** Options of the `evals()` project helper. */
 export interface EvalsOptions {
   /**
+   * How a sharded run (`--shard=i/N`) divides the judge limits (`concurrency`, `requestsPerMinute`,
+   * `tokensPerMinute`, `budgetUsd`): each shard makes its own calls, so by default (`split`, for shards that share
+   * one key and so one provider's limits) each enforces 1/N of each limit and of the budget, at least 1 call in
+   * flight. `whole` is for shards that each have their own key: every shard enforces the whole limits. The
+   * shard's share is printed with its table.
+   * @default 'split'
+   */
+  shardLimits?: 'split' | 'whole'
+  /**
    * The project's name, used with `vitest --project <name>`.
    * @default 'evals'
    */

@@ -30,7 +30,15 @@ test('three shards merged with --merge-reports give the report, gates and exit c
   const root = copyFixture('shard')
   temporary.push(join(root, '..'))
   const options: EvalsOptions = {
-    judge: { model: 'judge-model', baseURL: server.baseURL, apiKey: 'test-key', maxRetries: 0 },
+    judge: {
+      model: 'judge-model',
+      baseURL: server.baseURL,
+      apiKey: 'test-key',
+      maxRetries: 0,
+      concurrency: 6,
+      budgetUsd: 3,
+      prices: { 'judge-model': { inputPerMillion: 1, outputPerMillion: 1 } },
+    },
     store: 'off',
     gates: { relevance: { mean: 0.5, passRate: 1 }, tone: { min: 0.75 } },
   }
@@ -52,6 +60,8 @@ test('three shards merged with --merge-reports give the report, gates and exit c
     // A shard holds part of the run: it prints its table but checks no gate, so it passes.
     expect(shard.exitCode).toBe(0)
     expect(shard.output).toContain(`shard ${index}/3: these scores are part of the run`)
+    // The three shards share one key: each holds a third of the judge limits.
+    expect(shard.output).toContain(`judge limits of shard ${index}/3 (1/3 each): 2 in flight, budget $1.00`)
     expect(shard.output).not.toContain('P0')
     shardFiles.push(shard.modules.map((module) => module.moduleId.slice(root.length + 1)).sort())
   }

@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { RubricArgumentError } from '../src/errors.ts'
-import { BudgetSpentError, createLocalLimiter, formatUsd, judgeLimits } from '../src/judge/limiter/limiter.ts'
+import {
+  BudgetSpentError,
+  createLocalLimiter,
+  describeShardLimits,
+  formatUsd,
+  judgeLimits,
+  shardLimits,
+} from '../src/judge/limiter/limiter.ts'
 import {
   type Clock,
   type Grant,
@@ -236,6 +243,42 @@ describe('createLocalLimiter', () => {
         'the judge budget of $0.50 for this run is spent ($0.50 on live calls, $0.00 reserved by calls in flight)',
       ),
     })
+  })
+})
+
+describe('shardLimits', () => {
+  const limits = { concurrency: 16, requestsPerMinute: 100, tokensPerMinute: 50_000, budgetUsd: 5 }
+
+  test('a shard of a run whose shards share a key holds 1/N of each limit, at least 1', () => {
+    expect(shardLimits(limits, { index: 2, count: 3 }, 'split')).toEqual({
+      concurrency: 5,
+      requestsPerMinute: 33,
+      tokensPerMinute: 16_666,
+      budgetUsd: 5 / 3,
+    })
+    expect(shardLimits({ concurrency: 2 }, { index: 1, count: 4 }, 'split')).toEqual({
+      concurrency: 1,
+      requestsPerMinute: undefined,
+      tokensPerMinute: undefined,
+      budgetUsd: undefined,
+    })
+    expect(
+      describeShardLimits(
+        shardLimits(limits, { index: 2, count: 3 }, 'split'),
+        { index: 2, count: 3 },
+        'split',
+      ),
+    ).toBe(
+      'judge limits of shard 2/3 (1/3 each): 5 in flight, 33 requests/min, 16666 tokens/min, budget $1.67',
+    )
+  })
+
+  test('shards with keys of their own, and an unsharded run, hold the whole limits', () => {
+    expect(shardLimits(limits, { index: 1, count: 3 }, 'whole')).toBe(limits)
+    expect(shardLimits(limits, undefined, 'split')).toBe(limits)
+    expect(describeShardLimits({ concurrency: 16 }, { index: 1, count: 3 }, 'whole')).toBe(
+      'judge limits of shard 1/3 (its own key): 16 in flight',
+    )
   })
 })
 

@@ -33,6 +33,8 @@ const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
 export interface EvalsReporter extends EvalsReporterSettings {
   /** How the project uses the judgment store. */
   store: StorePolicy
+  /** In a shard of a sharded run with an LLM judge, the limits this shard enforces, as a line for its header. */
+  limitsNote?: string
 }
 
 /**
@@ -52,6 +54,7 @@ export class RubricReporter implements Reporter {
   private readonly checks: ReportOptions
   private readonly calibration: RunChecks['calibration']
   private readonly store: StorePolicy | undefined
+  private readonly limitsNote: string | undefined
   private vitest: Vitest | undefined
 
   /**
@@ -63,6 +66,7 @@ export class RubricReporter implements Reporter {
     this.checks = resolveReportOptions(options, evals?.checks)
     this.calibration = evals?.checks?.calibration
     this.store = evals?.store
+    this.limitsNote = evals?.limitsNote
   }
 
   onInit(vitest: Vitest): void {
@@ -111,7 +115,8 @@ export class RubricReporter implements Reporter {
       vitest.logger.log(`\n${renderSummary(summary, { colors, perFile, width })}\n`)
       vitest.logger.log(
         ` shard ${shard.index}/${shard.count}: these scores are part of the run; gates, the baseline comparison, ` +
-          'report.json and the history come from `vitest --merge-reports`.\n',
+          'report.json and the history come from `vitest --merge-reports`.\n' +
+          (this.limitsNote ? ` ${this.limitsNote}\n` : ''),
       )
       if (obsolete.length > 0) await this.settleObsolete(vitest, obsolete)
       return

@@ -148,6 +148,51 @@ export function judgeLimits(options: LimitOptions): JudgeLimits {
   }
 }
 
+/** A shard of a sharded run, as Vitest gives it (`--shard=index/count`). */
+export interface ShardOf {
+  index: number
+  count: number
+}
+
+/**
+ * The limits one shard enforces. With `split` (the shards share one key, so one provider's limits), each shard
+ * of `count` holds 1/count of each limit and of the budget, at least 1 for the counted limits; with `whole` (each
+ * shard has its own key), every shard holds them all. An unsharded run holds them all.
+ */
+export function shardLimits(
+  limits: JudgeLimits,
+  shard: ShardOf | undefined,
+  mode: ShardLimitsMode,
+): JudgeLimits {
+  if (!shard || shard.count <= 1 || mode === 'whole') return limits
+  const share = (value: number | undefined) =>
+    value === undefined ? undefined : Math.max(1, Math.floor(value / shard.count))
+  return {
+    concurrency: share(limits.concurrency) ?? 1,
+    requestsPerMinute: share(limits.requestsPerMinute),
+    tokensPerMinute: share(limits.tokensPerMinute),
+    budgetUsd: limits.budgetUsd === undefined ? undefined : limits.budgetUsd / shard.count,
+  }
+}
+
+/** How a sharded run divides the judge limits: see `EvalsOptions.shardLimits`. */
+export type ShardLimitsMode = 'split' | 'whole'
+
+/**
+ * `judge limits of shard 1/3 (1/3 each): 5 in flight, 20 requests/min, budget $1.67`, or with `whole`
+ * `judge limits of shard 1/3 (its own key): 16 in flight`.
+ */
+export function describeShardLimits(limits: JudgeLimits, shard: ShardOf, mode: ShardLimitsMode): string {
+  const parts = [
+    `${limits.concurrency} in flight`,
+    ...(limits.requestsPerMinute === undefined ? [] : [`${limits.requestsPerMinute} requests/min`]),
+    ...(limits.tokensPerMinute === undefined ? [] : [`${limits.tokensPerMinute} tokens/min`]),
+    ...(limits.budgetUsd === undefined ? [] : [`budget ${formatUsd(limits.budgetUsd)}`]),
+  ]
+  const share = mode === 'whole' ? 'its own key' : `1/${shard.count} each`
+  return `judge limits of shard ${shard.index}/${shard.count} (${share}): ${parts.join(', ')}`
+}
+
 /** The judge options that set limits. */
 export interface LimitOptions {
   concurrency?: number | undefined
