@@ -42,7 +42,11 @@ describe('the judge id in the judgment store', () => {
     const judged = await judgeThroughStore(on(first), request, store, 'auto', miss)
     expect(judged).toMatchObject({ written: true, judgment: { source: 'live' } })
     const replayed = await judgeThroughStore(on(second), request, store, 'replay', miss)
-    expect(replayed.judgment.error).toEqual({ code: 'RUBRIC_STORE_MISS', message: miss })
+    expect(replayed.judgment.error).toEqual({
+      code: 'RUBRIC_STORE_MISS',
+      message: miss,
+      unsent: 'replay-miss',
+    })
     // The same server is the same judge: its judgment is served.
     const again = await judgeThroughStore(on(first), request, store, 'replay', miss)
     expect(again.judgment).toMatchObject({ source: 'stored', judgeId: on(first).id })
