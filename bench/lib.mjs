@@ -34,6 +34,7 @@ export function installPackage() {
   buildPackage()
   // The suites' own package scope: without it, `vitest-rubric` in a suite under this repository would resolve
   // to the repository itself (a package may import itself by name), and Vitest would transform its files.
+  mkdirSync(join(repoRoot, '.tmp', 'bench'), { recursive: true })
   writeFileSync(
     join(repoRoot, '.tmp', 'bench', 'package.json'),
     `${JSON.stringify({ name: 'vitest-rubric-bench-suites', private: true })}\n`,

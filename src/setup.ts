@@ -15,13 +15,17 @@ import {
   toMatchSchema,
 } from './matchers/checks.ts'
 import { applyConcurrency } from './matchers/concurrency.ts'
-import { toSatisfyRubric, toScoreAtLeast } from './matchers/score-matchers.ts'
-import { toPassScorer } from './matchers/scorer-matcher.ts'
+import { lazyMatcher } from './matchers/lazy.ts'
 import { toBeSimilarTo } from './matchers/similarity.ts'
 
+// This file runs once per eval file in every worker. The checks and the lexical similarities answer at once
+// (an assertion without `await` must still decide), so they load here; the judge, the store and the scorer
+// runner load at the first assertion that needs them.
+const scoreMatchers = () => import('./matchers/score-matchers.ts')
+
 expect.extend({
-  toScoreAtLeast,
-  toSatisfyRubric,
+  toScoreAtLeast: lazyMatcher('toScoreAtLeast', async () => (await scoreMatchers()).toScoreAtLeast),
+  toSatisfyRubric: lazyMatcher('toSatisfyRubric', async () => (await scoreMatchers()).toSatisfyRubric),
   toMatchSchema,
   toBeValidJSON,
   toMatchPattern,
@@ -31,7 +35,10 @@ expect.extend({
   toContainNoPII,
   toBeRefusal,
   toBeSimilarTo,
-  toPassScorer,
+  toPassScorer: lazyMatcher(
+    'toPassScorer',
+    async () => (await import('./matchers/scorer-matcher.ts')).toPassScorer,
+  ),
 })
 
 applyConcurrency()

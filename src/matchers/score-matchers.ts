@@ -3,7 +3,7 @@ import { JudgeFailureError, RubricArgumentError, UnknownDimensionError } from '.
 import { errorOfCause } from '../judge/judgment-error.ts'
 import { assertFloor, defaultRubric } from '../rubric/define-rubric.ts'
 import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
-import { abandonedOutcome, guardAwaited } from './await-guard.ts'
+import { type AwaitGuard, abandonedOutcome } from './await-guard.ts'
 import { diffValues, rubricMessage, scoreMessage } from './format.ts'
 import { judgeOutput, type ServedJudgment } from './judge-service.ts'
 import { optionToText, outputToText } from './judged-text.ts'
@@ -18,16 +18,17 @@ interface MatcherOutcome {
   expected: unknown
 }
 
-/** `await expect(output).toScoreAtLeast(dimension, floor, options)` */
+/** `await expect(output).toScoreAtLeast(dimension, floor, options)`, registered by the setup file. */
 export async function toScoreAtLeast(
-  this: MatcherState,
+  state: MatcherState,
+  guard: AwaitGuard,
   received: unknown,
   dimension: string,
   floor: number,
   options: ScoreMatchOptions = {},
 ): Promise<MatcherOutcome> {
   const name = 'toScoreAtLeast'
-  const isNot = this.isNot === true // the flag is undefined, not false, without .not
+  const isNot = state.isNot === true // the flag is undefined, not false, without .not
   const rubric = options.rubric ?? defaultRubric
   assertRubric(rubric, name)
   if (typeof dimension !== 'string' || !Object.hasOwn(rubric.dimensions, dimension)) {
@@ -36,7 +37,8 @@ export async function toScoreAtLeast(
   assertFloor(floor, `${name}('${dimension}', ${String(floor)}): the floor`, rubric.scale)
   const floors = { [dimension]: floor }
   const judgment = await judgeAndRecord(
-    this,
+    state,
+    guard,
     name,
     buildRequest(received, rubric, [dimension], options, name),
     floors,
@@ -53,19 +55,21 @@ export async function toScoreAtLeast(
   }
 }
 
-/** `await expect(output).toSatisfyRubric(rubric, options)` */
+/** `await expect(output).toSatisfyRubric(rubric, options)`, registered by the setup file. */
 export async function toSatisfyRubric(
-  this: MatcherState,
+  state: MatcherState,
+  guard: AwaitGuard,
   received: unknown,
   rubric: Rubric,
   options: RubricMatchOptions = {},
 ): Promise<MatcherOutcome> {
   const name = 'toSatisfyRubric'
-  const isNot = this.isNot === true
+  const isNot = state.isNot === true
   assertRubric(rubric, name)
   const { dimensions, floors } = rubricFloors(rubric, options, name)
   const judgment = await judgeAndRecord(
-    this,
+    state,
+    guard,
     name,
     buildRequest(received, rubric, dimensions, options, name),
     floors,
@@ -136,13 +140,13 @@ function buildRequest(
  */
 async function judgeAndRecord(
   state: MatcherState,
+  guard: AwaitGuard,
   matcher: string,
   request: JudgeRequest,
   floors: Record<string, number>,
   isNot: boolean,
 ): Promise<Judgment | undefined> {
   const task = state.task
-  const guard = guardAwaited(task, matcher)
   let served: ServedJudgment
   try {
     served = await judgeOutput({ ...request, signal: guard.signal }, task?.file.filepath ?? state.testPath)
