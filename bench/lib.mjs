@@ -5,12 +5,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url))
+// BENCH_TMP names another folder under .tmp, so that two builds can be measured side by side.
+const benchRoot = join(repoRoot, '.tmp', process.env.BENCH_TMP ?? 'bench')
 const vitestBin = join(repoRoot, 'node_modules/vitest/vitest.mjs')
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
 
 /** A fresh folder under .tmp/bench (inside the repository, so generated configs resolve its node_modules). */
 export function scratch(name) {
-  const dir = join(repoRoot, '.tmp', 'bench', name)
+  const dir = join(benchRoot, name)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   return dir
@@ -34,15 +36,46 @@ export function installPackage() {
   buildPackage()
   // The suites' own package scope: without it, `vitest-rubric` in a suite under this repository would resolve
   // to the repository itself (a package may import itself by name), and Vitest would transform its files.
+  mkdirSync(benchRoot, { recursive: true })
   writeFileSync(
-    join(repoRoot, '.tmp', 'bench', 'package.json'),
+    join(benchRoot, 'package.json'),
     `${JSON.stringify({ name: 'vitest-rubric-bench-suites', private: true })}\n`,
   )
-  const target = join(repoRoot, '.tmp', 'bench', 'node_modules', 'vitest-rubric')
+  const target = join(benchRoot, 'node_modules', 'vitest-rubric')
   rmSync(target, { recursive: true, force: true })
   mkdirSync(target, { recursive: true })
-  cpSync(join(repoRoot, 'dist'), join(target, 'dist'), { recursive: true })
+  // BENCH_DIST measures another build of the package (for example the main branch's) with the same script.
+  cpSync(process.env.BENCH_DIST ?? join(repoRoot, 'dist'), join(target, 'dist'), { recursive: true })
   cpSync(join(repoRoot, 'package.json'), join(target, 'package.json'))
+}
+
+/**
+ * `files` test files of `perFile` tests each in `dir`: `expect(x).toBe(x)` without the plugin (`plain`), or one
+ * `toScoreAtLeast` assertion per test (`eval`), on outputs that differ per test.
+ */
+export function writeSuite(dir, kind, files, perFile) {
+  const suite = {}
+  for (let file = 0; file < files; file++) {
+    const lines = ["import { test } from 'vitest'", `for (let index = 0; index < ${perFile}; index++) {`]
+    const output = `\`Refunds are paid within 14 days of the return (case \${index}, file ${file}).\``
+    if (kind === 'plain') {
+      lines.push(
+        '  test(`case ${index}`, ({ expect }) => {',
+        `    const x = ${output}`,
+        '    expect(x).toBe(x)',
+        '  })',
+      )
+    } else {
+      lines.push(
+        '  test(`case ${index}`, async ({ expect }) => {',
+        `    await expect(${output}).toScoreAtLeast('relevance', 0, { input: 'How long do refunds take?' })`,
+        '  })',
+      )
+    }
+    lines.push('}', '')
+    suite[`file-${String(file).padStart(2, '0')}.${kind === 'plain' ? 'test' : 'eval'}.ts`] = lines.join('\n')
+  }
+  write(dir, suite)
 }
 
 /** The vitest.config.ts of an evals project, as a user writes it. */

@@ -5,49 +5,24 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { evalsConfig, fmt, installPackage, mb, median, scratch, timedRun, write } from './lib.mjs'
+import { evalsConfig, fmt, installPackage, mb, median, scratch, timedRun, write, writeSuite } from './lib.mjs'
 
 const FILES = 50
 const PER_FILE = 100
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
-function suite(dir, kind) {
-  const files = {}
-  for (let file = 0; file < FILES; file++) {
-    const lines = ["import { test } from 'vitest'", `for (let index = 0; index < ${PER_FILE}; index++) {`]
-    const output = `\`Refunds are paid within 14 days of the return (case \${index}, file ${file}).\``
-    if (kind === 'plain') {
-      lines.push(
-        '  test(`case ${index}`, ({ expect }) => {',
-        `    const x = ${output}`,
-        '    expect(x).toBe(x)',
-        '  })',
-      )
-    } else {
-      lines.push(
-        '  test(`case ${index}`, async ({ expect }) => {',
-        `    await expect(${output}).toScoreAtLeast('relevance', 0, { input: 'How long do refunds take?' })`,
-        '  })',
-      )
-    }
-    lines.push('}', '')
-    files[`file-${String(file).padStart(2, '0')}.${kind === 'plain' ? 'test' : 'eval'}.ts`] = lines.join('\n')
-  }
-  write(dir, files)
-}
-
 installPackage()
 const plainDir = scratch('replay-plain')
-suite(plainDir, 'plain')
+writeSuite(plainDir, 'plain', FILES, PER_FILE)
 write(plainDir, { 'vitest.config.ts': "export default { test: { include: ['**/*.test.ts'] } }\n" })
 
 const vitestWorkers = Math.max(availableParallelism() - 1, 1)
 const evalsOptions = { judge: 'heuristic', reporter: { outputFile: false } }
 const replayDir = scratch('replay-stored')
-suite(replayDir, 'eval')
+writeSuite(replayDir, 'eval', FILES, PER_FILE)
 write(replayDir, { 'vitest.config.ts': evalsConfig({ ...evalsOptions, maxWorkers: vitestWorkers }) })
 const defaultsDir = scratch('replay-stored-evals-defaults')
-suite(defaultsDir, 'eval')
+writeSuite(defaultsDir, 'eval', FILES, PER_FILE)
 write(defaultsDir, { 'vitest.config.ts': evalsConfig(evalsOptions) })
 
 // Record every judgment once (not measured), then replay.

@@ -16,8 +16,7 @@ import {
 } from './matchers/checks.ts'
 import { applyConcurrency } from './matchers/concurrency.ts'
 import { readingConversations } from './matchers/conversation-output.ts'
-import { toSatisfyRubric, toScoreAtLeast } from './matchers/score-matchers.ts'
-import { toPassScorer } from './matchers/scorer-matcher.ts'
+import { lazyMatcher } from './matchers/lazy.ts'
 import { toBeSimilarTo } from './matchers/similarity.ts'
 import {
   toHaveCalledTool,
@@ -25,6 +24,11 @@ import {
   toHaveToolSequence,
   toTakeAtMostSteps,
 } from './matchers/trajectory.ts'
+
+// This file runs once per eval file in every worker. The checks and the lexical similarities answer at once
+// (an assertion without `await` must still decide), so they load here; the judge, the store and the scorer
+// runner load at the first assertion that needs them.
+const scoreMatchers = () => import('./matchers/score-matchers.ts')
 
 // The text checks read the assistant's text when they receive a conversation.
 const textChecks = {
@@ -37,12 +41,15 @@ const textChecks = {
   toContainNoPII,
   toBeRefusal,
   toBeSimilarTo,
-  toPassScorer,
+  toPassScorer: lazyMatcher(
+    'toPassScorer',
+    async () => (await import('./matchers/scorer-matcher.ts')).toPassScorer,
+  ),
 }
 
 expect.extend({
-  toScoreAtLeast,
-  toSatisfyRubric,
+  toScoreAtLeast: lazyMatcher('toScoreAtLeast', async () => (await scoreMatchers()).toScoreAtLeast),
+  toSatisfyRubric: lazyMatcher('toSatisfyRubric', async () => (await scoreMatchers()).toSatisfyRubric),
   ...Object.fromEntries(
     Object.entries(textChecks).map(([name, matcher]) => [name, readingConversations(matcher, name)]),
   ),

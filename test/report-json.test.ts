@@ -2,9 +2,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { buildReport, REPORT_SCHEMA_VERSION, stringifyReport } from '../src/reporter/report-json.ts'
+import {
+  buildReport,
+  REPORT_SCHEMA_VERSION,
+  reportChunks,
+  stringifyReport,
+} from '../src/reporter/report-json.ts'
 import { reportSchema } from '../src/reporter/schema.ts'
-import { writeFileAtomic } from '../src/util/atomic-write.ts'
+import { writeChunksAtomic, writeFileAtomic } from '../src/util/atomic-write.ts'
 import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
 
 function record(overrides: Partial<LocatedJudgment>): LocatedJudgment {
@@ -116,6 +121,56 @@ describe('buildReport', () => {
     const text = stringifyReport(report)
     expect(text.endsWith('}\n')).toBe(true)
     expect(JSON.parse(text)).toEqual(report)
+  })
+
+  test('is written in pieces, one per judgment, that make the same text as JSON.stringify indented by 2', () => {
+    const awkward = buildReport(
+      [
+        record({ output: 'line one\nline two "quoted" \\ back', input: '  spaced\t\u2028 é 🙂' }),
+        record({
+          metadata: { segment: 'a', nested: 1, flag: true },
+          store: { file: 's', key: 'k', written: false },
+        }),
+      ],
+      { vitestVersion: '4.1.12', createdAt: new Date('2025-01-02T03:04:05Z') },
+    )
+    const chunks = [...reportChunks(awkward)]
+    expect(chunks).toHaveLength(awkward.judgments.length + 2)
+    expect(chunks.join('')).toBe(`${JSON.stringify(awkward, null, 2)}\n`)
+    const empty = { ...awkward, judgments: [] }
+    expect([...reportChunks(empty)].join('')).toBe(`${JSON.stringify(empty, null, 2)}\n`)
+  })
+})
+
+describe('writeChunksAtomic', () => {
+  let directory: string | undefined
+  afterEach(async () => {
+    if (directory) await rm(directory, { recursive: true, force: true })
+  })
+
+  test('writes the chunks in order, more than a stream buffers at once, and leaves no temporary file', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vitest-rubric-'))
+    const path = join(directory, 'nested', 'report.json')
+    const chunks = Array.from(
+      { length: 2000 },
+      (_, index) => `${String(index).padStart(5, '0')}${'x'.repeat(100)}\n`,
+    )
+    await writeChunksAtomic(path, chunks)
+    expect(await readFile(path, 'utf8')).toBe(chunks.join(''))
+    expect(await readdir(join(directory, 'nested'))).toEqual(['report.json'])
+  })
+
+  test('a failing source leaves the old file whole and no temporary file behind', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vitest-rubric-'))
+    const path = join(directory, 'report.json')
+    await writeFile(path, 'old')
+    function* failing() {
+      yield 'partial'
+      throw new Error('the report could not be built')
+    }
+    await expect(writeChunksAtomic(path, failing())).rejects.toThrow('the report could not be built')
+    expect(await readFile(path, 'utf8')).toBe('old')
+    expect(await readdir(directory)).toEqual(['report.json'])
   })
 })
 

@@ -7,7 +7,7 @@ import { canonicalTranscript } from '../transcript/canonical.ts'
 import { renderTranscript } from '../transcript/render.ts'
 import { isConversation } from '../transcript/to-transcript.ts'
 import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
-import { abandonedOutcome, guardAwaited } from './await-guard.ts'
+import { type AwaitGuard, abandonedOutcome } from './await-guard.ts'
 import { receivedTranscript } from './conversation-output.ts'
 import { diffValues, rubricMessage, scoreMessage } from './format.ts'
 import { judgeOutput, type ServedJudgment } from './judge-service.ts'
@@ -23,16 +23,17 @@ interface MatcherOutcome {
   expected: unknown
 }
 
-/** `await expect(output).toScoreAtLeast(dimension, floor, options)` */
+/** `await expect(output).toScoreAtLeast(dimension, floor, options)`, registered by the setup file. */
 export async function toScoreAtLeast(
-  this: MatcherState,
+  state: MatcherState,
+  guard: AwaitGuard,
   received: unknown,
   dimension: string,
   floor: number,
   options: ScoreMatchOptions = {},
 ): Promise<MatcherOutcome> {
   const name = 'toScoreAtLeast'
-  const isNot = this.isNot === true // the flag is undefined, not false, without .not
+  const isNot = state.isNot === true // the flag is undefined, not false, without .not
   const rubric = options.rubric ?? (isConversationDimension(dimension) ? conversationRubric : defaultRubric)
   assertRubric(rubric, name)
   if (typeof dimension !== 'string' || !Object.hasOwn(rubric.dimensions, dimension)) {
@@ -41,7 +42,8 @@ export async function toScoreAtLeast(
   assertFloor(floor, `${name}('${dimension}', ${String(floor)}): the floor`, rubric.scale)
   const floors = { [dimension]: floor }
   const judgment = await judgeEvery(
-    this,
+    state,
+    guard,
     name,
     buildRequests(received, rubric, [dimension], options, name),
     floors,
@@ -58,19 +60,21 @@ export async function toScoreAtLeast(
   }
 }
 
-/** `await expect(output).toSatisfyRubric(rubric, options)` */
+/** `await expect(output).toSatisfyRubric(rubric, options)`, registered by the setup file. */
 export async function toSatisfyRubric(
-  this: MatcherState,
+  state: MatcherState,
+  guard: AwaitGuard,
   received: unknown,
   rubric: Rubric,
   options: RubricMatchOptions = {},
 ): Promise<MatcherOutcome> {
   const name = 'toSatisfyRubric'
-  const isNot = this.isNot === true
+  const isNot = state.isNot === true
   assertRubric(rubric, name)
   const { dimensions, floors } = rubricFloors(rubric, options, name)
   const judgment = await judgeEvery(
-    this,
+    state,
+    guard,
     name,
     buildRequests(received, rubric, dimensions, options, name),
     floors,
@@ -188,18 +192,21 @@ function buildRequests(
  */
 async function judgeEvery(
   state: MatcherState,
+  guard: AwaitGuard,
   matcher: string,
   requests: JudgeRequest[],
   floors: Record<string, number>,
   isNot: boolean,
 ): Promise<Judgment | undefined> {
-  if (requests.length === 1) return judgeAndRecord(state, matcher, requests[0]!, floors, isNot)
+  if (requests.length === 1) return judgeAndRecord(state, guard, matcher, requests[0]!, floors, isNot)
   const labels = requests.map(
     (request, turn) =>
       `turn ${turn + 1} of ${requests.length} (message ${request.conversation!.transcript.messages.length - 1})`,
   )
   const settled = await Promise.allSettled(
-    requests.map((request, turn) => judgeAndRecord(state, matcher, request, floors, isNot, labels[turn])),
+    requests.map((request, turn) =>
+      judgeAndRecord(state, guard, matcher, request, floors, isNot, labels[turn]),
+    ),
   )
   const failed = settled.find((outcome) => outcome.status === 'rejected')
   if (failed) throw failed.reason
@@ -224,6 +231,7 @@ async function judgeEvery(
  */
 async function judgeAndRecord(
   state: MatcherState,
+  guard: AwaitGuard,
   matcher: string,
   request: JudgeRequest,
   floors: Record<string, number>,
@@ -231,7 +239,6 @@ async function judgeAndRecord(
   turnLabel?: string,
 ): Promise<Judgment | undefined> {
   const task = state.task
-  const guard = guardAwaited(task, matcher)
   let served: ServedJudgment
   try {
     served = await judgeOutput({ ...request, signal: guard.signal }, task?.file.filepath ?? state.testPath)

@@ -2,7 +2,7 @@ import type { MatcherState } from 'vitest'
 import { RubricArgumentError, RubricError } from '../errors.ts'
 import { assertFloor } from '../rubric/define-rubric.ts'
 import type { Scorer, ScorerContext } from '../types.ts'
-import { abandonedOutcome, guardAwaited } from './await-guard.ts'
+import { type AwaitGuard, abandonedOutcome } from './await-guard.ts'
 import { concludeCheck, type MatcherResult, recordCheck, scorerId } from './check-record.ts'
 import { dimensionOf } from './checks.ts'
 import { optionToText, outputToText } from './judged-text.ts'
@@ -17,7 +17,8 @@ const fixed = (value: number) => value.toFixed(2)
  * other than a score in [0, 1] fails the assertion, with or without `.not`, and records an error, not a score.
  */
 export async function toPassScorer(
-  this: MatcherState,
+  state: MatcherState,
+  guard: AwaitGuard,
   received: unknown,
   scorer: Scorer<unknown>,
   options: ScorerMatchOptions = {},
@@ -56,7 +57,6 @@ export async function toPassScorer(
     ...(input === undefined ? {} : { input }),
   }
 
-  const guard = guardAwaited(this.task, name)
   const started = performance.now()
   let scored: { score: number; reason: string } | { error: RubricError }
   try {
@@ -74,8 +74,8 @@ export async function toPassScorer(
   }
   const latencyMs = performance.now() - started
   // The test ended before the scorer did: it has failed already, and a late record would land on no attempt.
-  if (guard.abandoned) return abandonedOutcome(this.isNot === true)
-  const task = this.task
+  if (guard.abandoned) return abandonedOutcome(state.isNot === true)
+  const task = state.task
 
   if ('error' in scored) {
     const { error } = scored
@@ -92,7 +92,7 @@ export async function toPassScorer(
     })
   }
   const { score, reason } = scored
-  const isNot = this.isNot === true
+  const isNot = state.isNot === true
   return concludeCheck(
     { isNot, task },
     { ...base, score, reason, latencyMs },

@@ -1,22 +1,14 @@
 import type { MatcherState } from 'vitest'
-import { RubricArgumentError, RubricError } from '../errors.ts'
+import { RubricArgumentError } from '../errors.ts'
 import type { SimilarityRecord } from '../record/schema.ts'
 import { assertFloor } from '../rubric/define-rubric.ts'
-import { cosineSimilarity } from '../scorers/cosine.ts'
 import { jaccard } from '../scorers/jaccard.ts'
 import { levenshtein } from '../scorers/levenshtein.ts'
 import { rouge1, rouge2, rougeL } from '../scorers/rouge.ts'
-import { abandonedOutcome, guardAwaited } from './await-guard.ts'
-import {
-  type CheckOutcome,
-  concludeCheck,
-  type MatcherResult,
-  recordCheck,
-  scorerId,
-} from './check-record.ts'
+import { type CheckOutcome, concludeCheck, type MatcherResult, scorerId } from './check-record.ts'
 import { dimensionOf } from './checks.ts'
-import { embeddingModel, embedTexts } from './embedding-service.ts'
 import { outputToText } from './judged-text.ts'
+import { lazyMatcher } from './lazy.ts'
 import { wordDiff } from './text-diff.ts'
 import type {
   EmbeddingSimilarityOptions,
@@ -25,10 +17,9 @@ import type {
   TextSimilarityMethod,
   TextSimilarityOptions,
 } from './types.ts'
-import { undecidedError } from './undecided.ts'
 
 /** Bumped when a method's scoring changes, so that its records' `judgeId` changes with it. */
-const SIMILARITY_VERSION = 1
+export const SIMILARITY_VERSION = 1
 
 const TEXT_METHODS: Record<
   TextSimilarityMethod,
@@ -50,7 +41,7 @@ const METHODS: readonly SimilarityMethod[] = [
   'embedding',
 ]
 
-const fixed = (value: number) => value.toFixed(2)
+export const fixed = (value: number) => value.toFixed(2)
 
 /**
  * `expect(output).toBeSimilarTo(reference, floor, { method })`: the lexical methods decide at once;
@@ -85,14 +76,11 @@ export function toBeSimilarTo(
   const dimension = dimensionOf(options, method, name)
   const output = outputToText(received, name)
   if (method === 'embedding') {
-    return embeddingSimilarity(
-      this,
-      output,
-      reference,
-      floor,
-      dimension,
-      options as EmbeddingSimilarityOptions,
-    )
+    // The embedder, its client and the embedding store load at the first embedding comparison only.
+    return lazyMatcher(
+      name,
+      async () => (await import('./embedding-similarity.ts')).embeddingSimilarity,
+    ).call(this, output, reference, floor, dimension, options as EmbeddingSimilarityOptions)
   }
   const textOptions = options as TextSimilarityOptions
   const started = performance.now()
@@ -106,7 +94,7 @@ export function toBeSimilarTo(
         }
       : {}),
   }
-  return conclude(
+  return concludeSimilarity(
     this,
     {
       kind: 'similarity',
@@ -125,77 +113,8 @@ export function toBeSimilarTo(
   )
 }
 
-async function embeddingSimilarity(
-  state: MatcherState,
-  output: string,
-  reference: string,
-  floor: number,
-  dimension: string,
-  options: EmbeddingSimilarityOptions,
-): Promise<MatcherResult> {
-  const name = 'toBeSimilarTo'
-  if (options.model !== undefined && (typeof options.model !== 'string' || options.model.trim() === '')) {
-    throw new RubricArgumentError(
-      `${name}() option \`model\` is ${JSON.stringify(options.model)}; name an embedding model or leave it out.`,
-    )
-  }
-  const identity = embeddingModel(options.model)
-  const base = {
-    kind: 'similarity' as const,
-    assertion: name,
-    dimension,
-    floor,
-    judgeName: 'scorer' as const,
-    judgeId: scorerId('embedding', SIMILARITY_VERSION, identity),
-    scorer: 'embedding',
-    model: identity.model,
-    output,
-  }
-  const task = state.task
-  const guard = guardAwaited(task, name)
-  const started = performance.now()
-  let served: Awaited<ReturnType<typeof embedTexts>>
-  try {
-    served = await embedTexts([output, reference], {
-      model: options.model,
-      testFile: task?.file.filepath ?? state.testPath,
-      signal: guard.signal,
-    })
-  } catch (error) {
-    guard.settle()
-    if (guard.abandoned) return abandonedOutcome(state.isNot === true)
-    const code = error instanceof RubricError ? error.code : 'RUBRIC_EMBEDDINGS_FAILED'
-    const message = error instanceof Error ? error.message : String(error)
-    recordCheck(task, {
-      ...base,
-      score: null,
-      assertionPassed: null,
-      reason: message,
-      latencyMs: performance.now() - started,
-      error: { code, message },
-    })
-    throw undecidedError(task, code, `${name}() could not be decided: ${message}`, { cause: error })
-  }
-  guard.settle()
-  if (guard.abandoned) return abandonedOutcome(state.isNot === true)
-  const [outputVector, referenceVector] = served.vectors as [number[], number[]]
-  // Unrelated texts rarely have a negative cosine; a score is in [0, 1], so those count as 0.
-  const score = Math.max(0, cosineSimilarity(outputVector, referenceVector))
-  return conclude(
-    { isNot: state.isNot, task },
-    {
-      ...base,
-      score,
-      reason: `embedding cosine ${fixed(score)} against the reference (${served.model})`,
-      latencyMs: performance.now() - started,
-      source: served.source,
-      ...(served.store ? { store: served.store } : {}),
-    },
-    reference,
-  )
-}
-
-function conclude(
+/** Records a similarity and returns its result, with a word diff against the reference when it fails. */
+export function concludeSimilarity(
   state: { isNot?: boolean | undefined; task?: MatcherState['task'] | undefined },
   outcome: Omit<CheckOutcome<SimilarityRecord>, 'assertionPassed' | 'score'> & { score: number },
   reference: string,

@@ -64,7 +64,30 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
 
 /** The report as written to disk: indented JSON ending with a newline. */
 export function stringifyReport(report: RubricReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`
+  return [...reportChunks(report)].join('')
+}
+
+/**
+ * The text of `stringifyReport`, in pieces: everything before the judgments, then one judgment at a time, so
+ * that a writer streams a run of many thousands of judgments without building the whole text. `judgments` is
+ * the report's last key, and a judgment serialised on its own and indented by two levels is exactly its text
+ * inside the report (strings never hold a raw line break).
+ */
+export function* reportChunks(report: RubricReport): Generator<string> {
+  const { judgments, ...head } = report
+  const headText = JSON.stringify(head, null, 2)
+  if (judgments.length === 0) {
+    yield `${JSON.stringify(report, null, 2)}\n`
+    return
+  }
+  // The head without its closing brace, then the judgments array in the report's own layout.
+  yield `${headText.slice(0, -2)},\n  "judgments": [`
+  let separator = '\n    '
+  for (const judgment of judgments) {
+    yield separator + JSON.stringify(judgment, null, 2).replaceAll('\n', '\n    ')
+    separator = ',\n    '
+  }
+  yield '\n  ]\n}\n'
 }
 
 /** The cost of the live judgments, when any carries one (each carries its share of its judge call). */

@@ -6,7 +6,7 @@ import { RubricError } from '../errors.ts'
 import type { StorePolicy } from '../store/mode.ts'
 import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obsolete.ts'
 import type { RubricReporterOptions } from '../types.ts'
-import { writeFileAtomic } from '../util/atomic-write.ts'
+import { writeChunksAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
 import { collectRecords } from './collect.ts'
 import { evaluateRun, failureReasons, type RunEvaluation, withEvaluation } from './evaluate-run.ts'
@@ -22,7 +22,7 @@ import {
 import { emitEvaluationEvents } from './otel.ts'
 import { renderChecks, verdictCounts } from './render-checks.ts'
 import { renderSummary, terminalWidth } from './render-table.ts'
-import { buildReport, stringifyReport } from './report-json.ts'
+import { buildReport, reportChunks } from './report-json.ts'
 import { type LoadedBaseline, loadBaseline, resolveFrom, shown, writeSummaries } from './run-outputs.ts'
 import type { RubricReport } from './schema.ts'
 import { storeUsage } from './store-usage.ts'
@@ -213,7 +213,8 @@ export class RubricReporter implements Reporter {
     if (outputFile === false) return []
     const path = isAbsolute(outputFile) ? outputFile : resolve(root, outputFile)
     try {
-      await writeFileAtomic(path, stringifyReport(report))
+      // Streamed: a run of many thousands of judgments never holds the whole text in memory.
+      await writeChunksAtomic(path, reportChunks(report))
     } catch (error) {
       throw new RubricError(
         'RUBRIC_REPORT_WRITE',

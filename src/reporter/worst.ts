@@ -7,6 +7,7 @@ import type { ReportJudgment, RubricReport } from './schema.ts'
 /**
  * The `count` scored judgments of `dimension` with the lowest scores, lowest first; equal scores keep report
  * order. Error judgments are not scores and are left out; with `failedOnly`, so are scores at or above their floor.
+ * One pass that keeps at most `count` judgments, however many the report holds.
  */
 export function worstJudgments(
   report: RubricReport,
@@ -14,17 +15,20 @@ export function worstJudgments(
   count: number,
   options: { failedOnly?: boolean } = {},
 ): ReportJudgment[] {
-  return report.judgments
-    .filter(
-      (judgment) =>
-        judgment.dimension === dimension &&
-        judgment.score !== null &&
-        (!options.failedOnly || judgment.pass === false),
-    )
-    .map((judgment, index) => ({ judgment, index }))
-    .sort((a, b) => a.judgment.score! - b.judgment.score! || a.index - b.index)
-    .slice(0, count)
-    .map(({ judgment }) => judgment)
+  const kept: (ReportJudgment & { score: number })[] = []
+  if (count <= 0) return kept
+  for (const judgment of report.judgments) {
+    const { score } = judgment
+    if (judgment.dimension !== dimension || score === null) continue
+    if (options.failedOnly && judgment.pass !== false) continue
+    if (kept.length === count && score >= kept[count - 1]!.score) continue
+    // After every kept judgment with the same score: equal scores keep report order.
+    let at = kept.length
+    while (at > 0 && kept[at - 1]!.score > score) at -= 1
+    kept.splice(at, 0, judgment as ReportJudgment & { score: number })
+    if (kept.length > count) kept.pop()
+  }
+  return kept
 }
 
 /** `text` cut to `max` characters (whole code points), with an ellipsis when it was longer. */
