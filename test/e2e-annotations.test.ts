@@ -36,7 +36,8 @@ async function runAnnotated(options: Partial<EvalsOptions>, name: string) {
           ['default', { summary: false }],
           ['junit', { outputFile: junit }],
           'github-actions',
-          ['html', { outputFile: html }],
+          // Vitest 4's html reporter writes `outputFile`; Vitest 5's writes `<outputDir>/index.html`.
+          ['html', { outputFile: html, outputDir: dirname(html) }],
         ],
       },
     },

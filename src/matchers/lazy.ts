@@ -18,11 +18,16 @@ export function lazyMatcher<A extends unknown[], R>(
   name: string,
   load: () => Promise<GuardedMatcher<A, R>>,
 ): (this: MatcherState, ...args: A) => Promise<R> {
-  return function (this: MatcherState, ...args: A): Promise<R> {
+  // An async function, not a promise chain: V8's async stack traces then keep the assertion's line, which
+  // annotations and records are located by.
+  return async function (this: MatcherState, ...args: A): Promise<R> {
     const guard = guardAwaited(this.task, name)
-    // An argument error thrown before the implementation settles its guard must not read as "not awaited".
-    return load()
-      .then((implementation) => implementation(this, guard, ...args))
-      .finally(() => guard.settle())
+    try {
+      const implementation = await load()
+      return await implementation(this, guard, ...args)
+    } finally {
+      // An argument error thrown before the implementation settles its guard must not read as "not awaited".
+      guard.settle()
+    }
   }
 }
