@@ -19,6 +19,8 @@ declare module 'vitest' {
     rubric?: RubricRecord[]
     /** Set on the tests of `describeEval` rows that the boundary slice left out: the run is not the whole suite. */
     rubricSlice?: 'boundary'
+    /** On an eval file's meta, in a shard of a sharded run: the judge limits the shard enforced, as one line. */
+    rubricShardLimits?: string
   }
 
   interface ProvidedContext {

@@ -154,17 +154,18 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
         vitest.onClose(() => coordinator.close())
         provided.coordinator = { host: coordinator.host, port: coordinator.port }
       }
+      const limitsNote =
+        limits !== undefined && shard ? describeShardLimits(limits, shard, shardMode) : undefined
+      if (limitsNote) provided.shardLimits = limitsNote
       project.provide(PROVIDED_KEY, provided)
       // A missing OpenTelemetry package fails now, not after every eval has run.
       if (reporterSettings !== false)
         await assertOtelLoadable(resolveOtelTarget(reporterSettings.options.otel, 'evals({ reporter })'))
       if (!attached.has(vitest)) {
         attached.add(vitest)
-        const limitsNote =
-          limits !== undefined && shard ? { limitsNote: describeShardLimits(limits, shard, shardMode) } : {}
         if (reporterSettings !== false)
           vitest.config.reporters.push(
-            new DeferredRubricReporter({ ...reporterSettings, store, ...limitsNote }),
+            new DeferredRubricReporter({ ...reporterSettings, store, ...(limitsNote ? { limitsNote } : {}) }),
           )
         // Progress lines, and the judge budget: reset when each run starts, accounted for when it ends.
         const budget = coordinator && { ...coordinator, budgetUsd: coordinator.core.limits.budgetUsd }

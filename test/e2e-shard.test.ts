@@ -22,7 +22,7 @@ afterAll(async () => {
 
 /** What must not depend on how the run was split: everything but the time of the run and the judges' latency. */
 function comparable(report: RubricReport) {
-  const { createdAt: _createdAt, ...rest } = report
+  const { createdAt: _createdAt, shardLimits: _shardLimits, ...rest } = report
   return { ...rest, judgments: rest.judgments.map(({ latencyMs: _latencyMs, ...judgment }) => judgment) }
 }
 
@@ -79,6 +79,13 @@ test('three shards merged with --merge-reports give the report, gates and exit c
   expect(merged.output).toContain('P0 gate broken  tone min 0.500 < 0.750')
   expect(reportSchema.safeParse(merged.report).error).toBeUndefined()
   expect(comparable(merged.report)).toEqual(comparable(whole.report))
+  // The merged report states the share of the judge limits each shard held; the unsharded run held them all.
+  const shares = [1, 2, 3].map(
+    (index) => `judge limits of shard ${index}/3 (1/3 each): 2 in flight, budget $1.00`,
+  )
+  expect(merged.report.shardLimits).toEqual(shares)
+  for (const share of shares) expect(merged.output).toContain(` merged: ${share}`)
+  expect(whole.report).not.toHaveProperty('shardLimits')
   expect(merged.report.summary.totals).toMatchObject({ records: 12, liveCalls: 9 })
   expect(merged.report.gates.map((gate) => `${gate.dimension} ${gate.statistic} ${gate.status}`)).toEqual([
     'relevance mean passed',

@@ -21,4 +21,9 @@ export interface ProvidedRubricOptions {
   coordinator?: CoordinatorAddress
   /** The `evals({ embeddings })` option, for embedding similarity. */
   embeddings?: EmbeddingsOptions
+  /**
+   * In a shard of a sharded run with an LLM judge, the limits the shard enforces, as one line. Kept in the meta
+   * of each eval file that records a score, so that the report merged from the shards states each shard's share.
+   */
+  shardLimits?: string
 }

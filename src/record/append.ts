@@ -4,6 +4,7 @@
  */
 import type { RunnerTestCase as Test } from 'vitest'
 import { annotateRecord, assertionLine } from '../matchers/annotate.ts'
+import { provided } from '../matchers/worker-options.ts'
 import { contentHash } from '../util/hash.ts'
 import type { RowFields, RubricRecord } from './schema.ts'
 
@@ -41,6 +42,9 @@ export function appendRecords(task: Readonly<Test>, drafts: readonly RecordDraft
   )
   meta.rubric.push(...records)
   for (const record of records) annotateRecord(task, record)
+  // A shard's share of the judge limits travels with its eval files into the merged report.
+  const { shardLimits } = provided()
+  if (shardLimits) task.file.meta.rubricShardLimits = shardLimits
   return records
 }
 

@@ -132,9 +132,16 @@ export class RubricReporter implements Reporter {
     // A judge that is uncalibrated, stale or weak on a dimension breaks the calibration gate (a P0 alert).
     const calibration = await runCalibration(root, records, this.calibration)
     evaluation.alerts.unshift(...calibration.alerts)
+    // Merged from a sharded run: each shard's eval files carry the share of the judge limits it held.
+    const shardLimits = [
+      ...new Set(
+        modules.map((module) => module.meta().rubricShardLimits).filter((line) => line !== undefined),
+      ),
+    ].sort()
     const report = {
       ...withEvaluation(built, evaluation),
       ...(calibration.cells ? { calibration: Object.fromEntries(calibration.cells) } : {}),
+      ...(shardLimits.length > 0 ? { shardLimits } : {}),
     }
     const changes = evaluation.baseline
       ? new Map(evaluation.baseline.dimensions.map((change) => [change.dimension, change]))
@@ -150,6 +157,7 @@ export class RubricReporter implements Reporter {
       baselineNote(baseline, evaluation, c),
       renderChecks(evaluation.gates, evaluation.alerts, c, filtered),
       calibration.notes.length > 0 ? c.yellow(calibration.notes.join('\n')) : '',
+      shardLimits.map((line) => ` merged: ${line}`).join('\n'),
     ]
     if (notes.some(Boolean)) vitest.logger.log(`${notes.filter(Boolean).join('\n')}\n`)
     if (obsolete.length > 0) await this.settleObsolete(vitest, obsolete)

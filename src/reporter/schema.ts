@@ -165,6 +165,11 @@ export const reportSchema = z.object({
    * project keeps calibration files or sets a calibration gate.
    */
   calibration: z.record(z.string(), calibrationCellSchema).optional(),
+  /**
+   * In a report merged from a sharded run (`--merge-reports`) with an LLM judge: the judge limits each shard
+   * enforced, one line per shard, for example `judge limits of shard 1/3 (1/3 each): 5 in flight`.
+   */
+  shardLimits: z.array(z.string()).optional(),
   /** Every record of the run's last attempts, each with where it was made, ordered by file. */
   judgments: z.array(locatedRecordSchema),
 })
