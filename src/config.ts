@@ -15,6 +15,7 @@ import { startCoordinator } from './judge/limiter/coordinator.ts'
 import { judgeLimits } from './judge/limiter/limiter.ts'
 import { resolveLlmJudge } from './judge/llm-options.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
+import { assertTrials, UNSTABLE_POLICIES } from './reliability/trials.ts'
 import { DeferredRubricReporter } from './reporter/deferred.ts'
 import { evalsReporterSettings } from './reporter/options.ts'
 import { assertOtelLoadable, resolveOtelTarget } from './reporter/otel.ts'
@@ -38,6 +39,8 @@ export type {
   RubricReporterOptions,
   StoreMode,
   SuiteGates,
+  TrialAggregate,
+  UnstablePolicy,
 } from './types.ts'
 
 const DEFAULT_INCLUDE = ['**/*.eval.ts']
@@ -100,6 +103,7 @@ const attached = new WeakSet<Vitest>()
 function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
   const judge = validateJudge(options.judge ?? 'heuristic')
   const embeddings = validateEmbeddings(options.embeddings)
+  const unstable = validateUnstable(options.unstable)
   const reporterSettings = options.reporter === false ? false : evalsReporterSettings(options)
   const checked = [options.gates, options.baseline, options.calibration].some(
     (option) => option !== undefined,
@@ -127,6 +131,7 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
         annotations: options.annotations ?? true,
         root: project.config.root,
         ...(embeddings ? { embeddings } : {}),
+        ...(unstable ? { unstable } : {}),
       }
       // An LLM judge's calls are made in this process, under limits that hold across workers (module state in a
       // worker is per file); workers send their requests on loopback and never load the SDK.
@@ -160,8 +165,17 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
   }
 }
 
+function validateUnstable(unstable: EvalsOptions['unstable']): EvalsOptions['unstable'] {
+  if (unstable === undefined || UNSTABLE_POLICIES.includes(unstable)) return unstable
+  throw new RubricArgumentError(
+    `evals({ unstable }) is ${JSON.stringify(unstable)}; use 'fail' (the default), 'warn' or 'pass'.`,
+  )
+}
+
 function validateJudge(judge: JudgeOption): JudgeOption {
   if (judge === 'heuristic') return judge
+  if (judge && typeof judge === 'object' && judge.trials !== undefined)
+    assertTrials(judge.trials, 'evals({ judge })')
   if (
     typeof judge !== 'object' ||
     judge === null ||

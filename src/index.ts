@@ -131,4 +131,6 @@ export type {
   ScorerResult,
   StoreMode,
   TokenUsage,
+  TrialAggregate,
+  UnstablePolicy,
 } from './types.ts'

@@ -162,7 +162,18 @@ export interface Judgment {
   latencyMs: number
   /** `live` when a judge was called for it in this run, `stored` when read from the judgment store. */
   source: 'live' | 'stored'
+  /** With several trials: every trial's score per dimension, in trial order (`scores` holds their aggregate). */
+  trials?: Record<string, number[]>
 }
+
+/** How the trials of a judgment combine into its score. */
+export type TrialAggregate = 'mean' | 'median' | 'min'
+
+/**
+ * What an assertion whose trials fall on both sides of its floor does: `fail` it (a coin flip is not a pass),
+ * `warn` (the aggregate decides, and the test prints a warning), or `pass` (the aggregate decides).
+ */
+export type UnstablePolicy = 'fail' | 'warn' | 'pass'
 
 /** A versioned evaluator. */
 export interface Judge {
@@ -257,6 +268,14 @@ export interface LlmJudgeOptions {
    * @default 'auto'
    */
   responseFormat?: 'auto' | 'json_schema' | 'json_object' | 'text'
+  /**
+   * Judge calls per output: each is its own call (limited, budgeted and priced like any), kept in the judgment
+   * store by trial index, and the assertion uses their aggregate (see the matchers' `aggregate`). A matcher's or
+   * `describeEval`'s `trials` overrides it. Trials vary only as much as the judge does: with temperature 0 they
+   * measure the server's nondeterminism, with a higher temperature the judge's uncertainty.
+   * @default 1
+   */
+  trials?: number
 }
 
 /** What a model costs, in US dollars per million tokens. */
@@ -417,6 +436,13 @@ export interface EvalsOptions {
    * @default { model: 'text-embedding-3-small' }, with the judge's `baseURL` and `apiKey`
    */
   embeddings?: EmbeddingsOptions
+  /**
+   * What an assertion does when its judge trials fall on both sides of a floor (see `trials`): `'fail'` it,
+   * `'warn'` and let the aggregate decide, or `'pass'` quietly to the aggregate. The table counts unstable
+   * outputs either way.
+   * @default 'fail'
+   */
+  unstable?: UnstablePolicy
 }
 
 /** Options of the embedding model behind embedding similarity. */
@@ -876,6 +902,13 @@ export interface DescribeEvalOptions<T, O = unknown> {
   dimensions?: string[]
   /** Floors that replace the rubric's own (and the scorers'), by dimension name, each in [0, 1]. */
   floors?: Record<string, number>
+  /**
+   * Judge calls per row, each stored by trial index; the row's score is their `aggregate`.
+   * @default the judge's `trials`, else 1
+   */
+  trials?: number
+  /** How the trials' scores combine. @default 'mean' */
+  aggregate?: TrialAggregate
   /** Deterministic scorers run on every output, each recorded as a dimension. */
   scorers?: readonly Scorer<T>[]
   /**

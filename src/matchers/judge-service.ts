@@ -3,10 +3,18 @@ import { createJudge } from '../judge/create-judge.ts'
 import { connectJudge } from '../judge/limiter/client.ts'
 import type { JudgeAccess } from '../judge/limiter/coordinator.ts'
 import { judgeApiKey, judgeBaseURL } from '../judge/llm-options.ts'
+import { combineTrials, trialJudge } from '../reliability/trials.ts'
 import { judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore } from '../store/judgment-store.ts'
 import { storePathFor } from '../store/store-file.ts'
-import type { Judge, JudgeRequest, Judgment, LlmJudgeOptions, RubricRecord } from '../types.ts'
+import type {
+  Judge,
+  JudgeRequest,
+  Judgment,
+  LlmJudgeOptions,
+  RubricRecord,
+  TrialAggregate,
+} from '../types.ts'
 import { provided } from './worker-options.ts'
 
 // Module state lives per test file in a worker: each eval file makes its judge and reads its store once.
@@ -38,13 +46,58 @@ export interface ServedJudgment {
   store?: NonNullable<RubricRecord['store']>
 }
 
+/** How many judge calls make one judgment, and how their scores combine. */
+export interface TrialSettings {
+  /** @default the judge's `trials`, else 1 */
+  trials?: number | undefined
+  /** @default 'mean' */
+  aggregate?: TrialAggregate | undefined
+}
+
+/** The trials of the project's judge, when `evals({ judge })` sets them. */
+export function judgeTrials(): number {
+  const { judge: option } = provided()
+  return option === 'heuristic' ? 1 : (option.trials ?? 1)
+}
+
 /**
- * Judges one output through the judgment store of its eval file. A judge that throws gives an error judgment:
- * an error is never a score, and it is never stored.
+ * Judges one output through the judgment store of its eval file, once per trial: the trials are judged at once
+ * (each a call under the run's limits), each kept in the store under its trial index, and combined into one
+ * judgment. A judge that throws gives an error judgment: an error is never a score, and it is never stored.
  */
 export async function judgeOutput(
   request: JudgeRequest,
   testFile: string | undefined,
+  settings: TrialSettings = {},
+): Promise<ServedJudgment> {
+  const trials = settings.trials ?? judgeTrials()
+  if (trials === 1) return judgeTrial(request, testFile, 0)
+  const served = await Promise.all(
+    Array.from({ length: trials }, (_, index) => judgeTrial(request, testFile, index)),
+  )
+  const judgment = combineTrials(
+    served.map((trial) => trial.judgment),
+    request.dimensions,
+    settings.aggregate ?? 'mean',
+  )
+  const stores = served.map((trial) => trial.store)
+  const [first] = stores
+  if (judgment.error || !first || stores.some((store) => store === undefined)) return { judgment }
+  return {
+    judgment,
+    store: {
+      file: first.file,
+      key: first.key,
+      written: stores.some((store) => store?.written),
+      keys: stores.map((store) => store!.key),
+    },
+  }
+}
+
+async function judgeTrial(
+  request: JudgeRequest,
+  testFile: string | undefined,
+  trial: number,
 ): Promise<ServedJudgment> {
   const { store: policy, root, storeText } = provided()
   const current = currentJudge()
@@ -54,7 +107,7 @@ export async function judgeOutput(
   }
   const storeFile = store && relative(root, store.file).split('\\').join('/')
   const served = await judgeThroughStore(
-    current,
+    trialJudge(current, trial),
     request,
     testFile === undefined ? undefined : store,
     policy.mode,

@@ -1,6 +1,6 @@
 import type { CoordinatorAddress } from '../judge/limiter/coordinator.ts'
 import type { StorePolicy } from '../store/mode.ts'
-import type { EmbeddingsOptions, JudgeOption, StoreTextLimit } from '../types.ts'
+import type { EmbeddingsOptions, JudgeOption, StoreTextLimit, UnstablePolicy } from '../types.ts'
 
 /** The key under which the `evals()` plugin provides its options to workers. */
 export const PROVIDED_KEY = 'vitest-rubric'
@@ -21,4 +21,6 @@ export interface ProvidedRubricOptions {
   coordinator?: CoordinatorAddress
   /** The `evals({ embeddings })` option, for embedding similarity. */
   embeddings?: EmbeddingsOptions
+  /** The `evals({ unstable })` option. @default 'fail' */
+  unstable?: UnstablePolicy
 }

@@ -114,6 +114,10 @@ export const judgmentRecordSchema = recordBase.extend({
   costUsd: z.number().optional(),
   /** Calls of the judgment retried after a transient failure (the whole judgment's count, on each record). */
   retries: z.number().int().nonnegative().optional(),
+  /** With several trials: each trial's score on this dimension, in trial order (`score` is their aggregate). */
+  trials: z.array(z.number()).optional(),
+  /** `true` when the trials fall on both sides of the floor: some reach it and some do not. */
+  unstable: z.boolean().optional(),
 })
 
 /** A built-in deterministic check (`toMatchSchema`, `toContainNoPII`, `toBeRefusal`, ...). */

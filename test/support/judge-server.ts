@@ -97,6 +97,31 @@ export const reply = {
   }),
 }
 
+/**
+ * A handler whose answers vary per call: `answer` gets the request and how many earlier requests had the same
+ * `key` (for example the judged output, or the model), so the n-th call of a key can answer differently.
+ */
+export function perCall(
+  key: (request: RecordedRequest) => string,
+  answer: (request: RecordedRequest, call: number) => ScriptedReply | undefined,
+): (request: RecordedRequest) => ScriptedReply | undefined {
+  const calls = new Map<string, number>()
+  return (request) => {
+    const name = key(request)
+    const call = calls.get(name) ?? 0
+    calls.set(name, call + 1)
+    return answer(request, call)
+  }
+}
+
+/** A handler per model: requests for a model without one get `fallback` (default: the default verdict). */
+export function perModel(
+  handlers: Record<string, (request: RecordedRequest) => ScriptedReply | undefined>,
+  fallback?: (request: RecordedRequest) => ScriptedReply | undefined,
+): (request: RecordedRequest) => ScriptedReply | undefined {
+  return (request) => (handlers[request.body.model ?? ''] ?? fallback)?.(request)
+}
+
 /** A promise with its resolver, for `reply.held` (Node 20 has no `Promise.withResolvers`). */
 export function gate(): { promise: Promise<void>; open: () => void } {
   let open = () => {}
