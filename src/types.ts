@@ -119,6 +119,11 @@ export interface DimensionScore {
   raw?: number
   /** Why the judge gave this score. */
   reason: string
+  /**
+   * With `scoring: 'expected'`: the probability of each value of the scale (keyed by the value), renormalised
+   * over the scale; `raw` is then their expectation.
+   */
+  distribution?: Record<string, number>
 }
 
 /** Why a judgment could not be made. An error is never a score. */
@@ -162,6 +167,11 @@ export interface Judgment {
   latencyMs: number
   /** `live` when a judge was called for it in this run, `stored` when read from the judgment store. */
   source: 'live' | 'stored'
+  /**
+   * Something the reader of the scores must know, for example that the server returned no log-probabilities, so
+   * the scores of `scoring: 'expected'` are the sampled integers.
+   */
+  note?: string
   /** With several trials: every trial's score per dimension, in trial order (`scores` holds their aggregate). */
   trials?: Record<string, number[]>
 }
@@ -276,6 +286,14 @@ export interface LlmJudgeOptions {
    * @default 1
    */
   trials?: number
+  /**
+   * How a score is read from the verdict: `sample`, the integer the judge wrote; `expected`, the expectation of
+   * the score token over the scale's values, from the token log-probabilities (`logprobs`, `top_logprobs`),
+   * renormalised over the scale (G-Eval). A server that returns no log-probabilities gets the sampled integer,
+   * and the run says so once. Needs a scale of single digits (for example 1 to 5).
+   * @default 'sample'
+   */
+  scoring?: 'sample' | 'expected'
 }
 
 /** What a model costs, in US dollars per million tokens. */

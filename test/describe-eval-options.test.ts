@@ -23,7 +23,7 @@ describe('describeEval options', () => {
       { data, rubric, trials: 0 },
       "describeEval('qa'): `trials` is 0; it must be a whole number of at least 1",
     ],
-    [{ data, rubric, aggregate: 'max' }, "describeEval('qa'): `aggregate` is \"max\"; use one of"],
+    [{ data, rubric, aggregate: 'max' }, 'describeEval(\'qa\'): `aggregate` is "max"; use one of'],
     [
       { data, rubric, floors: { tone: 1.5 } },
       'describeEval(): the floor of tone is 1.5; a floor is a normalised score between 0 and 1',

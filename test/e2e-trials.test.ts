@@ -109,3 +109,19 @@ describe('trials', () => {
     expect(server.chatRequests).toHaveLength(4)
   })
 })
+
+describe("scoring: 'expected' in a run", () => {
+  test('a server without log-probabilities: sampled scores and one note for the run, not one per call', async () => {
+    const root = copyFixture('trials')
+    const run = await runEvals(root, {
+      judge: { ...judge(3), scoring: 'expected' },
+      store: 'off',
+      unstable: 'pass',
+    })
+    expect(server.chatRequests).toHaveLength(6)
+    expect(server.chatRequests[0]?.body).toMatchObject({ logprobs: true })
+    const note = `scoring 'expected': the judge server ${server.baseURL} returned no log-probabilities for model "judge-model"`
+    expect(run.output.split(note)).toHaveLength(2)
+    expect(recordsOf(run, 'steady')[0]).toMatchObject({ score: 0.75, note: expect.stringContaining(note) })
+  })
+})

@@ -4,6 +4,8 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions'
 import { MissingJudgeKeyError } from '../errors.ts'
+import { applyExpectedScores, type CallLogprobs } from '../reliability/apply-expected.ts'
+import { assertExpectedScale } from '../reliability/expected-score.ts'
 import type { Judge, JudgeRequest, Judgment, JudgmentError, LlmJudgeOptions, TokenUsage } from '../types.ts'
 import { classifyFailure, JudgeCallError, toJudgeCallError } from './call-errors.ts'
 import { judgmentErrorOf } from './judgment-error.ts'
@@ -33,6 +35,9 @@ const STEP_DOWN: Record<ResponseMode, ResponseMode | undefined> = {
 
 /** Tokens a verdict is expected to take per dimension, for `tokensPerMinute` before the usage is known. */
 const EXPECTED_TOKENS_PER_DIMENSION = 80
+
+/** Alternatives asked for at each token with `scoring: 'expected'`: the most chat completions APIs allow. */
+const TOP_LOGPROBS = 20
 
 /** What `createJudge` hands an LLM judge inside an `evals()` run. */
 export interface LlmJudgeInternals {
@@ -66,6 +71,7 @@ export function createLlmJudge(
   const requested = options.responseFormat ?? 'auto'
   const auto = requested === 'auto'
   let mode: ResponseMode = requested === 'auto' ? 'json_schema' : requested
+  const scoring = options.scoring ?? 'sample'
   const price = priceFor(model, validatePrices(options.prices))
   const limiter = internals.limiter ?? createLocalLimiter(judgeLimits(options))
   let connection: Promise<Connection> | undefined
@@ -101,12 +107,16 @@ export function createLlmJudge(
       rubricId: request.rubric.id,
       source: 'live' as const,
     }
-    const finish = (rest: Pick<Judgment, 'scores'> & { error?: JudgmentError }): Judgment => {
+    const finish = (
+      rest: Pick<Judgment, 'scores'> & { error?: JudgmentError; note?: string | undefined },
+    ): Judgment => {
       const { usage } = tally
       const used = usage.total > 0 || usage.prompt > 0
+      const { note, ...scored } = rest
       return {
         ...base,
-        ...rest,
+        ...scored,
+        ...(note ? { note } : {}),
         ...(used ? { tokens: usage } : {}),
         ...(used && price ? { costUsd: tally.costUsd } : {}),
         ...(tally.retries > 0 ? { retries: tally.retries } : {}),
@@ -120,6 +130,7 @@ export function createLlmJudge(
     const prompt = buildJudgeMessages(request)
     const { dimensions } = request
     const { scale } = request.rubric
+    if (scoring === 'expected') assertExpectedScale(scale, request.rubric.name)
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: prompt.system },
       { role: 'user', content: prompt.user },
@@ -128,11 +139,14 @@ export function createLlmJudge(
       const { sdk, client } = await connect(apiKey)
       // The latency is the judge's, not the one-off import of the SDK.
       started = performance.now()
+      let logprobs: CallLogprobs = null
       const call = async (): Promise<string> => {
         for (;;) {
           const tried = mode
           try {
-            return await complete(sdk, client, request, messages, tried, tally)
+            const answered = await complete(sdk, client, request, messages, tried, tally)
+            logprobs = answered.logprobs
+            return answered.content
           } catch (error) {
             const next = STEP_DOWN[tried]
             if (!auto || next === undefined || !rejectsResponseFormat(sdk, error)) throw error
@@ -141,7 +155,8 @@ export function createLlmJudge(
           }
         }
       }
-      const first = await call()
+      let content = await call()
+      const first = content
       let verdict = parseVerdict(first, dimensions, scale)
       if (!verdict.ok) {
         messages.push(
@@ -151,7 +166,14 @@ export function createLlmJudge(
             content: `Your reply could not be used: ${verdict.message}\n\n${verdictInstruction(dimensions, scale)}`,
           },
         )
-        verdict = parseVerdict(await call(), dimensions, scale)
+        content = await call()
+        verdict = parseVerdict(content, dimensions, scale)
+      }
+      if (verdict.ok && scoring === 'expected') {
+        const where = connected?.client.baseURL ?? options.baseURL ?? 'the judge server'
+        return finish(
+          applyExpectedScores(verdict.scores, content, logprobs, request, { model, server: where }),
+        )
       }
       if (verdict.ok) return finish({ scores: verdict.scores })
       return finish({
@@ -184,8 +206,12 @@ export function createLlmJudge(
     messages: ChatCompletionMessageParam[],
     responseMode: ResponseMode,
     tally: Tally,
-  ): Promise<string> {
+  ): Promise<{ content: string; logprobs: CallLogprobs }> {
     const body: ChatCompletionCreateParamsNonStreaming = { model, temperature, messages: [...messages] }
+    if (scoring === 'expected') {
+      body.logprobs = true
+      body.top_logprobs = TOP_LOGPROBS
+    }
     if (responseMode === 'json_schema') {
       body.response_format = {
         type: 'json_schema',
@@ -256,7 +282,7 @@ export function createLlmJudge(
         details,
       )
     }
-    return choice.message?.content ?? ''
+    return { content: choice.message?.content ?? '', logprobs: choice.logprobs?.content ?? null }
   }
 
   /**

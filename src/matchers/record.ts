@@ -49,6 +49,8 @@ export function recordJudgment(
       ...(judgment.costUsd === undefined ? {} : { costUsd: judgment.costUsd / parts }),
       ...(judgment.retries ? { retries: judgment.retries } : {}),
       ...(trials ? { trials, unstable: isUnstable(trials, floor) } : {}),
+      ...(scored?.distribution ? { distribution: scored.distribution } : {}),
+      ...(judgment.note ? { note: judgment.note } : {}),
       latencyMs: Math.round(judgment.latencyMs),
       source: judgment.source,
       ...(judgment.error ? { error: judgment.error } : {}),

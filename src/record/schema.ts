@@ -118,6 +118,13 @@ export const judgmentRecordSchema = recordBase.extend({
   trials: z.array(z.number()).optional(),
   /** `true` when the trials fall on both sides of the floor: some reach it and some do not. */
   unstable: z.boolean().optional(),
+  /**
+   * With `scoring: 'expected'`: the probability of each scale value (keyed by the value), renormalised over the
+   * scale; the score is their expectation, normalised.
+   */
+  distribution: z.record(z.string(), z.number()).optional(),
+  /** What the judge said the reader must know, for example that its server returned no log-probabilities. */
+  note: z.string().optional(),
 })
 
 /** A built-in deterministic check (`toMatchSchema`, `toContainNoPII`, `toBeRefusal`, ...). */

@@ -74,6 +74,7 @@ export function combineTrials(
   const tokens = sumTokens(trials)
   const costs = trials.filter((trial) => trial.costUsd !== undefined)
   const retries = trials.reduce((sum, trial) => sum + (trial.retries ?? 0), 0)
+  const note = trials.find((trial) => trial.note)?.note
   const shared = {
     judgeId: trialsJudgeId(first.judgeId, trials.length, aggregate),
     judgeName: first.judgeName,
@@ -82,6 +83,7 @@ export function combineTrials(
     ...(tokens ? { tokens } : {}),
     ...(costs.length > 0 ? { costUsd: costs.reduce((sum, trial) => sum + (trial.costUsd ?? 0), 0) } : {}),
     ...(retries > 0 ? { retries } : {}),
+    ...(note ? { note } : {}),
     latencyMs: Math.max(...trials.map((trial) => trial.latencyMs)),
     source: trials.some((trial) => trial.source === 'live') ? ('live' as const) : ('stored' as const),
   }
