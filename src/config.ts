@@ -15,6 +15,7 @@ import { startCoordinator } from './judge/limiter/coordinator.ts'
 import { judgeLimits } from './judge/limiter/limiter.ts'
 import { resolveLlmJudge } from './judge/llm-options.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
+import { assertPanel, isPanel } from './reliability/panel.ts'
 import { assertTrials, UNSTABLE_POLICIES } from './reliability/trials.ts'
 import { DeferredRubricReporter } from './reporter/deferred.ts'
 import { evalsReporterSettings } from './reporter/options.ts'
@@ -138,12 +139,18 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
       const coordinator =
         judge === 'heuristic'
           ? undefined
-          : await startCoordinator(judgeLimits(judge), (limiter, access) => {
-              const coordinated = createJudge({ ...judge, ...access }, { limiter })
-              // The judge's code, SDK and client load while the workers start, not at the first live call.
-              void coordinated.prepare()
-              return coordinated
-            })
+          : await startCoordinator(
+              judgeLimits(isPanel(judge) ? judge.panel[0]! : judge),
+              (limiter, access) => {
+                // A panel's members share the run's limiter: one call of any member takes one slot.
+                const { member = 0, ...where } = access
+                const options = isPanel(judge) ? judge.panel[member]! : judge
+                const coordinated = createJudge({ ...options, ...where }, { limiter })
+                // The judge's code, SDK and client load while the workers start, not at the first live call.
+                void coordinated.prepare()
+                return coordinated
+              },
+            )
       if (coordinator) {
         vitest.onClose(() => coordinator.close())
         provided.coordinator = { host: coordinator.host, port: coordinator.port }
@@ -176,6 +183,11 @@ function validateJudge(judge: JudgeOption): JudgeOption {
   if (judge === 'heuristic') return judge
   if (judge && typeof judge === 'object' && judge.trials !== undefined)
     assertTrials(judge.trials, 'evals({ judge })')
+  if (isPanel(judge)) {
+    assertPanel(judge, 'evals({ judge })')
+    for (const member of judge.panel) validateJudge(member)
+    return judge
+  }
   if (
     typeof judge !== 'object' ||
     judge === null ||

@@ -172,6 +172,8 @@ export interface Judgment {
    * the scores of `scoring: 'expected'` are the sampled integers.
    */
   note?: string
+  /** With a panel: each member's verdict, in member order (a failed member has `error` and no scores). */
+  members?: { name: string; judgeId: string; scores: Record<string, number>; error?: string }[]
   /** With several trials: every trial's score per dimension, in trial order (`scores` holds their aggregate). */
   trials?: Record<string, number[]>
 }
@@ -324,8 +326,26 @@ export interface StoreTextLimit {
   excerpt?: number
 }
 
-/** `'heuristic'` for the embedded offline judge, or the options of an LLM judge. */
-export type JudgeOption = 'heuristic' | LlmJudgeOptions
+/** How a panel combines its members' scores: their mean, median, or the score most members gave. */
+export type PanelAggregate = 'mean' | 'median' | 'majority'
+
+/** A judge made of member LLM judges (ideally of different model families) and an aggregate. */
+export interface PanelJudgeOptions {
+  /** The members; each is an LLM judge with its own model, server and key. */
+  panel: LlmJudgeOptions[]
+  /** @default 'mean' */
+  aggregate?: PanelAggregate
+  /**
+   * How many members must answer for the panel to score; fewer, and the judgment is an error (never a score).
+   * @default a majority of the members
+   */
+  quorum?: number
+  /** Judge calls per member and output, as an LLM judge's `trials`. @default 1 */
+  trials?: number
+}
+
+/** `'heuristic'` for the embedded offline judge, the options of an LLM judge, or a panel of LLM judges. */
+export type JudgeOption = 'heuristic' | LlmJudgeOptions | PanelJudgeOptions
 
 /** Where `reporter: { otel }` sends the evaluation events itself, with the OTLP/HTTP (JSON) log exporter. */
 export interface OtelExportOptions {

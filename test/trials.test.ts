@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { combinePanel } from '../src/reliability/panel.ts'
 import {
   assertTrialAggregate,
   assertTrials,
@@ -73,4 +74,24 @@ test('bad trials and aggregates are errors that name the fix', () => {
   expect(() => assertTrialAggregate('max', 'toScoreAtLeast()')).toThrow(
     "`aggregate` is \"max\"; use one of 'mean', 'median', 'min'",
   )
+})
+
+describe('combinePanel', () => {
+  const panel = (aggregate: 'mean' | 'median' | 'majority', quorum = 2) => ({
+    id: 'p',
+    name: 'panel(a, b, c)',
+    aggregate,
+    quorum,
+    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+  })
+  const request = { dimensions: ['tone'], rubric: { id: 'r' } as never }
+  test('mean, median and majority of the members', () => {
+    const members = [trial(1), trial(0.25), trial(0.25)]
+    expect(combinePanel(members, request, panel('mean')).scores.tone?.score).toBe(0.5)
+    expect(combinePanel(members, request, panel('median')).scores.tone?.score).toBe(0.25)
+    expect(combinePanel(members, request, panel('majority')).scores.tone?.score).toBe(0.25)
+    expect(combinePanel(members, request, panel('mean')).members?.map((m) => m.scores.tone)).toEqual([
+      1, 0.25, 0.25,
+    ])
+  })
 })

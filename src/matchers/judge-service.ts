@@ -3,6 +3,7 @@ import { createJudge } from '../judge/create-judge.ts'
 import { connectJudge } from '../judge/limiter/client.ts'
 import type { JudgeAccess } from '../judge/limiter/coordinator.ts'
 import { judgeApiKey, judgeBaseURL } from '../judge/llm-options.ts'
+import { createPanelJudge, isPanel, isPanelJudge } from '../reliability/panel.ts'
 import { combineTrials, trialJudge } from '../reliability/trials.ts'
 import { judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore } from '../store/judgment-store.ts'
@@ -27,10 +28,17 @@ export function currentJudge(): Judge {
   const { judge: option, coordinator } = provided()
   // An LLM judge's live calls are made by the coordinator in the main process, under the run's limits; the
   // worker keeps the judge's identity and never loads its code.
-  judge =
-    coordinator && option !== 'heuristic'
-      ? connectJudge(coordinator, createJudge(option), judgeAccess(option))
-      : createJudge(option)
+  if (coordinator && isPanel(option)) {
+    const members = option.panel.map((member, index) =>
+      connectJudge(coordinator, createJudge(member), { ...judgeAccess(member), member: index }),
+    )
+    judge = createPanelJudge(members, option)
+  } else {
+    judge =
+      coordinator && option !== 'heuristic'
+        ? connectJudge(coordinator, createJudge(option), judgeAccess(option as LlmJudgeOptions))
+        : createJudge(option)
+  }
   return judge
 }
 
@@ -80,34 +88,56 @@ export async function judgeOutput(
     request.dimensions,
     settings.aggregate ?? 'mean',
   )
-  const stores = served.map((trial) => trial.store)
+  return withStoreRefs(judgment, served)
+}
+
+/** A judgment made of several stored ones (trials, panel members): where each of them is kept. */
+function withStoreRefs(judgment: Judgment, served: readonly ServedJudgment[]): ServedJudgment {
+  const stores = served.flatMap((part) => (part.store ? [part.store] : []))
   const [first] = stores
-  if (judgment.error || !first || stores.some((store) => store === undefined)) return { judgment }
+  if (judgment.error || !first) return { judgment }
   return {
     judgment,
     store: {
       file: first.file,
       key: first.key,
-      written: stores.some((store) => store?.written),
-      keys: stores.map((store) => store!.key),
+      written: stores.some((store) => store.written),
+      keys: stores.map((store) => store.key),
     },
   }
 }
 
+/** One trial: the judge's, or each panel member's through the store on its own, then the panel's verdict. */
 async function judgeTrial(
   request: JudgeRequest,
   testFile: string | undefined,
   trial: number,
 ): Promise<ServedJudgment> {
-  const { store: policy, root, storeText } = provided()
   const current = currentJudge()
+  if (!isPanelJudge(current)) return serveThroughStore(trialJudge(current, trial), request, testFile)
+  const served = await Promise.all(
+    current.members.map((member) => serveThroughStore(trialJudge(member, trial), request, testFile)),
+  )
+  const judgment = current.combine(
+    served.map((part) => part.judgment),
+    request,
+  )
+  return withStoreRefs(judgment, served)
+}
+
+async function serveThroughStore(
+  judge: Judge,
+  request: JudgeRequest,
+  testFile: string | undefined,
+): Promise<ServedJudgment> {
+  const { store: policy, root, storeText } = provided()
   if (policy.mode !== 'off' && testFile !== undefined) {
     const file = storePathFor(testFile)
     if (store?.file !== file) store = new JudgmentStore(file, storeText)
   }
   const storeFile = store && relative(root, store.file).split('\\').join('/')
   const served = await judgeThroughStore(
-    trialJudge(current, trial),
+    judge,
     request,
     testFile === undefined ? undefined : store,
     policy.mode,

@@ -51,6 +51,16 @@ export function recordJudgment(
       ...(trials ? { trials, unstable: isUnstable(trials, floor) } : {}),
       ...(scored?.distribution ? { distribution: scored.distribution } : {}),
       ...(judgment.note ? { note: judgment.note } : {}),
+      ...(judgment.members
+        ? {
+            members: judgment.members.map((member) => ({
+              name: member.name,
+              judgeId: member.judgeId,
+              score: member.scores[dimension] ?? null,
+              ...(member.error ? { error: member.error } : {}),
+            })),
+          }
+        : {}),
       latencyMs: Math.round(judgment.latencyMs),
       source: judgment.source,
       ...(judgment.error ? { error: judgment.error } : {}),

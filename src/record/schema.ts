@@ -123,6 +123,17 @@ export const judgmentRecordSchema = recordBase.extend({
    * scale; the score is their expectation, normalised.
    */
   distribution: z.record(z.string(), z.number()).optional(),
+  /** With a judge panel: each member's score on this dimension (`null` when the member failed, with its error). */
+  members: z
+    .array(
+      z.object({
+        name: z.string(),
+        judgeId: z.string(),
+        score: z.number().nullable(),
+        error: z.string().optional(),
+      }),
+    )
+    .optional(),
   /** What the judge said the reader must know, for example that its server returned no log-probabilities. */
   note: z.string().optional(),
 })
