@@ -1225,6 +1225,8 @@ export interface CalibrationResult {
   calls: { live: number; stored: number; errors: number }
   /** The first error message of each error code, to say why rows failed. */
   errorSamples: { code: string; message: string; count: number }[]
+  /** With a judge panel: each member's agreement with people, measured from the panel's own calls. */
+  members?: { name: string; judgeId: string; dimensions: Record<string, DimensionCalibration> }[]
 }
 
 /** Calibration requirements of `evals({ calibration })`. */
