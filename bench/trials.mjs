@@ -2,10 +2,17 @@
 // judge that answers after 100 ms, with the global judge limit at 16 calls in flight. The ideal is
 // 1,200 x 100 ms / 16 = 7.5 s plus Vitest's own start-up, measured in the same run on a one-test suite, as in
 // throughput.mjs: trials run at once under the global limit, so they cost calls, not rounds.
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import { evalsConfig, fmt, installPackage, median, scratch, timedRun, write } from './lib.mjs'
+import {
+  evalsConfig,
+  fmt,
+  installPackage,
+  judgedSuiteFiles,
+  median,
+  scratch,
+  startBenchJudge,
+  timedRun,
+  write,
+} from './lib.mjs'
 
 const FILES = 8
 const PER_FILE = 50
@@ -16,38 +23,15 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const TARGET = 1.3
 
 if (!process.env.BENCH_NO_BUILD) installPackage()
-const judge = spawn(
-  process.execPath,
-  [fileURLToPath(new URL('../scripts/judge-server.mjs', import.meta.url)), '--delay', String(DELAY_MS)],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-)
+const { baseURL, stats, stop } = await startBenchJudge(DELAY_MS)
 try {
-  const baseURL = await new Promise((resolve) =>
-    createInterface({ input: judge.stdout }).once('line', resolve),
-  )
-  const stats = async (path = '/stats', method = 'GET') =>
-    (
-      await fetch(new URL(path, baseURL.replace(/\/v1$/, '/')), { method, headers: { connection: 'close' } })
-    ).json()
-
   const emptyDir = scratch('trials-empty')
   write(emptyDir, {
     'empty.test.ts': "import { test } from 'vitest'\n\ntest('nothing', () => {})\n",
     'vitest.config.ts': "export default { test: { include: ['**/*.test.ts'] } }\n",
   })
   const evalDir = scratch('trials-live')
-  const files = {}
-  for (let file = 0; file < FILES; file++) {
-    files[`file-${file}.eval.ts`] = [
-      "import { test } from 'vitest'",
-      `for (let index = 0; index < ${PER_FILE}; index++) {`,
-      '  test(`case ${index}`, async ({ expect }) => {',
-      `    await expect(\`Refunds are paid within 14 days (case \${index}, file ${file}).\`).toScoreAtLeast('relevance', 0.5)`,
-      '  })',
-      '}',
-      '',
-    ].join('\n')
-  }
+  const files = judgedSuiteFiles(FILES, PER_FILE)
   const options = {
     judge: { model: 'bench-judge', baseURL, apiKey: 'bench', concurrency: CONCURRENCY, trials: TRIALS },
     store: 'off',
@@ -84,5 +68,5 @@ try {
   )
   console.log(`  live runs, each                   ${live.map((ms) => ratio(ms).trim()).join(', ')}`)
 } finally {
-  judge.kill('SIGTERM')
+  stop()
 }
