@@ -33,6 +33,7 @@ export function buildPackage() {
  */
 export function installPackage() {
   buildPackage()
+  mkdirSync(join(repoRoot, '.tmp', 'bench'), { recursive: true })
   // The suites' own package scope: without it, `vitest-rubric` in a suite under this repository would resolve
   // to the repository itself (a package may import itself by name), and Vitest would transform its files.
   writeFileSync(
