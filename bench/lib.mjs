@@ -1,7 +1,8 @@
 // Shared helpers of the benchmark scripts: generated suites under .tmp/bench and timed runs of the real CLI.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url))
@@ -34,6 +35,7 @@ export function buildPackage() {
  */
 export function installPackage() {
   buildPackage()
+  mkdirSync(join(repoRoot, '.tmp', 'bench'), { recursive: true })
   // The suites' own package scope: without it, `vitest-rubric` in a suite under this repository would resolve
   // to the repository itself (a package may import itself by name), and Vitest would transform its files.
   mkdirSync(benchRoot, { recursive: true })
@@ -120,3 +122,40 @@ export function median(values) {
 
 export const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`
 export const mb = (value) => (value === undefined ? 'n/a' : `${value.toFixed(0)} MB`)
+
+/**
+ * Starts scripts/judge-server.mjs answering after `delayMs`: its base URL, its `/stats` (a fresh connection each
+ * time: the runs in between block this process longer than a keep-alive lasts) and a way to stop it.
+ */
+export async function startBenchJudge(delayMs) {
+  const judge = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('../scripts/judge-server.mjs', import.meta.url)), '--delay', String(delayMs)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const baseURL = await new Promise((resolve) =>
+    createInterface({ input: judge.stdout }).once('line', resolve),
+  )
+  const stats = async (path = '/stats', method = 'GET') =>
+    (
+      await fetch(new URL(path, baseURL.replace(/\/v1$/, '/')), { method, headers: { connection: 'close' } })
+    ).json()
+  return { baseURL, stats, stop: () => judge.kill('SIGTERM') }
+}
+
+/** `files` eval files of `perFile` tests, each asserting one judged output. */
+export function judgedSuiteFiles(files, perFile) {
+  const suite = {}
+  for (let file = 0; file < files; file++) {
+    suite[`file-${file}.eval.ts`] = [
+      "import { test } from 'vitest'",
+      `for (let index = 0; index < ${perFile}; index++) {`,
+      '  test(`case ${index}`, async ({ expect }) => {',
+      `    await expect(\`Refunds are paid within 14 days (case \${index}, file ${file}).\`).toScoreAtLeast('relevance', 0.5)`,
+      '  })',
+      '}',
+      '',
+    ].join('\n')
+  }
+  return suite
+}

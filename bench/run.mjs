@@ -3,7 +3,15 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-const benches = ['setup.mjs', 'replay.mjs', 'memory.mjs', 'throughput.mjs', 'store.mjs', 'transcripts.mjs']
+const benches = [
+  'setup.mjs',
+  'replay.mjs',
+  'memory.mjs',
+  'throughput.mjs',
+  'trials.mjs',
+  'store.mjs',
+  'transcripts.mjs',
+]
 let failed = false
 for (const name of benches) {
   const script = fileURLToPath(new URL(name, import.meta.url))

@@ -1,11 +1,18 @@
 // Throughput benchmark: 400 outputs judged live in 8 eval files (no worker settings: the evals project's defaults) against a local judge
 // that answers after 100 ms, with the global judge limit at 16 calls in flight. The ideal is
 // 400 x 100 ms / 16 = 2.5 s plus Vitest's own start-up, measured in the same run on a one-test suite.
-import { spawn } from 'node:child_process'
 import { availableParallelism } from 'node:os'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import { evalsConfig, fmt, installPackage, median, scratch, timedRun, write } from './lib.mjs'
+import {
+  evalsConfig,
+  fmt,
+  installPackage,
+  judgedSuiteFiles,
+  median,
+  scratch,
+  startBenchJudge,
+  timedRun,
+  write,
+} from './lib.mjs'
 
 const FILES = 8
 const PER_FILE = 50
@@ -15,23 +22,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const TARGET = 1.25
 
 if (!process.env.BENCH_NO_BUILD) installPackage()
-const judge = spawn(
-  process.execPath,
-  [fileURLToPath(new URL('../scripts/judge-server.mjs', import.meta.url)), '--delay', String(DELAY_MS)],
-  {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-)
+const { baseURL, stats, stop } = await startBenchJudge(DELAY_MS)
 try {
-  const baseURL = await new Promise((resolve) =>
-    createInterface({ input: judge.stdout }).once('line', resolve),
-  )
-  const stats = async (path = '/stats', method = 'GET') =>
-    // A fresh connection each time: the runs in between block this process longer than a keep-alive lasts.
-    (
-      await fetch(new URL(path, baseURL.replace(/\/v1$/, '/')), { method, headers: { connection: 'close' } })
-    ).json()
-
   const emptyDir = scratch('throughput-empty')
   write(emptyDir, {
     'empty.test.ts': "import { test } from 'vitest'\n\ntest('nothing', () => {})\n",
@@ -39,18 +31,7 @@ try {
   })
 
   const evalDir = scratch('throughput-live')
-  const files = {}
-  for (let file = 0; file < FILES; file++) {
-    files[`file-${file}.eval.ts`] = [
-      "import { test } from 'vitest'",
-      `for (let index = 0; index < ${PER_FILE}; index++) {`,
-      '  test(`case ${index}`, async ({ expect }) => {',
-      `    await expect(\`Refunds are paid within 14 days (case \${index}, file ${file}).\`).toScoreAtLeast('relevance', 0.5)`,
-      '  })',
-      '}',
-      '',
-    ].join('\n')
-  }
+  const files = judgedSuiteFiles(FILES, PER_FILE)
   const options = {
     judge: { model: 'bench-judge', baseURL, apiKey: 'bench', concurrency: CONCURRENCY },
     store: 'off',
@@ -106,5 +87,5 @@ try {
     `  live run, maxWorkers: ${String(vitestWorkers).padEnd(12)}${fmt(median(vitestDefault)).padStart(8)}   ${ratio(median(vitestDefault))} of ideal + start-up (Vitest's default workers for CPU-bound tests)`,
   )
 } finally {
-  judge.kill('SIGTERM')
+  stop()
 }

@@ -15,6 +15,8 @@ import { startCoordinator } from './judge/limiter/coordinator.ts'
 import { describeShardLimits, judgeLimits, shardLimits } from './judge/limiter/limiter.ts'
 import { resolveLlmJudge } from './judge/llm-options.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
+import { assertPanel, isPanel } from './reliability/panel.ts'
+import { assertTrials, UNSTABLE_POLICIES } from './reliability/trials.ts'
 import { DeferredRubricReporter } from './reporter/deferred.ts'
 import { evalsReporterSettings } from './reporter/options.ts'
 import { assertOtelLoadable, resolveOtelTarget } from './reporter/otel.ts'
@@ -38,6 +40,8 @@ export type {
   RubricReporterOptions,
   StoreMode,
   SuiteGates,
+  TrialAggregate,
+  UnstablePolicy,
 } from './types.ts'
 
 const DEFAULT_INCLUDE = ['**/*.eval.ts']
@@ -100,6 +104,7 @@ const attached = new WeakSet<Vitest>()
 function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
   const judge = validateJudge(options.judge ?? 'heuristic')
   const embeddings = validateEmbeddings(options.embeddings)
+  const unstable = validateUnstable(options.unstable)
   const reporterSettings = options.reporter === false ? false : evalsReporterSettings(options)
   const shardMode = options.shardLimits ?? 'split'
   if (shardMode !== 'split' && shardMode !== 'whole') {
@@ -134,18 +139,25 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
         annotations: options.annotations ?? true,
         root: project.config.root,
         ...(embeddings ? { embeddings } : {}),
+        ...(unstable ? { unstable } : {}),
       }
       // An LLM judge's calls are made in this process, under limits that hold across workers (module state in a
       // worker is per file); workers send their requests on loopback and never load the SDK.
       // Each shard of a sharded run makes its own calls: it holds its share of the limits (Vitest 4 and 5 both
       // give the shard in `config.shard`).
       const { shard } = vitest.config
-      const limits = judge === 'heuristic' ? undefined : shardLimits(judgeLimits(judge), shard, shardMode)
+      const limits =
+        judge === 'heuristic'
+          ? undefined
+          : shardLimits(judgeLimits(isPanel(judge) ? judge.panel[0]! : judge), shard, shardMode)
       const coordinator =
         judge === 'heuristic' || limits === undefined
           ? undefined
           : await startCoordinator(limits, (limiter, access) => {
-              const coordinated = createJudge({ ...judge, ...access }, { limiter })
+              // A panel's members share the run's limiter: one call of any member takes one slot.
+              const { member = 0, ...where } = access
+              const options = isPanel(judge) ? judge.panel[member]! : judge
+              const coordinated = createJudge({ ...options, ...where }, { limiter })
               // The judge's code, SDK and client load while the workers start, not at the first live call.
               void coordinated.prepare()
               return coordinated
@@ -176,8 +188,22 @@ function rubricPlugin(options: EvalsOptions & { name: string }): Plugin {
   }
 }
 
+function validateUnstable(unstable: EvalsOptions['unstable']): EvalsOptions['unstable'] {
+  if (unstable === undefined || UNSTABLE_POLICIES.includes(unstable)) return unstable
+  throw new RubricArgumentError(
+    `evals({ unstable }) is ${JSON.stringify(unstable)}; use 'fail' (the default), 'warn' or 'pass'.`,
+  )
+}
+
 function validateJudge(judge: JudgeOption): JudgeOption {
   if (judge === 'heuristic') return judge
+  if (judge && typeof judge === 'object' && judge.trials !== undefined)
+    assertTrials(judge.trials, 'evals({ judge })')
+  if (isPanel(judge)) {
+    assertPanel(judge, 'evals({ judge })')
+    for (const member of judge.panel) validateJudge(member)
+    return judge
+  }
   if (
     typeof judge !== 'object' ||
     judge === null ||

@@ -131,5 +131,7 @@ export type {
   ScorerResult,
   StoreMode,
   TokenUsage,
+  TrialAggregate,
   UnsentCause,
+  UnstablePolicy,
 } from './types.ts'

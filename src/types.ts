@@ -119,6 +119,11 @@ export interface DimensionScore {
   raw?: number
   /** Why the judge gave this score. */
   reason: string
+  /**
+   * With `scoring: 'expected'`: the probability of each value of the scale (keyed by the value), renormalised
+   * over the scale; `raw` is then their expectation.
+   */
+  distribution?: Record<string, number>
 }
 
 /** Why a judgment could not be made. An error is never a score. */
@@ -170,7 +175,25 @@ export interface Judgment {
   latencyMs: number
   /** `live` when a judge was called for it in this run, `stored` when read from the judgment store. */
   source: 'live' | 'stored'
+  /**
+   * Something the reader of the scores must know, for example that the server returned no log-probabilities, so
+   * the scores of `scoring: 'expected'` are the sampled integers.
+   */
+  note?: string
+  /** With a panel: each member's verdict, in member order (a failed member has `error` and no scores). */
+  members?: { name: string; judgeId: string; scores: Record<string, number>; error?: string }[]
+  /** With several trials: every trial's score per dimension, in trial order (`scores` holds their aggregate). */
+  trials?: Record<string, number[]>
 }
+
+/** How the trials of a judgment combine into its score. */
+export type TrialAggregate = 'mean' | 'median' | 'min'
+
+/**
+ * What an assertion whose trials fall on both sides of its floor does: `fail` it (a coin flip is not a pass),
+ * `warn` (the aggregate decides, and the test prints a warning), or `pass` (the aggregate decides).
+ */
+export type UnstablePolicy = 'fail' | 'warn' | 'pass'
 
 /** A versioned evaluator. */
 export interface Judge {
@@ -283,6 +306,22 @@ export interface LlmJudgeOptions {
    * @default 'auto'
    */
   responseFormat?: 'auto' | 'json_schema' | 'json_object' | 'text'
+  /**
+   * Judge calls per output: each is its own call (limited, budgeted and priced like any), kept in the judgment
+   * store by trial index, and the assertion uses their aggregate (see the matchers' `aggregate`). A matcher's or
+   * `describeEval`'s `trials` overrides it. Trials vary only as much as the judge does: with temperature 0 they
+   * measure the server's nondeterminism, with a higher temperature the judge's uncertainty.
+   * @default 1
+   */
+  trials?: number
+  /**
+   * How a score is read from the verdict: `sample`, the integer the judge wrote; `expected`, the expectation of
+   * the score token over the scale's values, from the token log-probabilities (`logprobs`, `top_logprobs`),
+   * renormalised over the scale (G-Eval). A server that returns no log-probabilities gets the sampled integer,
+   * and the run says so once. Needs a scale of single digits (for example 1 to 5).
+   * @default 'sample'
+   */
+  scoring?: 'sample' | 'expected'
 }
 
 /** What a model costs, in US dollars per million tokens. */
@@ -313,8 +352,26 @@ export interface StoreTextLimit {
   excerpt?: number
 }
 
-/** `'heuristic'` for the embedded offline judge, or the options of an LLM judge. */
-export type JudgeOption = 'heuristic' | LlmJudgeOptions
+/** How a panel combines its members' scores: their mean, median, or the score most members gave. */
+export type PanelAggregate = 'mean' | 'median' | 'majority'
+
+/** A judge made of member LLM judges (ideally of different model families) and an aggregate. */
+export interface PanelJudgeOptions {
+  /** The members; each is an LLM judge with its own model, server and key. */
+  panel: LlmJudgeOptions[]
+  /** @default 'mean' */
+  aggregate?: PanelAggregate
+  /**
+   * How many members must answer for the panel to score; fewer, and the judgment is an error (never a score).
+   * @default a majority of the members
+   */
+  quorum?: number
+  /** Judge calls per member and output, as an LLM judge's `trials`. @default 1 */
+  trials?: number
+}
+
+/** `'heuristic'` for the embedded offline judge, the options of an LLM judge, or a panel of LLM judges. */
+export type JudgeOption = 'heuristic' | LlmJudgeOptions | PanelJudgeOptions
 
 /** Where `reporter: { otel }` sends the evaluation events itself, with the OTLP/HTTP (JSON) log exporter. */
 export interface OtelExportOptions {
@@ -452,6 +509,13 @@ export interface EvalsOptions {
    * @default { model: 'text-embedding-3-small' }, with the judge's `baseURL` and `apiKey`
    */
   embeddings?: EmbeddingsOptions
+  /**
+   * What an assertion does when its judge trials fall on both sides of a floor (see `trials`): `'fail'` it,
+   * `'warn'` and let the aggregate decide, or `'pass'` quietly to the aggregate. The table counts unstable
+   * outputs either way.
+   * @default 'fail'
+   */
+  unstable?: UnstablePolicy
 }
 
 /** Options of the embedding model behind embedding similarity. */
@@ -911,6 +975,13 @@ export interface DescribeEvalOptions<T, O = unknown> {
   dimensions?: string[]
   /** Floors that replace the rubric's own (and the scorers'), by dimension name, each in [0, 1]. */
   floors?: Record<string, number>
+  /**
+   * Judge calls per row, each stored by trial index; the row's score is their `aggregate`.
+   * @default the judge's `trials`, else 1
+   */
+  trials?: number
+  /** How the trials' scores combine. @default 'mean' */
+  aggregate?: TrialAggregate
   /** Deterministic scorers run on every output, each recorded as a dimension. */
   scorers?: readonly Scorer<T>[]
   /**
@@ -1189,6 +1260,8 @@ export interface CalibrationResult {
   calls: { live: number; stored: number; errors: number }
   /** The first error message of each error code, to say why rows failed. */
   errorSamples: { code: string; message: string; count: number }[]
+  /** With a judge panel: each member's agreement with people, measured from the panel's own calls. */
+  members?: { name: string; judgeId: string; dimensions: Record<string, DimensionCalibration> }[]
 }
 
 /** Calibration requirements of `evals({ calibration })`. */

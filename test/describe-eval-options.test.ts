@@ -20,6 +20,11 @@ describe('describeEval options', () => {
       'unknown dimension "humour" in rubric "support". Known dimensions: faithfulness, tone.',
     ],
     [
+      { data, rubric, trials: 0 },
+      "describeEval('qa'): `trials` is 0; it must be a whole number of at least 1",
+    ],
+    [{ data, rubric, aggregate: 'max' }, 'describeEval(\'qa\'): `aggregate` is "max"; use one of'],
+    [
       { data, rubric, floors: { tone: 1.5 } },
       'describeEval(): the floor of tone is 1.5; a floor is a normalised score between 0 and 1',
     ],

@@ -23,6 +23,11 @@ describe('evals() project', () => {
     [{ maxWorkers: 2.5 }, 'evals({ maxWorkers }) is 2.5;'],
     [{ maxWorkers: '4' as never }, 'evals({ maxWorkers }) is "4";'],
     [{ groupOrder: -1 }, 'evals({ groupOrder }) is -1; give a whole number of at least 0, or leave it out.'],
+    [{ judge: { model: 'm', trials: 0 } }, 'evals({ judge }): `trials` is 0; it must be a whole number'],
+    [
+      { unstable: 'maybe' as never },
+      `evals({ unstable }) is "maybe"; use 'fail' (the default), 'warn' or 'pass'.`,
+    ],
   ])('rejects %o', (options, message) => {
     expect(() => evals(options)).toThrow(message)
   })

@@ -12,6 +12,7 @@ import type {
   Judge,
   JudgeCalibration,
   JudgeOption,
+  Judgment,
 } from '../types.ts'
 import { calibrationFilePath, DEFAULT_CALIBRATION_DIR, writeCalibration } from './calibration-file.ts'
 import { type JudgedItem, judgeItems } from './judge-set.ts'
@@ -90,6 +91,29 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationR
       definitionId: dimensionDefinitionId(rubric, dimension),
     }
   }
+  // A panel's members are measured from the same calls, so one run shows whether the panel beats its best member.
+  const panel = judged.find(({ judgment }) => judgment.members)?.judgment.members
+  const members = panel?.map((member, index) => {
+    const memberDimensions: Record<string, DimensionCalibration> = {}
+    for (const dimension of set.dimensions) {
+      const { pairs, errors } = pairsOf(judged, dimension, (judgment) => {
+        const score = judgment.members?.[index]?.scores[dimension]
+        return score === undefined ? undefined : { score }
+      })
+      memberDimensions[dimension] = {
+        ...measureDimension(pairs, {
+          floor: rubric.dimensions[dimension]!.floor,
+          scale: rubric.scale,
+          errors,
+          bootstrap,
+        }),
+        dataset,
+        calibratedAt,
+        definitionId: dimensionDefinitionId(rubric, dimension),
+      }
+    }
+    return { name: member.name, judgeId: member.judgeId, dimensions: memberDimensions }
+  })
   const calibration: JudgeCalibration = {
     schemaVersion: 2,
     judge: { id: judge.id, name: judge.name, model: judge.model ?? null },
@@ -108,7 +132,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationR
     await writeCalibration(path, calibration)
     file = relative(cwd, path).split('\\').join('/')
   }
-  return { calibration, file, ...tally(judged) }
+  return { calibration, file, ...tally(judged), ...(members ? { members } : {}) }
 }
 
 function resolveJudge(option: JudgeOption | Judge): { judge: Judge; option: JudgeOption } {
@@ -120,13 +144,18 @@ function resolveJudge(option: JudgeOption | Judge): { judge: Judge; option: Judg
 }
 
 /** The rows scored by both sides on `dimension`, and the rows the judge failed on it. */
-function pairsOf(judged: readonly JudgedItem[], dimension: string): { pairs: ScoredPair[]; errors: number } {
+function pairsOf(
+  judged: readonly JudgedItem[],
+  dimension: string,
+  scoreOf: (judgment: Judgment) => { score: number; raw?: number | undefined } | undefined = (judgment) =>
+    judgment.error ? undefined : judgment.scores[dimension],
+): { pairs: ScoredPair[]; errors: number } {
   const pairs: ScoredPair[] = []
   let errors = 0
   for (const { item, judgment } of judged) {
     const label = item.labels[dimension]
     if (!label) continue
-    const scored = judgment.error ? undefined : judgment.scores[dimension]
+    const scored = scoreOf(judgment)
     if (!scored || !Number.isFinite(scored.score)) {
       errors++
       continue

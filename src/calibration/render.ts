@@ -23,7 +23,7 @@ interface Line {
 
 /** The header, the table and the notes (clustering, groups, annotators, files, errors), without a final newline. */
 export function renderCalibration(
-  result: Pick<CalibrationResult, 'calibration' | 'calls' | 'errorSamples' | 'file'>,
+  result: Pick<CalibrationResult, 'calibration' | 'calls' | 'errorSamples' | 'file' | 'members'>,
   options: { colors?: boolean } = {},
 ): string {
   const c = picocolors.createColors(options.colors ?? false)
@@ -102,11 +102,42 @@ export function renderCalibration(
     c.dim(
       `   [${level} bootstrap interval, ${calibration.bootstrap.resamples} resamples, seed ${calibration.bootstrap.seed}]`,
     ),
+    ...membersTable(calibration, result.members, c),
     ...notes(calibration, result, c),
     ...(result.file
       ? [` wrote ${result.file}: commit it, and the reporter shows each dimension's calibration`]
       : []),
   ].join('\n')
+}
+
+/** With a panel: Spearman per dimension of the panel and of each member, from the same calls. */
+function membersTable(
+  calibration: JudgeCalibration,
+  members: CalibrationResult['members'],
+  c: Colors,
+): string[] {
+  if (!members || members.length === 0) return []
+  const names = Object.keys(calibration.dimensions)
+  const rows = [
+    ['Spearman', ...names],
+    ['panel', ...names.map((name) => withInterval(calibration.dimensions[name]!.spearman))],
+    ...members.map((member) => [
+      member.name,
+      ...names.map((name) => {
+        const d = member.dimensions[name]
+        return d ? `${withInterval(d.spearman)} (n ${d.n})` : '-'
+      }),
+    ]),
+  ]
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
+  return [
+    '',
+    ' panel and members, from the same calls:',
+    ...rows.map((row, index) => {
+      const line = `   ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd()
+      return index === 0 ? c.bold(line) : line
+    }),
+  ]
 }
 
 function notes(

@@ -26,7 +26,7 @@ Options:
   --data <glob>            calibration files (JSONL, JSON or CSV); repeat, or give them as arguments
   --dimensions <a,b>       dimensions to measure (default: every rubric dimension the rows score)
   --judge heuristic        the offline heuristic judge (the default without --model)
-  --model <name>           an LLM judge, for example gpt-4.1-mini (key from $OPENAI_API_KEY)
+  --model <name>           an LLM judge, for example gpt-4.1-mini (key from $OPENAI_API_KEY); a,b for a panel
   --base-url <url>         its OpenAI-compatible server (default: $OPENAI_BASE_URL, else OpenAI)
   --rubric <file[#name]>   the module exporting the rubric (default: the built-in dimensions)
   --scale <min-max>        scale of human scores in rows that declare none, for every dimension (1-5) or
@@ -123,7 +123,14 @@ function judgeOption(values: {
         `--judge ${values.judge} and --model ${values.model} name two judges; give --model for an LLM judge, or --judge heuristic.`,
       )
     }
-    return { model: values.model, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}) }
+    const where = values['base-url'] ? { baseURL: values['base-url'] } : {}
+    // `--model a,b` is a panel of those models: the run reports the panel and each member from the same calls.
+    const models = values.model
+      .split(',')
+      .map((model) => model.trim())
+      .filter(Boolean)
+    if (models.length > 1) return { panel: models.map((model) => ({ model, ...where })) }
+    return { model: values.model, ...where }
   }
   if (values['base-url'] !== undefined) {
     throw new RubricArgumentError(

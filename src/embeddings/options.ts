@@ -1,4 +1,5 @@
 import { RubricArgumentError } from '../errors.ts'
+import { isPanel } from '../reliability/panel.ts'
 import type { EmbeddingsOptions, JudgeOption } from '../types.ts'
 
 /** The default embedding model. */
@@ -25,7 +26,7 @@ export function resolveEmbeddings(
   model?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedEmbeddings {
-  const llm = judge === 'heuristic' ? undefined : judge
+  const llm = judge === 'heuristic' ? undefined : isPanel(judge) ? judge.panel[0] : judge
   const baseURL = options?.baseURL || llm?.baseURL || env.OPENAI_BASE_URL
   const apiKey = options?.apiKey || llm?.apiKey || env.OPENAI_API_KEY
   return {

@@ -3,7 +3,9 @@
  * fails the file before any row runs.
  */
 import { RubricArgumentError } from '../errors.ts'
+import type { TrialSettings } from '../matchers/judge-service.ts'
 import { rubricFloors } from '../matchers/score-matchers.ts'
+import { assertTrialAggregate, assertTrials } from '../reliability/trials.ts'
 import { defaultRubric } from '../rubric/define-rubric.ts'
 import type { DescribeEvalOptions, EvalSlice, Row, SampleOptions, Scorer } from '../types.ts'
 import { assertMargin, DEFAULT_BOUNDARY_MARGIN, type FloorOf, resolveSlice } from './boundary.ts'
@@ -17,8 +19,8 @@ export interface SuitePlan<T, O> {
   task: DescribeEvalOptions<T, O>['task']
   judgeInputs: DescribeEvalOptions<T, O>['judgeInputs']
   rubric: DescribeEvalOptions<T, O>['rubric']
-  /** The rubric's dimensions to judge, with their floors. */
-  judged: { dimensions: string[]; floors: Record<string, number> }
+  /** The rubric's dimensions to judge, with their floors, and the trials of each row's judgment. */
+  judged: { dimensions: string[]; floors: Record<string, number> } & TrialSettings
   scorers: Scorer<T>[]
   scorerFloors: Record<string, number>
   sample: DescribeEvalOptions<T, O>['sample']
@@ -91,12 +93,19 @@ export function planSuite<T, O>(name: string, options: DescribeEvalOptions<T, O>
   }
   const margin = options.boundaryMargin ?? DEFAULT_BOUNDARY_MARGIN
   assertMargin(margin)
+  const where = `describeEval('${name}')`
   return {
     name,
     task: options.task,
     judgeInputs: options.judgeInputs,
     rubric,
-    judged,
+    judged: {
+      ...judged,
+      ...(options.trials === undefined ? {} : { trials: assertTrials(options.trials, where) }),
+      ...(options.aggregate === undefined
+        ? {}
+        : { aggregate: assertTrialAggregate(options.aggregate, where) }),
+    },
     scorers,
     scorerFloors,
     sample: options.sample,

@@ -44,6 +44,8 @@ export async function runRow<T, O>(
         ...(expectedTools === undefined || !isConversation(judged.output) ? {} : { expectedTools }),
         dimensions: plan.judged.dimensions,
         floors: plan.judged.floors,
+        ...(plan.judged.trials === undefined ? {} : { trials: plan.judged.trials }),
+        ...(plan.judged.aggregate === undefined ? {} : { aggregate: plan.judged.aggregate }),
       })
     }
     if (plan.scorers.length === 0) return

@@ -1,3 +1,4 @@
+import { createPanelJudge, isPanel } from '../reliability/panel.ts'
 import type { Judge, JudgeOption, LlmJudgeOptions } from '../types.ts'
 import { HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME } from './heuristic/identity.ts'
 import type { LlmJudgeInternals } from './llm-judge.ts'
@@ -13,6 +14,11 @@ export function createJudge(option: JudgeOption, internals: LlmJudgeInternals = 
     return lazyJudge(HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME, undefined, async () =>
       (await import('./heuristic/index.ts')).createHeuristicJudge(),
     )
+  }
+  if (isPanel(option)) {
+    const members = option.panel.map((member) => createJudge(member, internals))
+    const panel = createPanelJudge(members, option)
+    return { ...panel, prepare: async () => void (await Promise.all(members.map((m) => m.prepare()))) }
   }
   // Bad options (model, limits, prices, budget, base URL) are errors now, not at the first live call.
   const { id } = resolveLlmJudge(option)

@@ -4,6 +4,8 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions'
 import { MissingJudgeKeyError, RubricArgumentError } from '../errors.ts'
+import { applyExpectedScores, type CallLogprobs } from '../reliability/apply-expected.ts'
+import { assertExpectedScale } from '../reliability/expected-score.ts'
 import type { Judge, JudgeRequest, Judgment, JudgmentError, LlmJudgeOptions, TokenUsage } from '../types.ts'
 import { classifyFailure, JudgeCallError, toJudgeCallError } from './call-errors.ts'
 import { judgmentErrorOf } from './judgment-error.ts'
@@ -64,6 +66,8 @@ const OTHER_LIMIT_PARAM: Record<OutputLimitParam, OutputLimitParam> = {
   max_completion_tokens: 'max_tokens',
   max_tokens: 'max_completion_tokens',
 }
+/** Alternatives asked for at each token with `scoring: 'expected'`: the most chat completions APIs allow. */
+const TOP_LOGPROBS = 20
 
 /** What `createJudge` hands an LLM judge inside an `evals()` run. */
 export interface LlmJudgeInternals {
@@ -105,6 +109,7 @@ export function createLlmJudge(
     )
   }
   let limitParam = outputLimitParamFor(options)
+  const scoring = options.scoring ?? 'sample'
   const price = priceFor(model, validatePrices(options.prices))
   const limiter = internals.limiter ?? createLocalLimiter(judgeLimits(options))
   let connection: Promise<Connection> | undefined
@@ -140,12 +145,16 @@ export function createLlmJudge(
       rubricId: request.rubric.id,
       source: 'live' as const,
     }
-    const finish = (rest: Pick<Judgment, 'scores'> & { error?: JudgmentError }): Judgment => {
+    const finish = (
+      rest: Pick<Judgment, 'scores'> & { error?: JudgmentError; note?: string | undefined },
+    ): Judgment => {
       const { usage } = tally
       const used = usage.total > 0 || usage.prompt > 0
+      const { note, ...scored } = rest
       return {
         ...base,
-        ...rest,
+        ...scored,
+        ...(note ? { note } : {}),
         ...(used ? { tokens: usage } : {}),
         ...(used && price ? { costUsd: tally.costUsd } : {}),
         ...(tally.retries > 0 ? { retries: tally.retries } : {}),
@@ -161,6 +170,7 @@ export function createLlmJudge(
     const prompt = buildJudgeMessages(request)
     const { dimensions } = request
     const { scale } = request.rubric
+    if (scoring === 'expected') assertExpectedScale(scale, request.rubric.name)
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: prompt.system },
       { role: 'user', content: prompt.user },
@@ -169,13 +179,16 @@ export function createLlmJudge(
       const { sdk, client } = await connect(apiKey)
       // The latency is the judge's, not the one-off import of the SDK.
       started = performance.now()
+      let logprobs: CallLogprobs = null
       const call = async (): Promise<string> => {
         let switchedLimit = false
         for (;;) {
           const tried = mode
           const sentLimit = limitParam
           try {
-            return await complete(sdk, client, request, messages, tried, tally)
+            const answered = await complete(sdk, client, request, messages, tried, tally)
+            logprobs = answered.logprobs
+            return answered.content
           } catch (error) {
             // A server that knows only the other field of the output token limit: switch once, for the instance.
             if (!options.outputLimitParam && !switchedLimit && rejectsParam(sdk, error, sentLimit)) {
@@ -190,7 +203,8 @@ export function createLlmJudge(
           }
         }
       }
-      const first = await call()
+      let content = await call()
+      const first = content
       let verdict = parseVerdict(first, dimensions, scale)
       if (!verdict.ok) {
         messages.push(
@@ -200,7 +214,14 @@ export function createLlmJudge(
             content: `Your reply could not be used: ${verdict.message}\n\n${verdictInstruction(dimensions, scale)}`,
           },
         )
-        verdict = parseVerdict(await call(), dimensions, scale)
+        content = await call()
+        verdict = parseVerdict(content, dimensions, scale)
+      }
+      if (verdict.ok && scoring === 'expected') {
+        const where = connected?.client.baseURL ?? options.baseURL ?? 'the judge server'
+        return finish(
+          applyExpectedScores(verdict.scores, content, logprobs, request, { model, server: where }),
+        )
       }
       if (verdict.ok) return finish({ scores: verdict.scores })
       return finish({
@@ -238,13 +259,17 @@ export function createLlmJudge(
     messages: ChatCompletionMessageParam[],
     responseMode: ResponseMode,
     tally: Tally,
-  ): Promise<string> {
+  ): Promise<{ content: string; logprobs: CallLogprobs }> {
     const outputLimit = maxOutputTokens ?? defaultMaxOutputTokens(request.dimensions.length)
     const body: ChatCompletionCreateParamsNonStreaming = {
       model,
       temperature,
       messages: [...messages],
       [limitParam]: outputLimit,
+    }
+    if (scoring === 'expected') {
+      body.logprobs = true
+      body.top_logprobs = TOP_LOGPROBS
     }
     if (responseMode === 'json_schema') {
       body.response_format = {
@@ -319,7 +344,7 @@ export function createLlmJudge(
         details,
       )
     }
-    return choice.message?.content ?? ''
+    return { content: choice.message?.content ?? '', logprobs: choice.logprobs?.content ?? null }
   }
 
   /**

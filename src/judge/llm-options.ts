@@ -39,6 +39,12 @@ export function resolveLlmJudge(
       `the judge \`id\` is ${JSON.stringify(options.id)}; give a non-empty name for the judge's server, for example 'team-vllm', or leave it out.`,
     )
   }
+  if (options.scoring !== undefined && options.scoring !== 'sample' && options.scoring !== 'expected') {
+    throw new RubricArgumentError(
+      `the LLM judge "${options.model}" has scoring ${JSON.stringify(options.scoring)}; use 'sample' (the sampled ` +
+        "integer, the default) or 'expected' (the expectation over the score's log-probabilities).",
+    )
+  }
   judgeLimits(options)
   assertBudgetPriced(options)
   const baseURL = judgeBaseURL(options, env)
@@ -60,7 +66,7 @@ export function judgeBaseURL(
 
 /**
  * The id of an LLM judge: a hash of everything that changes its verdicts (model, server, prompt template,
- * temperature). The server is the base URL's origin, so that a model name served by two servers is two judges,
+ * temperature, scoring mode). The server is the base URL's origin, so that a model name served by two servers is two judges,
  * unless `id` pins it: then `id` stands for the server.
  */
 function llmJudgeId(options: LlmJudgeOptions, baseURL: string | undefined): string {
@@ -69,6 +75,8 @@ function llmJudgeId(options: LlmJudgeOptions, baseURL: string | undefined): stri
     ...(options.id === undefined ? { server: serverOrigin(baseURL) } : { pinned: options.id }),
     template: PROMPT_TEMPLATE,
     temperature: options.temperature ?? 0,
+    // Sampled scoring keeps the ids judgments were stored under before scoring modes existed.
+    ...(options.scoring === 'expected' ? { scoring: 'expected' } : {}),
   })
 }
 

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util'
 import type { RunnerTestCase as Test } from 'vitest'
 import type { RubricRecord } from '../record/schema.ts'
+import { isPanel } from '../reliability/panel.ts'
 import { maskFinding } from '../scorers/pii-mask.ts'
 import { findSecrets } from '../scorers/secrets.ts'
 import { provided } from './worker-options.ts'
@@ -33,11 +34,15 @@ export function assertionLine(task: Readonly<Test>): number | undefined {
 export function annotateRecord(task: Readonly<Test>, record: RubricRecord): void {
   const { annotations, judge } = provided()
   if (annotations === false) return
-  const key = judge === 'heuristic' ? undefined : judge.apiKey || process.env.OPENAI_API_KEY
+  const members = judge === 'heuristic' ? [] : isPanel(judge) ? judge.panel : [judge]
+  const keys = members.flatMap((member) => {
+    const key = member.apiKey || process.env.OPENAI_API_KEY
+    return key ? [key] : []
+  })
   // Vitest awaits the annotation with the test; a test that has already ended (an abandoned matcher) is not
   // annotated.
   if (task.result && task.result.state !== 'run') return
-  const text = annotationText(record, key ? [key] : [])
+  const text = annotationText(record, keys)
   void withDeepStacks(() => task.context.annotate(text, record.assertionPassed === true ? 'notice' : 'error'))
 }
 

@@ -3,10 +3,19 @@ import { createJudge } from '../judge/create-judge.ts'
 import { connectJudge } from '../judge/limiter/client.ts'
 import type { JudgeAccess } from '../judge/limiter/coordinator.ts'
 import { judgeApiKey, judgeBaseURL } from '../judge/llm-options.ts'
+import { createPanelJudge, isPanel, isPanelJudge } from '../reliability/panel.ts'
+import { combineTrials, trialJudge } from '../reliability/trials.ts'
 import { answering, judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore, materialKey } from '../store/judgment-store.ts'
 import { storePathFor } from '../store/store-file.ts'
-import type { Judge, JudgeRequest, Judgment, LlmJudgeOptions, RubricRecord } from '../types.ts'
+import type {
+  Judge,
+  JudgeRequest,
+  Judgment,
+  LlmJudgeOptions,
+  RubricRecord,
+  TrialAggregate,
+} from '../types.ts'
 import { provided } from './worker-options.ts'
 
 // Module state lives per test file in a worker: each eval file makes its judge and reads its store once.
@@ -28,10 +37,17 @@ export function currentJudge(): Judge {
   const { judge: option, coordinator } = provided()
   // An LLM judge's live calls are made by the coordinator in the main process, under the run's limits; the
   // worker keeps the judge's identity and never loads its code.
-  judge =
-    coordinator && option !== 'heuristic'
-      ? connectJudge(coordinator, createJudge(option), judgeAccess(option))
-      : createJudge(option)
+  if (coordinator && isPanel(option)) {
+    const members = option.panel.map((member, index) =>
+      connectJudge(coordinator, createJudge(member), { ...judgeAccess(member), member: index }),
+    )
+    judge = createPanelJudge(members, option)
+  } else {
+    judge =
+      coordinator && option !== 'heuristic'
+        ? connectJudge(coordinator, createJudge(option), judgeAccess(option as LlmJudgeOptions))
+        : createJudge(option)
+  }
   return judge
 }
 
@@ -52,16 +68,87 @@ export interface ServedJudgment {
   shared?: boolean
 }
 
+/** How many judge calls make one judgment, and how their scores combine. */
+export interface TrialSettings {
+  /** @default the judge's `trials`, else 1 */
+  trials?: number | undefined
+  /** @default 'mean' */
+  aggregate?: TrialAggregate | undefined
+}
+
+/** The trials of the project's judge, when `evals({ judge })` sets them. */
+export function judgeTrials(): number {
+  const { judge: option } = provided()
+  return option === 'heuristic' ? 1 : (option.trials ?? 1)
+}
+
 /**
- * Judges one output through the judgment store of its eval file. A judge that throws gives an error judgment:
- * an error is never a score, and it is never stored.
+ * Judges one output through the judgment store of its eval file, once per trial: the trials are judged at once
+ * (each a call under the run's limits), each kept in the store under its trial index, and combined into one
+ * judgment. A judge that throws gives an error judgment: an error is never a score, and it is never stored.
  */
 export async function judgeOutput(
   request: JudgeRequest,
   testFile: string | undefined,
+  settings: TrialSettings = {},
+): Promise<ServedJudgment> {
+  const trials = settings.trials ?? judgeTrials()
+  if (trials === 1) return judgeTrial(request, testFile, 0)
+  const served = await Promise.all(
+    Array.from({ length: trials }, (_, index) => judgeTrial(request, testFile, index)),
+  )
+  const judgment = combineTrials(
+    served.map((trial) => trial.judgment),
+    request.dimensions,
+    settings.aggregate ?? 'mean',
+  )
+  return withStoreRefs(judgment, served)
+}
+
+/** A judgment made of several stored ones (trials, panel members): where each of them is kept. */
+function withStoreRefs(judgment: Judgment, served: readonly ServedJudgment[]): ServedJudgment {
+  const stores = served.flatMap((part) => (part.store ? [part.store] : []))
+  const [first] = stores
+  if (judgment.error || !first) return { judgment }
+  return {
+    judgment,
+    store: {
+      file: first.file,
+      key: first.key,
+      written: stores.some((store) => store.written),
+      keys: stores.map((store) => store.key),
+    },
+  }
+}
+
+/** One trial: the judge's, or each panel member's through the store on its own, then the panel's verdict. */
+async function judgeTrial(
+  request: JudgeRequest,
+  testFile: string | undefined,
+  trial: number,
 ): Promise<ServedJudgment> {
   const current = currentJudge()
-  const material = `${testFile ?? ''}\u0000${materialKey(current.id, request)}`
+  if (!isPanelJudge(current)) return serveThroughStore(trialJudge(current, trial), request, testFile)
+  const served = await Promise.all(
+    current.members.map((member) => serveThroughStore(trialJudge(member, trial), request, testFile)),
+  )
+  const judgment = current.combine(
+    served.map((part) => part.judgment),
+    request,
+  )
+  return withStoreRefs(judgment, served)
+}
+
+/**
+ * One judge's judgment of one request through the store. Another assertion's judgment of the same material by
+ * the same judge (made or under way) answers it when it covers the requested dimensions.
+ */
+async function serveThroughStore(
+  judge: Judge,
+  request: JudgeRequest,
+  testFile: string | undefined,
+): Promise<ServedJudgment> {
+  const material = `${testFile ?? ''}\u0000${materialKey(judge.id, request)}`
   const known = answers.get(material) ?? []
   const covering = known.find((answer) => request.dimensions.every((name) => answer.dimensions.has(name)))
   if (covering) {
@@ -70,7 +157,7 @@ export async function judgeOutput(
     const answer = judgment.error ? rest : answering(rest, request.dimensions)
     return { judgment: answer, ...(store ? { store: { ...store, written: false } } : {}), shared: true }
   }
-  const served = judgeOnce(current, request, testFile)
+  const served = judgeOnce(judge, request, testFile)
   const answer = { dimensions: new Set(request.dimensions), served }
   answers.set(material, [...known, answer])
   // An error answers the requests that waited on it, not later ones: they may succeed.
@@ -84,7 +171,7 @@ export async function judgeOutput(
 }
 
 async function judgeOnce(
-  current: Judge,
+  judge: Judge,
   request: JudgeRequest,
   testFile: string | undefined,
 ): Promise<ServedJudgment> {
@@ -95,7 +182,7 @@ async function judgeOnce(
   }
   const storeFile = store && relative(root, store.file).split('\\').join('/')
   const served = await judgeThroughStore(
-    current,
+    judge,
     request,
     testFile === undefined ? undefined : store,
     policy.mode,

@@ -1,6 +1,6 @@
 import type { CoordinatorAddress } from '../judge/limiter/coordinator.ts'
 import type { StorePolicy } from '../store/mode.ts'
-import type { EmbeddingsOptions, JudgeOption, StoreTextLimit } from '../types.ts'
+import type { EmbeddingsOptions, JudgeOption, StoreTextLimit, UnstablePolicy } from '../types.ts'
 
 /** The key under which the `evals()` plugin provides its options to workers. */
 export const PROVIDED_KEY = 'vitest-rubric'
@@ -26,4 +26,6 @@ export interface ProvidedRubricOptions {
    * of each eval file that records a score, so that the report merged from the shards states each shard's share.
    */
   shardLimits?: string
+  /** The `evals({ unstable })` option. @default 'fail' */
+  unstable?: UnstablePolicy
 }

@@ -1,14 +1,16 @@
 import type { RunnerTestCase as Test } from 'vitest'
 import { appendRecords } from '../record/append.ts'
 import type { JudgmentRecord } from '../record/schema.ts'
+import { isUnstable } from '../reliability/trials.ts'
 import { dimensionDefinitionId } from '../rubric/define-rubric.ts'
-import type { JudgeRequest, Judgment } from '../types.ts'
+import type { JudgeRequest, Judgment, UnstablePolicy } from '../types.ts'
 import type { ServedJudgment } from './judge-service.ts'
 
 /**
  * Turns a judgment into one record per dimension and appends them to the test's meta. `pass` is each score
  * against its floor; `assertionPassed` is the outcome of the whole assertion (every dimension at its floor, or
- * with `.not` not every one), the same on each record.
+ * with `.not` not every one), the same on each record. With trials, a dimension whose trials fall on both sides of
+ * its floor is unstable, and under the `fail` policy the assertion did not pass.
  */
 export function recordJudgment(
   task: Readonly<Test>,
@@ -17,17 +19,18 @@ export function recordJudgment(
   { judgment, store, shared }: ServedJudgment,
   floors: Readonly<Record<string, number>>,
   isNot = false,
+  unstablePolicy: UnstablePolicy = 'fail',
 ): JudgmentRecord[] {
   const parts = request.dimensions.length
   const failed = judgment.error !== undefined || request.dimensions.some((d) => !judgment.scores[d])
-  const reached = request.dimensions.every((d) => (judgment.scores[d]?.score ?? -1) >= floors[d]!)
-  const assertionPassed = failed ? null : reached !== isNot
+  const assertionPassed = failed ? null : assertionOutcome(judgment, floors, isNot, unstablePolicy)
   const drafts = request.dimensions.map((dimension, index) => {
     const tokens = judgment.tokens && shareOfTokens(judgment.tokens, parts, index)
     const floor = floors[dimension]!
     const scored = judgment.error ? undefined : judgment.scores[dimension]
     const score = scored?.score ?? null
     const pass = score === null ? null : score >= floor
+    const trials = judgment.error ? undefined : judgment.trials?.[dimension]
     return {
       kind: 'judgment' as const,
       assertion,
@@ -45,6 +48,19 @@ export function recordJudgment(
       ...(tokens ? { tokens } : {}),
       ...(judgment.costUsd === undefined ? {} : { costUsd: judgment.costUsd / parts }),
       ...(judgment.retries ? { retries: judgment.retries } : {}),
+      ...(trials ? { trials, unstable: isUnstable(trials, floor) } : {}),
+      ...(scored?.distribution ? { distribution: scored.distribution } : {}),
+      ...(judgment.note ? { note: judgment.note } : {}),
+      ...(judgment.members
+        ? {
+            members: judgment.members.map((member) => ({
+              name: member.name,
+              judgeId: member.judgeId,
+              score: member.scores[dimension] ?? null,
+              ...(member.error ? { error: member.error } : {}),
+            })),
+          }
+        : {}),
       latencyMs: Math.round(judgment.latencyMs),
       source: judgment.source,
       ...(judgment.error ? { error: judgment.error } : {}),
@@ -55,6 +71,27 @@ export function recordJudgment(
     }
   })
   return appendRecords(task, drafts) as JudgmentRecord[]
+}
+
+/**
+ * Whether an assertion on a scored judgment passed: every dimension at its floor (with `.not`, not every one).
+ * An unstable dimension under the `fail` policy fails the assertion either way: a coin flip is not a pass.
+ */
+export function assertionOutcome(
+  judgment: Judgment,
+  floors: Readonly<Record<string, number>>,
+  isNot: boolean,
+  unstablePolicy: UnstablePolicy,
+): boolean {
+  const dimensions = Object.keys(floors)
+  if (unstablePolicy === 'fail' && unstableDimensions(judgment, floors).length > 0) return false
+  const reached = dimensions.every((d) => (judgment.scores[d]?.score ?? -1) >= floors[d]!)
+  return reached !== isNot
+}
+
+/** The dimensions whose trials fall on both sides of their floor. */
+export function unstableDimensions(judgment: Judgment, floors: Readonly<Record<string, number>>): string[] {
+  return Object.keys(floors).filter((d) => isUnstable(judgment.trials?.[d], floors[d]!))
 }
 
 /** Splits a call's tokens over its dimensions so that the records' shares add up to the call exactly. */

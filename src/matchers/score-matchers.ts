@@ -1,6 +1,7 @@
 import type { MatcherState } from 'vitest'
 import { JudgeFailureError, RubricArgumentError, UnknownDimensionError } from '../errors.ts'
 import { errorOfCause } from '../judge/judgment-error.ts'
+import { assertTrialAggregate, assertTrials } from '../reliability/trials.ts'
 import { isConversationDimension } from '../rubric/builtin.ts'
 import { assertFloor, conversationRubric, defaultRubric } from '../rubric/define-rubric.ts'
 import { canonicalTranscript } from '../transcript/canonical.ts'
@@ -10,11 +11,13 @@ import type { JudgeRequest, Judgment, Rubric } from '../types.ts'
 import { type AwaitGuard, abandonedOutcome } from './await-guard.ts'
 import { receivedTranscript } from './conversation-output.ts'
 import { diffValues, rubricMessage, scoreMessage } from './format.ts'
-import { judgeOutput, type ServedJudgment } from './judge-service.ts'
+import { judgeOutput, type ServedJudgment, type TrialSettings } from './judge-service.ts'
 import { optionToText, outputToText } from './judged-text.ts'
-import { recordJudgment } from './record.ts'
+import { assertionOutcome, recordJudgment, unstableDimensions } from './record.ts'
 import type { RubricMatchOptions, ScoreMatchOptions } from './types.ts'
 import { undecidedMessage } from './undecided.ts'
+import { unstableNote } from './unstable.ts'
+import { provided } from './worker-options.ts'
 
 interface MatcherOutcome {
   pass: boolean
@@ -48,13 +51,14 @@ export async function toScoreAtLeast(
     buildRequests(received, rubric, [dimension], options, name),
     floors,
     isNot,
+    trialSettings(options, name),
   )
   if (!judgment) return abandonedOutcome(isNot)
   const scored = judgment.scores[dimension]!
   const { actual, expected } = diffValues(floors, judgment, isNot)
   return {
-    pass: scored.score >= floor,
-    message: () => scoreMessage(dimension, floor, scored, judgment, isNot),
+    pass: matcherPass(judgment, floors, isNot),
+    message: () => scoreMessage(dimension, floor, scored, judgment, isNot) + unstableNote(judgment, floors),
     actual,
     expected,
   }
@@ -79,12 +83,13 @@ export async function toSatisfyRubric(
     buildRequests(received, rubric, dimensions, options, name),
     floors,
     isNot,
+    trialSettings(options, name),
   )
   if (!judgment) return abandonedOutcome(isNot)
   const { actual, expected } = diffValues(floors, judgment, isNot)
   return {
-    pass: dimensions.every((dimension) => judgment.scores[dimension]!.score >= floors[dimension]!),
-    message: () => rubricMessage(rubric.name, floors, judgment, isNot),
+    pass: matcherPass(judgment, floors, isNot),
+    message: () => rubricMessage(rubric.name, floors, judgment, isNot) + unstableNote(judgment, floors),
     actual,
     expected,
   }
@@ -116,6 +121,24 @@ export function rubricFloors(
     floors[dimension] = floor ?? rubric.dimensions[dimension]!.floor
   }
   return { dimensions, floors }
+}
+
+/** The trials a matcher asked for, checked. */
+function trialSettings(options: RubricMatchOptions, matcher: string): TrialSettings {
+  return {
+    trials: options.trials === undefined ? undefined : assertTrials(options.trials, `${matcher}()`),
+    aggregate:
+      options.aggregate === undefined ? undefined : assertTrialAggregate(options.aggregate, `${matcher}()`),
+  }
+}
+
+/**
+ * The `pass` a matcher returns (Vitest inverts it under `.not`): the assertion's outcome, so that an unstable
+ * judgment under the `fail` policy fails with or without `.not`.
+ */
+function matcherPass(judgment: Judgment, floors: Record<string, number>, isNot: boolean): boolean {
+  const passed = assertionOutcome(judgment, floors, isNot, provided().unstable ?? 'fail')
+  return passed !== isNot
 }
 
 /**
@@ -197,15 +220,16 @@ async function judgeEvery(
   requests: JudgeRequest[],
   floors: Record<string, number>,
   isNot: boolean,
+  trials: TrialSettings,
 ): Promise<Judgment | undefined> {
-  if (requests.length === 1) return judgeAndRecord(state, guard, matcher, requests[0]!, floors, isNot)
+  if (requests.length === 1) return judgeAndRecord(state, guard, matcher, requests[0]!, floors, isNot, trials)
   const labels = requests.map(
     (request, turn) =>
       `turn ${turn + 1} of ${requests.length} (message ${request.conversation!.transcript.messages.length - 1})`,
   )
   const settled = await Promise.allSettled(
     requests.map((request, turn) =>
-      judgeAndRecord(state, guard, matcher, request, floors, isNot, labels[turn]),
+      judgeAndRecord(state, guard, matcher, request, floors, isNot, trials, labels[turn]),
     ),
   )
   const failed = settled.find((outcome) => outcome.status === 'rejected')
@@ -214,14 +238,18 @@ async function judgeEvery(
   if (judgments.some((judgment) => judgment === undefined)) return undefined
   const judged = judgments as Judgment[]
   const scores: Judgment['scores'] = {}
+  const trialScores: Record<string, number[]> = {}
   for (const dimension of Object.keys(floors)) {
     let lowest = 0
     judged.forEach((judgment, turn) => {
       if (judgment.scores[dimension]!.score < judged[lowest]!.scores[dimension]!.score) lowest = turn
     })
     scores[dimension] = judged[lowest]!.scores[dimension]!
+    const lowestTrials = judged[lowest]!.trials?.[dimension]
+    if (lowestTrials) trialScores[dimension] = lowestTrials
   }
-  return { ...judged[0]!, scores }
+  const { trials: _, ...first } = judged[0]!
+  return { ...first, scores, ...(Object.keys(trialScores).length > 0 ? { trials: trialScores } : {}) }
 }
 
 /**
@@ -236,19 +264,28 @@ async function judgeAndRecord(
   request: JudgeRequest,
   floors: Record<string, number>,
   isNot: boolean,
+  trials: TrialSettings,
   turnLabel?: string,
 ): Promise<Judgment | undefined> {
   const task = state.task
   let served: ServedJudgment
   try {
-    served = await judgeOutput({ ...request, signal: guard.signal }, task?.file.filepath ?? state.testPath)
+    served = await judgeOutput(
+      { ...request, signal: guard.signal },
+      task?.file.filepath ?? state.testPath,
+      trials,
+    )
   } finally {
     guard.settle()
   }
   if (turnLabel !== undefined) served = { ...served, judgment: labelTurn(served.judgment, turnLabel) }
   const { judgment } = served
   if (guard.abandoned) return undefined
-  if (task) recordJudgment(task, matcher, request, served, floors, isNot)
+  const policy = provided().unstable ?? 'fail'
+  if (task) recordJudgment(task, matcher, request, served, floors, isNot, policy)
+  if (policy === 'warn' && !judgment.error && unstableDimensions(judgment, floors).length > 0) {
+    console.warn(`${matcher}(): ${unstableNote(judgment, floors).trim()}`)
+  }
   const missing = request.dimensions.filter((dimension) => !judgment.scores[dimension])
   if (judgment.error || missing.length > 0) {
     const { error } = judgment

@@ -3,7 +3,7 @@ import type { PiiOptions } from '../scorers/pii.ts'
 import type { RefusalOptions } from '../scorers/refusal.ts'
 import type { AssistantMessages } from '../transcript/assistant-text.ts'
 import type { ExpectedToolCall, ToolOrder } from '../transcript/tool-sequence.ts'
-import type { Rubric, Scorer } from '../types.ts'
+import type { Rubric, Scorer, TrialAggregate } from '../types.ts'
 
 /** Text a matcher accepts for input, context and reference: strings, or values that serialise to JSON. */
 export type JudgedText = string | readonly string[] | Record<string, unknown>
@@ -36,6 +36,16 @@ export interface RubricMatchOptions {
    * @default 'conversation'
    */
   per?: 'conversation' | 'turn'
+  /**
+   * Judge calls for this output, each stored by trial index; the assertion uses their `aggregate`.
+   * @default the judge's `trials`, else 1
+   */
+  trials?: number
+  /**
+   * How the trials' scores combine into the score the floor is held to.
+   * @default 'mean'
+   */
+  aggregate?: TrialAggregate
 }
 
 /** Options of `toScoreAtLeast`. */

@@ -124,6 +124,28 @@ export const judgmentRecordSchema = recordBase.extend({
    * the same stored verdict): not a call of its own, and its tokens and cost are counted with the other.
    */
   shared: z.literal(true).optional(),
+  /** With several trials: each trial's score on this dimension, in trial order (`score` is their aggregate). */
+  trials: z.array(z.number()).optional(),
+  /** `true` when the trials fall on both sides of the floor: some reach it and some do not. */
+  unstable: z.boolean().optional(),
+  /**
+   * With `scoring: 'expected'`: the probability of each scale value (keyed by the value), renormalised over the
+   * scale; the score is their expectation, normalised.
+   */
+  distribution: z.record(z.string(), z.number()).optional(),
+  /** With a judge panel: each member's score on this dimension (`null` when the member failed, with its error). */
+  members: z
+    .array(
+      z.object({
+        name: z.string(),
+        judgeId: z.string(),
+        score: z.number().nullable(),
+        error: z.string().optional(),
+      }),
+    )
+    .optional(),
+  /** What the judge said the reader must know, for example that its server returned no log-probabilities. */
+  note: z.string().optional(),
 })
 
 /** A built-in deterministic check (`toMatchSchema`, `toContainNoPII`, `toBeRefusal`, ...). */

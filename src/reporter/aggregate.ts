@@ -3,6 +3,7 @@
  */
 
 import type { JudgmentRecord } from '../record/schema.ts'
+import { trialSpread } from '../reliability/trials.ts'
 import type { UnsentCause } from '../types.ts'
 import { callKey, type LocatedRecord } from './collect.ts'
 import type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
@@ -126,7 +127,7 @@ export function aggregateDimensions(records: readonly LocatedRecord[]): Dimensio
 export function dimensionStats(
   dimension: string,
   records: readonly (Pick<LocatedRecord, 'score' | 'pass' | 'floor' | 'source'> &
-    Partial<Pick<JudgmentRecord, 'tokens' | 'costUsd'>>)[],
+    Partial<Pick<JudgmentRecord, 'tokens' | 'costUsd' | 'trials' | 'unstable'>>)[],
 ): DimensionStats {
   const scores: number[] = []
   let passed = 0
@@ -134,11 +135,19 @@ export function dimensionStats(
   let tokens = 0
   let costUsd = 0
   let live = 0
+  let trialled = 0
+  let spread = 0
+  let unstable = 0
   for (const record of records) {
     if (record.score === null) errors += 1
     else {
       scores.push(record.score)
       if (record.pass === true) passed += 1
+      if (record.trials && record.trials.length > 1) {
+        trialled += 1
+        spread += trialSpread(record.trials)
+        if (record.unstable) unstable += 1
+      }
     }
     if (record.source === 'live') {
       live += 1
@@ -162,6 +171,7 @@ export function dimensionStats(
     costUsd,
     live,
     stored: records.length - live,
+    ...(trialled > 0 ? { trialled, trialSpread: spread / trialled, unstable } : {}),
   }
 }
 

@@ -176,6 +176,8 @@ export function renderTable(
   const all = (cell: (stats: DimensionStats) => Cell) => dimensions.map(cell)
   // A cost column only when the judge's model has a price.
   const priced = dimensions.some((stats) => stats.costUsd > 0)
+  // Trial columns only when some output was judged in several trials.
+  const trialled = dimensions.some((stats) => (stats.trialled ?? 0) > 0)
   let columns: Column[] = [
     { name: 'dimension', left: true, minWidth: 12, cells: all((stats) => ({ text: stats.dimension })) },
     { name: 'n', cells: all((stats) => ({ text: String(stats.n) })) },
@@ -194,6 +196,12 @@ export function renderTable(
       name: 'errors',
       cells: all((stats) => ({ text: String(stats.errors), paint: stats.errors > 0 ? c.red : undefined })),
     },
+    ...(trialled
+      ? [
+          { name: 'spread', cells: all((stats) => trialCells(stats, c)[0]!) },
+          { name: 'unstable', cells: all((stats) => trialCells(stats, c)[1]!) },
+        ]
+      : []),
     ...(changes
       ? [
           {
@@ -285,6 +293,16 @@ function passCell(stats: DimensionStats, c: Colors): Cell {
   const percent = Math.floor(stats.passRate * 100)
   const text = `${stats.passed}/${stats.n} ${String(percent).padStart(3)}%`
   return { text, paint: stats.passed < stats.n ? c.red : c.green }
+}
+
+/** The mean spread of the trials and how many outputs' trials fall on both sides of the floor. */
+function trialCells(stats: DimensionStats, c: Colors): Cell[] {
+  if (!stats.trialled) return [{ text: '-' }, { text: '-' }]
+  const unstable = stats.unstable ?? 0
+  return [
+    { text: fixed(stats.trialSpread ?? null) },
+    { text: `${unstable}/${stats.trialled}`, paint: unstable > 0 ? c.yellow : undefined },
+  ]
 }
 
 function changeColumnCell(change: DimensionChange | undefined, c: Colors, short: boolean): Cell {

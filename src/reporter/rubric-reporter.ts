@@ -13,6 +13,7 @@ import { evaluateRun, failureReasons, type RunEvaluation, withEvaluation } from 
 import { readGitCommit } from './git-commit.ts'
 import { groupFields, renderGroups, summarizeGroups } from './group-by.ts'
 import { appendHistory, type HistoryEntry, historyEntry, readHistory } from './history.ts'
+import { judgeNotes } from './judge-notes.ts'
 import {
   type EvalsReporterSettings,
   type ReportOptions,
@@ -158,6 +159,7 @@ export class RubricReporter implements Reporter {
       renderChecks(evaluation.gates, evaluation.alerts, c, filtered),
       calibration.notes.length > 0 ? c.yellow(calibration.notes.join('\n')) : '',
       shardLimits.map((line) => ` merged: ${line}`).join('\n'),
+      ...judgeNotes(records).map((note) => c.yellow(` ${note}`)),
     ]
     if (notes.some(Boolean)) vitest.logger.log(`${notes.filter(Boolean).join('\n')}\n`)
     if (obsolete.length > 0) await this.settleObsolete(vitest, obsolete)

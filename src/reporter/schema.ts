@@ -46,6 +46,12 @@ export const dimensionStatsSchema = z.object({
   live: z.number().int().nonnegative(),
   /** Records read from the judgment store. */
   stored: z.number().int().nonnegative(),
+  /** Scored records judged in several trials. */
+  trialled: z.number().int().nonnegative().optional(),
+  /** The mean over those records of the distance between their highest and lowest trial. */
+  trialSpread: z.number().nullable().optional(),
+  /** Those records whose trials fall on both sides of the floor. */
+  unstable: z.number().int().nonnegative().optional(),
 })
 
 const dimensionStatsMapSchema = z.record(z.string(), dimensionStatsSchema)

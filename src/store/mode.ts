@@ -1,5 +1,6 @@
 import { RubricArgumentError } from '../errors.ts'
 import { judgeApiKey } from '../judge/llm-options.ts'
+import { isPanel } from '../reliability/panel.ts'
 import type { JudgeOption, StoreMode } from '../types.ts'
 
 const MODES: readonly StoreMode[] = ['auto', 'replay', 'record', 'off']
@@ -26,7 +27,8 @@ export function resolveStorePolicy(
     return { mode: checkMode(fromEnv, 'VITEST_RUBRIC_STORE'), prune: true }
   if (option !== undefined) return { mode: checkMode(option, 'evals({ store })'), prune: true }
   if (!isCI(env)) return { mode: 'auto', prune: true }
-  const canJudge = judge === 'heuristic' || judgeApiKey(judge, env) !== undefined
+  const members = judge === 'heuristic' ? [] : isPanel(judge) ? judge.panel : [judge]
+  const canJudge = members.every((member) => judgeApiKey(member, env) !== undefined)
   return canJudge ? { mode: 'auto', prune: false } : { mode: 'replay', prune: false }
 }
 

@@ -39,7 +39,12 @@ type VerdictEntry = number | { reason?: unknown; score?: unknown } | unknown
 
 /** What the server does with one chat completions request. */
 export type ScriptedReply = { hold?: Promise<unknown>; usage?: Usage } & (
-  | { kind: 'verdict'; verdict?: Record<string, VerdictEntry> }
+  | {
+      kind: 'verdict'
+      verdict?: Record<string, VerdictEntry>
+      /** Per dimension, the probability of each score token: sent as `logprobs` when the request asks for them. */
+      logprobs?: Record<string, Record<string, number>>
+    }
   | { kind: 'text'; content: string }
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'malformed' }
@@ -62,6 +67,14 @@ export const reply = {
   /** A verdict: a number per dimension expands to `{ reason, score }`; objects are sent as given. No argument: the default verdict. */
   verdict: (verdict?: Record<string, VerdictEntry>): ScriptedReply =>
     verdict ? { kind: 'verdict', verdict } : { kind: 'verdict' },
+  /**
+   * A verdict with log-probabilities: per dimension the probability of each score token (the verdict's score is
+   * the sampled one). Sent only to a request that asks for `logprobs`, as a real server does.
+   */
+  verdictWithLogprobs: (
+    verdict: Record<string, VerdictEntry>,
+    logprobs: Record<string, Record<string, number>>,
+  ): ScriptedReply => ({ kind: 'verdict', verdict, logprobs }),
   /** Raw assistant content. */
   text: (content: string): ScriptedReply => ({ kind: 'text', content }),
   /** An HTTP error status, for example `status(429, { 'retry-after': '0' })`. */
@@ -95,6 +108,31 @@ export const reply = {
     ...inner,
     hold: until,
   }),
+}
+
+/**
+ * A handler whose answers vary per call: `answer` gets the request and how many earlier requests had the same
+ * `key` (for example the judged output, or the model), so the n-th call of a key can answer differently.
+ */
+export function perCall(
+  key: (request: RecordedRequest) => string,
+  answer: (request: RecordedRequest, call: number) => ScriptedReply | undefined,
+): (request: RecordedRequest) => ScriptedReply | undefined {
+  const calls = new Map<string, number>()
+  return (request) => {
+    const name = key(request)
+    const call = calls.get(name) ?? 0
+    calls.set(name, call + 1)
+    return answer(request, call)
+  }
+}
+
+/** A handler per model: requests for a model without one get `fallback` (default: the default verdict). */
+export function perModel(
+  handlers: Record<string, (request: RecordedRequest) => ScriptedReply | undefined>,
+  fallback?: (request: RecordedRequest) => ScriptedReply | undefined,
+): (request: RecordedRequest) => ScriptedReply | undefined {
+  return (request) => (handlers[request.body.model ?? ''] ?? fallback)?.(request)
 }
 
 /** A promise with its resolver, for `reply.held` (Node 20 has no `Promise.withResolvers`). */
@@ -244,15 +282,31 @@ function answer(
     choices,
     usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
   })
-  const choice = (content: string | null, finishReason = 'stop', refusal: string | null = null) => ({
+  const choice = (
+    content: string | null,
+    finishReason = 'stop',
+    refusal: string | null = null,
+    logprobs: unknown = null,
+  ) => ({
     index: 0,
     message: { role: 'assistant', content, refusal },
     finish_reason: finishReason,
-    logprobs: null,
+    logprobs,
   })
   switch (scripted.kind) {
-    case 'verdict':
-      return sendJson(res, 200, completion([choice(JSON.stringify(verdictFor(body, scripted.verdict)))]))
+    case 'verdict': {
+      // With log-probabilities, whitespace after the keys, as models write it.
+      const content = JSON.stringify(
+        verdictFor(body, scripted.verdict),
+        null,
+        scripted.logprobs ? 1 : undefined,
+      )
+      const logprobs =
+        body.logprobs === true && scripted.logprobs
+          ? { content: tokenLogprobs(content, scripted.logprobs) }
+          : null
+      return sendJson(res, 200, completion([choice(content, 'stop', null, logprobs)]))
+    }
     case 'text':
       return sendJson(res, 200, completion([choice(scripted.content)]))
     case 'status': {
@@ -300,6 +354,48 @@ function answer(
       })
     }
   }
+}
+
+/**
+ * The verdict's text as tokens with log-probabilities, the way a tokeniser that splits punctuation and numbers
+ * would send it: chunks of at most three characters, each score digit a token of its own whose alternatives are
+ * the scripted probabilities of the score tokens.
+ */
+function tokenLogprobs(content: string, distributions: Record<string, Record<string, number>>) {
+  const scoreAt = new Map<number, Record<string, number>>()
+  for (const [dimension, distribution] of Object.entries(distributions)) {
+    const key = content.indexOf(JSON.stringify(dimension))
+    const score = /"score":\s*/g
+    score.lastIndex = key
+    const found = key >= 0 ? score.exec(content) : null
+    if (found) scoreAt.set(found.index + found[0].length, distribution)
+  }
+  const tokens: { token: string; logprob: number; top_logprobs: { token: string; logprob: number }[] }[] = []
+  let chunk = ''
+  const flush = () => {
+    if (chunk) tokens.push({ token: chunk, logprob: 0, top_logprobs: [] })
+    chunk = ''
+  }
+  for (let index = 0; index < content.length; index++) {
+    const distribution = scoreAt.get(index)
+    if (distribution) {
+      flush()
+      const token = content[index]!
+      tokens.push({
+        token,
+        logprob: Math.log(distribution[token] ?? 1e-9),
+        top_logprobs: Object.entries(distribution).map(([value, p]) => ({
+          token: value,
+          logprob: Math.log(p),
+        })),
+      })
+      continue
+    }
+    chunk += content[index]
+    if (chunk.length === 3) flush()
+  }
+  flush()
+  return tokens
 }
 
 /** The dimensions and scale a chat request asks for: from its JSON schema, else from the prompt's verdict line. */

@@ -1,6 +1,7 @@
 import {
   gate,
   type JudgeServer,
+  perCall,
   type RecordedRequest,
   reply,
   requestedVerdict,
@@ -38,4 +39,26 @@ export function scriptQualityJudge(server: JudgeServer) {
     return output.includes('hold') ? reply.held(held.promise, verdict) : verdict
   })
   return { release: held.open }
+}
+
+/**
+ * Scripts the judge server for trials: an output containing `trials:a,b,c` scores a on every requested
+ * dimension at its first call, b at its second, and so on, cycling; other outputs score 3.
+ */
+export function scriptTrialJudge(server: JudgeServer) {
+  server.respond(
+    perCall(judgedOutput, (request, call) => {
+      const listed = /trials:([\d,]+)/.exec(judgedOutput(request))?.[1]?.split(',').map(Number) ?? [3]
+      const quality = listed[call % listed.length]!
+      const { dimensions } = requestedVerdict(request.body)
+      return reply.verdict(
+        Object.fromEntries(
+          dimensions.map((name) => [
+            name,
+            { reason: `call ${call + 1}: ${name} looks like ${quality}`, score: quality },
+          ]),
+        ),
+      )
+    }),
+  )
 }

@@ -46,6 +46,8 @@ export type WireRequest = Omit<JudgeRequest, 'signal'>
 export interface JudgeAccess {
   apiKey?: string
   baseURL?: string
+  /** The panel member the call is for (its index), when the judge is a panel. */
+  member?: number
 }
 
 /** A message from a worker. */
@@ -73,7 +75,7 @@ export async function startCoordinator(
   const limiter = limiterOver(core, (signal) => (signal && ranks.get(signal)) ?? 0)
   const judges = new Map<string, Judge>()
   const judgeFor = (access: JudgeAccess = {}): Judge => {
-    const key = JSON.stringify([access.apiKey ?? '', access.baseURL ?? ''])
+    const key = JSON.stringify([access.apiKey ?? '', access.baseURL ?? '', access.member ?? 0])
     let judge = judges.get(key)
     if (!judge) {
       judge = makeJudge(limiter, access)

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import {
+  type JudgeServer,
+  perModel,
+  reply,
+  requestedVerdict,
+  startJudgeServer,
+} from './support/judge-server.ts'
+import { copyFixture, runEvals } from './support/run-vitest.ts'
+
+let server: JudgeServer
+beforeAll(async () => {
+  server = await startJudgeServer()
+})
+beforeEach(() => {
+  server.reset()
+  const scores = (score: number) => (request: Parameters<Parameters<typeof perModel>[0][string]>[0]) =>
+    reply.verdict(
+      Object.fromEntries(
+        requestedVerdict(request.body).dimensions.map((name) => [name, { reason: `${score}`, score }]),
+      ),
+    )
+  // Each model answers its own way: a 4, b 2, d 5, and c fails.
+  server.respond(
+    perModel({
+      a: scores(4),
+      b: scores(2),
+      d: scores(5),
+      c: () => reply.status(500, {}, { error: { message: 'member c exploded' } }),
+    }),
+  )
+})
+afterAll(() => server.close())
+
+const member = (model: string) => ({ model, baseURL: server.baseURL, apiKey: 'k', maxRetries: 0 })
+const judgmentsOf = (run: Awaited<ReturnType<typeof runEvals>>) =>
+  run.report.judgments.filter(
+    (record): record is Extract<typeof record, { kind: 'judgment' }> => record.kind === 'judgment',
+  )
+const modelsCalled = () => server.chatRequests.map((request) => request.body.model).sort()
+
+describe('judge panels', () => {
+  test("each member is stored on its own: adding a member calls only it; members' scores beside the panel's", async () => {
+    const root = copyFixture('store')
+    const first = await runEvals(root, { judge: { panel: [member('a'), member('b')] }, store: 'auto' })
+    expect(modelsCalled()).toEqual(['a', 'a', 'a', 'b', 'b', 'b'])
+    const store = JSON.parse(readFileSync(join(root, '__judgments__', 'answers.eval.ts.json'), 'utf8'))
+    expect(Object.keys(store.judgments)).toHaveLength(6)
+    const [record] = judgmentsOf(first)
+    expect(record).toMatchObject({
+      judgeName: 'panel(a, b)',
+      score: 0.5, // the mean of a's 0.75 and b's 0.25
+      members: [
+        { name: 'a', score: 0.75 },
+        { name: 'b', score: 0.25 },
+      ],
+    })
+    expect(first.output).toContain('judge panel(a, b)')
+
+    server.reset()
+    server.respond(perModel({}, () => reply.verdict()))
+    const grown = await runEvals(root, {
+      judge: { panel: [member('a'), member('b'), member('d')], aggregate: 'median' },
+      store: 'auto',
+    })
+    expect(modelsCalled()).toEqual(['d', 'd', 'd'])
+    const [again] = judgmentsOf(grown)
+    expect(again?.members?.map((m) => m.name)).toEqual(['a', 'b', 'd'])
+    expect(again?.judgeId).not.toBe(record?.judgeId)
+  })
+
+  test('a failing member is reported; the panel scores when the quorum answered, and errs when not', async () => {
+    const root = copyFixture('store')
+    const met = await runEvals(root, {
+      judge: { panel: [member('a'), member('b'), member('c')] },
+      store: 'off',
+    })
+    const [record] = judgmentsOf(met)
+    expect(record).toMatchObject({
+      score: 0.5,
+      members: [{ name: 'a' }, { name: 'b' }, { name: 'c', score: null }],
+    })
+    expect(record?.members?.[2]?.error).toContain('member c exploded')
+    const note = 'panel member failed: c ('
+    expect(met.output).toContain(note)
+
+    server.reset()
+    server.respond(perModel({ c: () => reply.status(500, {}, { error: { message: 'member c exploded' } }) }))
+    const short = await runEvals(root, {
+      judge: { panel: [member('a'), member('b'), member('c')], quorum: 3 },
+      store: 'off',
+    })
+    expect(short.exitCode).toBe(1)
+    const failed = judgmentsOf(short)
+    expect(failed.every((r) => r.score === null && r.error?.code === 'RUBRIC_PANEL_QUORUM')).toBe(true)
+    expect(short.output).toContain('only 2 of 3 members of panel(a, b, c) answered, below its quorum of 3')
+  })
+})
