@@ -8,6 +8,9 @@ import { defineRubric } from '../src/rubric/define-rubric.ts'
 import type { JudgeRequest, LlmJudgeOptions } from '../src/types.ts'
 import { gate, type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
 
+/** OpenAI's API as a base URL: only named in judge ids, messages and request fields; no test calls it. */
+const OPENAI_API = new URL('/v1', 'https://api.openai.com').href
+
 const rubric = defineRubric({
   name: 'support',
   dimensions: { faithfulness: dimensions.faithfulness, relevance: dimensions.relevance },
@@ -125,11 +128,11 @@ describe('createLlmJudge', () => {
     // Another path on the same server is the same judge; another host or port is another.
     expect(on('http://127.0.0.1:8000/v1')).toBe(on('http://127.0.0.1:8000/openai/v1/'))
     expect(on('http://127.0.0.1:8000/v1')).not.toBe(on('http://127.0.0.1:8001/v1'))
-    expect(on('https://api.openai.com/v1')).not.toBe(on('https://openrouter.ai/api/v1'))
+    expect(on(OPENAI_API)).not.toBe(on('https://openrouter.ai/api/v1'))
     // Without a base URL the server is OpenAI's.
     vi.stubEnv('OPENAI_BASE_URL', '')
     try {
-      expect(createLlmJudge({ model: 'judge-model' }).id).toBe(on('https://api.openai.com/v1'))
+      expect(createLlmJudge({ model: 'judge-model' }).id).toBe(on(OPENAI_API))
     } finally {
       vi.unstubAllEnvs()
     }
@@ -160,7 +163,7 @@ describe('createLlmJudge', () => {
       `the judge "judge-model" at ${server.baseURL} answered HTTP 200 with content type text/html; charset=utf-8, ` +
         `not a chat completion; the body starts: ${JSON.stringify(`${page.slice(0, 200)}…`)}. Check that ` +
         '`baseURL` (or OPENAI_BASE_URL) points at an OpenAI-compatible API, usually ending in /v1 (the default is ' +
-        'https://api.openai.com/v1).',
+        `${OPENAI_API}).`,
     )
     expect(server.chatRequests).toHaveLength(1)
   })
@@ -213,7 +216,7 @@ describe('createLlmJudge', () => {
 
   test('sends max_completion_tokens to OpenAI, or as told, and switches when a server rejects the field', async () => {
     expect(outputLimitParamFor({})).toBe('max_completion_tokens')
-    expect(outputLimitParamFor({ baseURL: 'https://api.openai.com/v1' })).toBe('max_completion_tokens')
+    expect(outputLimitParamFor({ baseURL: OPENAI_API })).toBe('max_completion_tokens')
     expect(outputLimitParamFor({ baseURL: 'http://localhost:11434/v1' })).toBe('max_tokens')
     await llmJudge({ outputLimitParam: 'max_completion_tokens', maxOutputTokens: 64 }).judge(request)
     expect(server.chatRequests[0]?.body).toMatchObject({ max_completion_tokens: 64 })
