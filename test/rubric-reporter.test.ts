@@ -42,7 +42,11 @@ function fakeTest(fullName: string, rubric: unknown, state: 'passed' | 'failed' 
 }
 
 function fakeModule(moduleId: string, tests: CollectableTest[]): TestModule {
-  const module: CollectableModule = { moduleId, children: { allTests: () => tests } }
+  const module: CollectableModule & Pick<TestModule, 'meta'> = {
+    moduleId,
+    children: { allTests: () => tests },
+    meta: () => ({}),
+  }
   return module as unknown as TestModule
 }
 
