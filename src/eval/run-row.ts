@@ -11,7 +11,7 @@ import { optionToText, outputToText } from '../matchers/judged-text.ts'
 import { PROVIDED_KEY } from '../matchers/provided.ts'
 import type { JudgedText } from '../matchers/types.ts'
 import { undecidedError } from '../matchers/undecided.ts'
-import { tagRecords } from '../record/append.ts'
+import { appendRecords, tagRecords } from '../record/append.ts'
 import type { RowFields } from '../record/schema.ts'
 import { RowScoresWriter } from '../store/row-scores.ts'
 import { storePathFor } from '../store/store-file.ts'
@@ -20,6 +20,7 @@ import type { ExpectedToolCall } from '../transcript/tool-sequence.ts'
 import type { EvalJudgeInputs, Row, RubricRecord } from '../types.ts'
 import { ASSERTION, type SuitePlan } from './plan.ts'
 import { runScorers } from './run-scorers.ts'
+import { taskRecordDraft } from './task-cost.ts'
 
 /** One row's test: run the task, judge, score, then tag the records with the row and keep its scores. */
 export async function runRow<T, O>(
@@ -30,7 +31,7 @@ export async function runRow<T, O>(
 ): Promise<void> {
   const { expect, task, signal } = context
   try {
-    const result = plan.task ? await plan.task(row.data, { row, signal }) : recordedOutput<O>(row)
+    const result = plan.task ? await timedTask(plan.task, row, signal, task) : recordedOutput<O>(row)
     const judged = judgeInputsOf(row.data, result, plan.judgeInputs)
     const against = {
       ...(judged.input === undefined ? {} : { input: judged.input as JudgedText }),
@@ -98,6 +99,19 @@ export async function runRow<T, O>(
   }
 }
 
+/** Runs the row's task and records what it spent: its wall time and the tokens its result reports. */
+async function timedTask<T, O>(
+  run: NonNullable<SuitePlan<T, O>['task']>,
+  row: Row<T>,
+  signal: AbortSignal,
+  test: TestContext['task'],
+): Promise<O> {
+  const started = performance.now()
+  const result = await run(row.data, { row, signal })
+  appendRecords(test, [taskRecordDraft(performance.now() - started, result)])
+  return result
+}
+
 /** The row's recorded output, for suites without a task (checked when the suite is defined). */
 function recordedOutput<O>(row: Row<unknown>): O {
   const data = row.data as { output?: O; messages?: O }
@@ -151,6 +165,7 @@ async function keepRowScores(
   const scores: Record<string, number> = {}
   const failed: string[] = []
   for (const record of records) {
+    if (record.kind === 'task') continue
     if (record.score !== null) scores[record.dimension] = record.score
     else failed.push(record.dimension)
   }

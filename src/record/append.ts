@@ -41,7 +41,8 @@ export function appendRecords(task: Readonly<Test>, drafts: readonly RecordDraft
       }) as RubricRecord,
   )
   meta.rubric.push(...records)
-  for (const record of records) annotateRecord(task, record)
+  // A task's cost is no verdict: nothing to annotate the test with.
+  for (const record of records) if (record.kind !== 'task') annotateRecord(task, record)
   // A shard's share of the judge limits travels with its eval files into the merged report.
   const { shardLimits } = provided()
   if (shardLimits) task.file.meta.rubricShardLimits = shardLimits

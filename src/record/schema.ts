@@ -169,12 +169,31 @@ export const similarityRecordSchema = recordBase.extend({
   scorer: z.string(),
 })
 
+/** Tokens the system under test spent with one model on one task. */
+export const modelTokensSchema = z.object({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+})
+
+/**
+ * What the system under test spent on one `describeEval` task: its wall time in `latencyMs` and, when what it
+ * returned carries token usage, its tokens per model. Its dimension is `latency`; it is a cost, never a quality
+ * score, so `score`, `pass` and `assertionPassed` are always `null`, and quality statistics leave it out.
+ */
+export const taskRecordSchema = recordBase.extend({
+  kind: z.literal('task'),
+  /** Tokens per model, keyed by the model's name (`unknown` when the result does not name it). */
+  tokensByModel: z.record(z.string(), modelTokensSchema).optional(),
+})
+
 /** Every kind of record, told apart by `kind`. */
 export const rubricRecordSchema = z.discriminatedUnion('kind', [
   judgmentRecordSchema,
   checkRecordSchema,
   scorerRecordSchema,
   similarityRecordSchema,
+  taskRecordSchema,
 ])
 
 /** Where a record was made: what `report.json` adds to each record. */
@@ -195,6 +214,7 @@ export const locatedRecordSchema = z.discriminatedUnion('kind', [
   recordLocationSchema.extend(checkRecordSchema.shape),
   recordLocationSchema.extend(scorerRecordSchema.shape),
   recordLocationSchema.extend(similarityRecordSchema.shape),
+  recordLocationSchema.extend(taskRecordSchema.shape),
 ])
 
 export type TokenUsageRecord = z.output<typeof tokenUsageSchema>
@@ -204,6 +224,8 @@ export type JudgmentRecord = z.output<typeof judgmentRecordSchema>
 export type CheckRecord = z.output<typeof checkRecordSchema>
 export type ScorerRecord = z.output<typeof scorerRecordSchema>
 export type SimilarityRecord = z.output<typeof similarityRecordSchema>
+export type ModelTokens = z.output<typeof modelTokensSchema>
+export type TaskRecord = z.output<typeof taskRecordSchema>
 /** What a matcher records in `task.meta.rubric` for one dimension. It travels to the reporter as JSON. */
 export type RubricRecord = z.output<typeof rubricRecordSchema>
 export type RecordKind = RubricRecord['kind']

@@ -7,6 +7,7 @@ import { trialSpread } from '../reliability/trials.ts'
 import type { UnsentCause } from '../types.ts'
 import { callKey, type LocatedRecord } from './collect.ts'
 import type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
+import { type TaskCostStats, taskCostStats } from './task-cost.ts'
 
 export type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
 
@@ -40,12 +41,17 @@ export interface RubricSummary {
   records: number
   /** Per dimension over the whole run, sorted by dimension name. */
   run: DimensionStats[]
-  /** Per file, sorted by file, each with its dimensions sorted by name. */
-  files: { file: string; dimensions: DimensionStats[] }[]
+  /** What the system under test spent per task over the run (`describeEval` tasks); `null` without tasks. */
+  runCost: TaskCostStats | null
+  /** Per file, sorted by file, each with its dimensions sorted by name and its tasks' cost. */
+  files: { file: string; dimensions: DimensionStats[]; cost: TaskCostStats | null }[]
 }
 
 /** Aggregates located records per dimension, per file and for the run. */
-export function summarize(records: readonly LocatedRecord[]): RubricSummary {
+export function summarize(located: readonly LocatedRecord[]): RubricSummary {
+  // A task's cost is no quality score: it never counts in a dimension's n, mean or pass rate.
+  const records = located.filter((record) => record.kind !== 'task')
+  const tasks = located.filter((record) => record.kind === 'task')
   const judges = new Map<string, JudgeSummary>()
   const liveCalls = new Set<string>()
   const storedCalls = new Set<string>()
@@ -98,9 +104,12 @@ export function summarize(records: readonly LocatedRecord[]): RubricSummary {
     retries,
     records: records.length,
     run: aggregateDimensions(records),
-    files: [...byFile.keys()]
-      .sort(compare)
-      .map((file) => ({ file, dimensions: aggregateDimensions(byFile.get(file) ?? []) })),
+    runCost: taskCostStats(tasks),
+    files: [...new Set([...byFile.keys(), ...tasks.map((task) => task.file)])].sort(compare).map((file) => ({
+      file,
+      dimensions: aggregateDimensions(byFile.get(file) ?? []),
+      cost: taskCostStats(tasks.filter((task) => task.file === file)),
+    })),
   }
 }
 

@@ -9,6 +9,7 @@ import type { UnsentCause } from '../types.ts'
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
 import { changeCell, paintVerdict } from './render-checks.ts'
 import type { DimensionChange } from './schema.ts'
+import type { CostStats, TaskCostStats } from './task-cost.ts'
 import { shorten } from './worst.ts'
 
 type Colors = ReturnType<typeof picocolors.createColors>
@@ -45,14 +46,14 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
   const perFile = options.perFile ?? true
   const single = perFile && summary.files.length === 1
   if (perFile) {
-    for (const { file, dimensions } of summary.files) {
+    for (const { file, dimensions, cost } of summary.files) {
       const title = withCost(file, dimensions)
       blocks.push(
         renderTable(title, dimensions, c, {
           changes: single ? options.changes : undefined,
           calibration: single ? options.calibration : undefined,
           width: options.width,
-        }),
+        }) + renderTaskCost(cost, c, options.width),
       )
     }
   }
@@ -63,7 +64,7 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
         changes: options.changes,
         calibration: options.calibration,
         width: options.width,
-      }),
+      }) + renderTaskCost(summary.runCost, c, options.width),
     )
   }
   return blocks.join('\n\n')
@@ -263,6 +264,29 @@ export function renderTable(
   const note =
     dropped.length > 0 ? [c.dim(`${INDENT}(${dropped.join(', ')} left out to fit ${width} columns)`)] : []
   return [` ${c.bold(title)}`, ...lines.map((line) => INDENT + line), ...note].join('\n')
+}
+
+/**
+ * What the system under test spent per task, under a table: a line for latency and one for tokens when a task
+ * reported them, each cut with `…` to `width` columns; empty without tasks.
+ */
+export function renderTaskCost(
+  cost: TaskCostStats | null,
+  c: Colors = picocolors.createColors(false),
+  width: number = DEFAULT_WIDTH,
+): string {
+  if (!cost) return ''
+  const line = (name: string, stats: CostStats, unit: (value: number) => string) =>
+    c.dim(
+      shorten(
+        `${INDENT}${name.padEnd(9)}${countOf(stats.n, 'task', 'tasks')}  ` +
+          `p50 ${unit(stats.p50)}  p95 ${unit(stats.p95)}  p99 ${unit(stats.p99)}  mean ${unit(stats.mean)}`,
+        width,
+      ),
+    )
+  const lines = [line('latency', cost.latency, (ms) => `${integer.format(Math.round(ms))} ms`)]
+  if (cost.tokens) lines.push(line('tokens', cost.tokens, (tokens) => integer.format(Math.round(tokens))))
+  return `\n${lines.join('\n')}`
 }
 
 function columnWidth(column: Column): number {

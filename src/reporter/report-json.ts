@@ -5,7 +5,7 @@
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
 import { summarize } from './aggregate.ts'
 import type { LocatedRecord } from './collect.ts'
-import { REPORT_SCHEMA_VERSION, type RubricReport } from './schema.ts'
+import { REPORT_SCHEMA_VERSION, type RubricReport, type TaskCostStats } from './schema.ts'
 
 export type { ReportJudgment, RubricReport } from './schema.ts'
 export { REPORT_SCHEMA_VERSION } from './schema.ts'
@@ -31,6 +31,8 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
   const summary = options.summary ?? summarize(records)
   const files: Record<string, DimensionStatsMap> = {}
   for (const { file, dimensions } of summary.files) files[file] = byDimension(dimensions)
+  const fileCosts: Record<string, TaskCostStats> = {}
+  for (const { file, cost } of summary.files) if (cost) fileCosts[file] = cost
   // A stable sort: within a file, judgments keep the order of the tests that made them.
   const ordered = [...records].sort((a, b) => compare(a.file, b.file) || compare(a.project, b.project))
   return {
@@ -54,6 +56,7 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
       },
       run: byDimension(summary.run),
       files,
+      ...(summary.runCost ? { taskCost: { run: summary.runCost, files: fileCosts } } : {}),
     },
     gates: [],
     baseline: null,

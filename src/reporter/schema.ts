@@ -59,10 +59,30 @@ const dimensionStatsMapSchema = z.record(z.string(), dimensionStatsSchema)
 /** A judge that made at least one record. */
 export const judgeSummarySchema = z.object({ id: z.string(), name: z.string(), model: z.string().nullable() })
 
-/** The statistics a suite gate can hold a dimension to. */
-export const gateStatisticSchema = z.enum(['mean', 'passRate', 'p10', 'min'])
+/** The statistics a suite gate can hold a dimension to (`p50`, `p95`, `p99` bound task costs only). */
+export const gateStatisticSchema = z.enum(['mean', 'passRate', 'p10', 'min', 'p50', 'p95', 'p99'])
 
-/** One suite gate checked against the run: `value >= bound`. */
+/** Percentiles (numpy's linear interpolation) and mean of one cost over the tasks that reported it. */
+export const costStatsSchema = z.object({
+  /** How many tasks reported it. */
+  n: z.number().int().nonnegative(),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  mean: z.number(),
+})
+
+/** What the system under test spent per `describeEval` task: wall time in milliseconds, and tokens. */
+export const taskCostStatsSchema = z.object({
+  latency: costStatsSchema,
+  /** `null` when no task's result reported token usage. */
+  tokens: costStatsSchema.nullable(),
+})
+
+/**
+ * One suite gate checked against the run: `value >= bound`, or `value <= bound` for the task costs `latency` and
+ * `tokens`.
+ */
 export const gateResultSchema = z.object({
   dimension: z.string(),
   statistic: gateStatisticSchema,
@@ -159,6 +179,10 @@ export const reportSchema = z.object({
     run: dimensionStatsMapSchema,
     /** Per file (relative to the Vitest root), in file order, each per dimension. */
     files: z.record(z.string(), dimensionStatsMapSchema),
+    /** What the `describeEval` tasks spent, over the run and per file with tasks; absent without tasks. */
+    taskCost: z
+      .object({ run: taskCostStatsSchema, files: z.record(z.string(), taskCostStatsSchema) })
+      .optional(),
   }),
   /** The suite gates checked against the run, in dimension then statistic order. */
   gates: z.array(gateResultSchema),
@@ -190,3 +214,5 @@ export type GateResult = z.output<typeof gateResultSchema>
 export type DimensionChange = z.output<typeof dimensionChangeSchema>
 export type BaselineComparison = z.output<typeof baselineComparisonSchema>
 export type RubricAlert = z.output<typeof alertSchema>
+export type CostStats = z.output<typeof costStatsSchema>
+export type TaskCostStats = z.output<typeof taskCostStatsSchema>
