@@ -553,11 +553,17 @@ export interface EmbeddingsOptions {
 }
 
 /** A statistic of a dimension over a run that a suite gate can bound. */
-export type GateStatistic = 'mean' | 'passRate' | 'p10' | 'min'
+export type GateStatistic = 'mean' | 'passRate' | 'p10' | 'min' | 'p50' | 'p95' | 'p99'
 
-/** The bounds of one dimension's suite gate: the run fails when a statistic is below its bound. */
+/**
+ * The bounds of one dimension's suite gate: the run fails when a statistic is below its bound. Two names bound
+ * what the system under test spent per `describeEval` task instead, from above: `latency` (its wall time in
+ * milliseconds) and `tokens` (the tokens its result reported, all models together), with `mean`, `p50`, `p95`
+ * and `p99`: `gates: { latency: { p95: 2000 }, tokens: { mean: 1500 } }` fails the run when a statistic is above
+ * its bound.
+ */
 export interface DimensionGate {
-  /** The lowest mean score allowed, in [0, 1]. */
+  /** The lowest mean score allowed, in [0, 1]; for `latency` and `tokens`, the highest mean per task allowed. */
   mean?: number
   /** The lowest share of scored outputs that reached their floor, in [0, 1]. */
   passRate?: number
@@ -565,6 +571,12 @@ export interface DimensionGate {
   p10?: number
   /** The lowest single score allowed, in [0, 1] (`1` means every output must score full marks). */
   min?: number
+  /** `latency` and `tokens` only: the highest median per task allowed (milliseconds, or tokens). */
+  p50?: number
+  /** `latency` and `tokens` only: the highest 95th percentile per task allowed (milliseconds, or tokens). */
+  p95?: number
+  /** `latency` and `tokens` only: the highest 99th percentile per task allowed (milliseconds, or tokens). */
+  p99?: number
 }
 
 /** Suite gates keyed by dimension name. */

@@ -35,7 +35,12 @@ export interface RunEvaluation {
 /** Checks the gates, compares with the baseline and looks for drift. */
 export function evaluateRun(report: RubricReport, options: EvaluateRunOptions): RunEvaluation {
   const run = Object.values(report.summary.run) as DimensionStats[]
-  const gates = evaluateGates(options.gates, run, options.filtered ?? false)
+  const gates = evaluateGates(
+    options.gates,
+    run,
+    options.filtered ?? false,
+    report.summary.taskCost?.run ?? null,
+  )
   const baseline = options.baseline
     ? compareReports(options.baseline.report, report, { file: options.baseline.file })
     : null

@@ -4,12 +4,23 @@
  */
 import { RubricArgumentError } from '../errors.ts'
 import { levenshteinDistance } from '../scorers/levenshtein.ts'
-import type { GateStatistic, SuiteGates } from '../types.ts'
+import type { DimensionGate, GateStatistic, SuiteGates } from '../types.ts'
 import type { DimensionStats } from './aggregate.ts'
-import type { GateResult, RubricAlert } from './schema.ts'
+import type { GateResult, RubricAlert, TaskCostStats } from './schema.ts'
+import {
+  COST_DIMENSIONS,
+  COST_STATISTICS,
+  type CostDimension,
+  type CostStatistic,
+  type CostStats,
+} from './task-cost.ts'
 
-/** The statistics a gate can bound, in the order results are listed. */
-export const GATE_STATISTICS: readonly GateStatistic[] = ['mean', 'passRate', 'p10', 'min']
+/** The statistics a gate on a quality dimension can bound, in the order results are listed. */
+export const GATE_STATISTICS = ['mean', 'passRate', 'p10', 'min'] as const satisfies readonly GateStatistic[]
+
+function isCostDimension(dimension: string): dimension is CostDimension {
+  return (COST_DIMENSIONS as readonly string[]).includes(dimension)
+}
 
 /**
  * Scores are sums of binary fractions: a mean of exactly 0.85 can come out as 0.8499999999999999. A value this
@@ -44,6 +55,10 @@ export function validateGates(gates: unknown, where = 'evals({ gates })'): Suite
       )
     }
     valid[dimension] = {}
+    if (isCostDimension(dimension)) {
+      valid[dimension] = validateCostGate(gate, `${where}.${dimension}`)
+      continue
+    }
     for (const statistic of statistics) {
       if (!(GATE_STATISTICS as readonly string[]).includes(statistic)) {
         throw new RubricArgumentError(
@@ -63,6 +78,27 @@ export function validateGates(gates: unknown, where = 'evals({ gates })'): Suite
   return valid
 }
 
+/** The upper bounds of a `latency` or `tokens` gate: known statistics, each a non-negative number. */
+function validateCostGate(gate: Record<string, unknown>, where: string): DimensionGate {
+  const valid: DimensionGate = {}
+  for (const [statistic, bound] of Object.entries(gate)) {
+    if (!(COST_STATISTICS as readonly string[]).includes(statistic)) {
+      throw new RubricArgumentError(
+        `${where} has the unknown statistic "${statistic}"; a task cost is bounded from above by ` +
+          `${COST_STATISTICS.join(', ')}, for example { p95: 2000 }.`,
+      )
+    }
+    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound < 0) {
+      throw new RubricArgumentError(
+        `${where}.${statistic} is ${describe(bound)}; a task cost's bound is a number of milliseconds (latency) ` +
+          'or tokens per task, 0 or more, for example 2000.',
+      )
+    }
+    valid[statistic as CostStatistic] = bound
+  }
+  return valid
+}
+
 /**
  * Checks each gate against the run's statistics: passed when the statistic reaches its bound, failed when it is
  * below or undefined (every judgment of the dimension an error). A gate on a dimension the run recorded nothing on
@@ -74,11 +110,16 @@ export function evaluateGates(
   gates: SuiteGates,
   run: readonly DimensionStats[],
   filtered: string | false = false,
+  taskCost: TaskCostStats | null = null,
 ): GateResult[] {
   const stats = new Map(run.map((dimension) => [dimension.dimension, dimension]))
   const results: GateResult[] = []
   for (const dimension of Object.keys(gates).sort(compare)) {
     const gate = gates[dimension] ?? {}
+    if (isCostDimension(dimension)) {
+      results.push(...evaluateCostGate(dimension, gate, taskCost?.[dimension] ?? null, filtered))
+      continue
+    }
     const dimensionStats = stats.get(dimension)
     for (const statistic of GATE_STATISTICS) {
       const bound = gate[statistic]
@@ -96,6 +137,26 @@ export function evaluateGates(
 }
 
 /**
+ * A task cost's upper bounds: passed when the statistic is at most its bound, failed when it is above or when no
+ * task reported the cost (skipped in a filtered run).
+ */
+function evaluateCostGate(
+  dimension: CostDimension,
+  gate: DimensionGate,
+  stats: CostStats | null,
+  filtered: string | false,
+): GateResult[] {
+  return COST_STATISTICS.flatMap((statistic): GateResult[] => {
+    const bound = gate[statistic]
+    if (bound === undefined) return []
+    if (!stats) return [{ dimension, statistic, bound, value: null, status: filtered ? 'skipped' : 'failed' }]
+    const value = stats[statistic]
+    const passed = value <= bound * (1 + TOLERANCE)
+    return [{ dimension, statistic, bound, value, status: passed ? 'passed' : 'failed' }]
+  })
+}
+
+/**
  * A P0 alert per failed gate, and one per gated dimension that the run (of the whole suite) scored nothing on,
  * naming the closest dimension it did score.
  *
@@ -106,7 +167,7 @@ export function gateAlerts(results: readonly GateResult[], scored: readonly stri
   const unscored = new Set<string>()
   for (const result of results) {
     if (result.status !== 'failed') continue
-    if (scored.includes(result.dimension)) {
+    if (scored.includes(result.dimension) || isCostDimension(result.dimension)) {
       alerts.push({
         tier: 'P0',
         kind: 'gate',
@@ -134,6 +195,14 @@ export function gateAlerts(results: readonly GateResult[], scored: readonly stri
 export function formatGate(result: GateResult, scored?: readonly string[]): string {
   const name = `${result.dimension} ${result.statistic}`
   if (result.status === 'skipped') return `${name}: not scored in this filtered run (skipped)`
+  if (isCostDimension(result.dimension)) {
+    const unit = result.dimension === 'latency' ? ' ms' : ' tokens'
+    if (result.value === null) {
+      return `${name}: no describeEval task of this run reported it > ${result.bound}${unit}`
+    }
+    const sign = result.status === 'passed' ? '<=' : '>'
+    return `${name} ${Math.round(result.value)}${unit} ${sign} ${result.bound}${unit} (per task)`
+  }
   if (result.value === null && scored && !scored.includes(result.dimension)) {
     return `${name}: no test of this run scored it < ${fixed(result.bound)}`
   }
