@@ -24,9 +24,11 @@ afterAll(() => server.close())
 
 const judge = () => ({ model: 'judge-model', baseURL: server.baseURL, apiKey: 'test-key', maxRetries: 0 })
 
+/** The quality records of each row (a task's cost record left out). */
 function byRow(judgments: readonly ReportJudgment[]): Record<string, ReportJudgment[]> {
   const rows: Record<string, ReportJudgment[]> = {}
   for (const judgment of judgments) {
+    if (judgment.kind === 'task') continue
     const key = judgment.rowId ?? '-'
     rows[key] = [...(rows[key] ?? []), judgment]
   }
@@ -86,6 +88,19 @@ describe('describeEval end to end', () => {
     expect(exitCode).toBe(1)
     expect(report.datasetHashes).toEqual([dataset.hash])
 
+    // Each row's task leaves what it spent: its wall time (no bound on it: it depends on the machine).
+    const tasks = report.judgments.filter((j) => j.kind === 'task')
+    expect(tasks.map((j) => j.rowId).sort()).toEqual(dataset.rows.map((row) => row.id).sort())
+    for (const task of tasks) {
+      expect(task).toMatchObject({ dimension: 'latency', score: null, pass: null, dataset: 'rows' })
+      expect(task.latencyMs).toBeGreaterThanOrEqual(0)
+    }
+    expect(report.summary.taskCost?.run.latency.n).toBe(30)
+    expect(report.summary.taskCost?.run.tokens).toBeNull()
+    expect(output).toMatch(
+      /\n {3}latency {2}30 tasks {2}p50 [\d,]+ ms {2}p95 [\d,]+ ms {2}p99 [\d,]+ ms {2}mean [\d,]+ ms\n/,
+    )
+
     // Scorers are dimensions, not judges or judge calls.
     expect(output).toContain('judge judge-model · 30 live calls')
     expect(output).toContain('✗ tone       0.50 < 0.75  tone looks like 3')
@@ -125,13 +140,14 @@ describe('describeEval end to end', () => {
     expect(names).toHaveLength(10)
     expect(names).toContain('Ticket 8: where is my parcel?')
     expect(names).toContain('Ticket 34: where is my parcel?')
-    const segments = report.judgments.map((j) => j.metadata?.segment)
+    const scored = report.judgments.filter((j) => j.kind !== 'task')
+    const segments = scored.map((j) => j.metadata?.segment)
     expect(segments.filter((s) => s === 'billing')).toHaveLength(2)
     expect(segments.filter((s) => s === 'shipping')).toHaveLength(3)
     expect(segments.filter((s) => s === 'returns')).toHaveLength(5)
     expect(report.judgments.every((j) => /^[0-9a-f]{12}$/.test(j.rowId ?? ''))).toBe(true)
     expect(report.judges).toEqual([])
-    const missed = report.judgments.find((j) => j.score === 0)
+    const missed = scored.find((j) => j.score === 0)
     expect(missed).toMatchObject({ dimension: 'mentions-reference', reason: 'no "refund"', pass: true })
     // The scorer's id is the one toPassScorer gives the same scorer: its name and version ('1' by default).
     expect(missed?.judgeId).toBe(scorerId('mentions-reference', '1'))
@@ -160,6 +176,13 @@ describe('describeEval end to end', () => {
       ['strict', null, null, 'RUBRIC_SCORER_FAILED'],
     ])
     expect(byRow(report.judgments).crash).toBeUndefined()
+    // A task that threw spent no measured run: only the rows whose task returned have a task record.
+    expect(
+      report.judgments
+        .filter((j) => j.kind === 'task')
+        .map((j) => j.rowId)
+        .sort(),
+    ).toEqual(['long', 'short'])
     expect(
       Object.values(report.summary.run).map(({ dimension, n, errors }) => [dimension, n, errors]),
     ).toEqual([

@@ -123,6 +123,7 @@ function countBy<T extends string>(values: Iterable<T>): Partial<Record<T, numbe
 export function aggregateDimensions(records: readonly LocatedRecord[]): DimensionStats[] {
   const byDimension = new Map<string, LocatedRecord[]>()
   for (const record of records) {
+    if (record.kind === 'task') continue
     const group = byDimension.get(record.dimension)
     if (group) group.push(record)
     else byDimension.set(record.dimension, [record])
