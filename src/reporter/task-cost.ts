@@ -2,9 +2,10 @@
  * Internal to the reporter: what the system under test spent per task (`task` records), as percentiles. Pure.
  * A task's cost is no quality score: these statistics stand beside the dimensions, never among them.
  */
+
+import { taskTokens } from '../eval/task-cost.ts'
 import type { TaskRecord } from '../record/schema.ts'
 import { mean, quantileSorted } from '../stats/descriptive.ts'
-import { taskTokens } from '../eval/task-cost.ts'
 import type { CostStats, TaskCostStats } from './schema.ts'
 
 export type { CostStats, TaskCostStats } from './schema.ts'
