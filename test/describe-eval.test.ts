@@ -97,9 +97,8 @@ describe('describeEval end to end', () => {
     }
     expect(report.summary.taskCost?.run.latency.n).toBe(30)
     expect(report.summary.taskCost?.run.tokens).toBeNull()
-    expect(output).toMatch(
-      /\n {3}latency {2}30 tasks {2}p50 [\d,]+ ms {2}p95 [\d,]+ ms {2}p99 [\d,]+ ms {2}mean [\d,]+ ms\n/,
-    )
+    // The output normaliser writes durations as <time>.
+    expect(output).toContain('\n   latency  30 tasks  p50 <time>  p95 <time>  p99 <time>  mean <time>\n')
 
     // Scorers are dimensions, not judges or judge calls.
     expect(output).toContain('judge judge-model · 30 live calls')
