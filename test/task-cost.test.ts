@@ -5,7 +5,10 @@ import type { LocatedRecord, TaskRecord } from '../src/record/schema.ts'
 import { rubricRecordSchema } from '../src/record/schema.ts'
 import { summarize } from '../src/reporter/aggregate.ts'
 import { evaluateGates, formatGate, gateAlerts, validateGates } from '../src/reporter/gates.ts'
+import { renderMarkdown } from '../src/reporter/markdown.ts'
 import { renderSummary, renderTaskCost } from '../src/reporter/render-table.ts'
+import { buildReport } from '../src/reporter/report-json.ts'
+import { reportSchema } from '../src/reporter/schema.ts'
 import { costStats, taskCostStats } from '../src/reporter/task-cost.ts'
 import { locatedJudgment } from './support/records.ts'
 
@@ -127,6 +130,26 @@ describe('the table', () => {
     const line = renderTaskCost(cost, undefined, 30)
     expect(line).toBe('\n   latency  1 task  p50 123,4…')
     expect(renderTaskCost(null)).toBe('')
+  })
+})
+
+describe('the Markdown report', () => {
+  test('has a task cost table beside the dimensions, kept in report.json and read back', () => {
+    const records = [locatedJudgment({ file: 'a.eval.ts' }), located(100, 500), located(1300, 700)]
+    const report = reportSchema.parse(buildReport(records, { vitestVersion: '4.0.0' }))
+    expect(report.summary.taskCost?.files['a.eval.ts']?.latency.n).toBe(2)
+    const markdown = renderMarkdown(report, { worst: 0 })
+    expect(markdown).toContain(
+      [
+        '| task cost | tasks | p50 | p95 | p99 | mean |',
+        '| --- | --: | --: | --: | --: | --: |',
+        '| latency | 2 | 700 ms | 1,240 ms | 1,288 ms | 700 ms |',
+        '| tokens | 2 | 600 | 690 | 698 | 600 |',
+      ].join('\n'),
+    )
+    expect(
+      renderMarkdown(reportSchema.parse(buildReport(records.slice(0, 1), { vitestVersion: '4.0.0' }))),
+    ).not.toContain('task cost')
   })
 })
 

@@ -7,6 +7,7 @@ import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import { countOf } from './render-table.ts'
 import type { DimensionChange, RubricReport } from './schema.ts'
+import { type CostDimension, type CostStats, costCells } from './task-cost.ts'
 import { shorten, worstJudgments } from './worst.ts'
 
 export interface MarkdownOptions {
@@ -30,7 +31,7 @@ const VERDICT_MARKS: Record<DimensionChange['verdict'], string> = {
 export function renderMarkdown(report: RubricReport, options: MarkdownOptions = {}): string {
   const worst = options.worst ?? 5
   const maxText = options.maxText ?? 300
-  const sections = [`## Rubric evals\n\n${header(report)}`, dimensionTable(report)]
+  const sections = [`## Rubric evals\n\n${header(report)}`, dimensionTable(report), taskCostTable(report)]
   if (report.gates.length > 0) {
     const rows = report.gates.map((gate) => {
       const mark = gate.status === 'passed' ? '✅' : gate.status === 'failed' ? '❌' : '⏭️ skipped'
@@ -81,6 +82,20 @@ function dimensionTable(report: RubricReport): string {
     return `| ${[escapeMarkdown(stats.dimension), ...cells, ...(withChange ? [changeCell] : [])].join(' | ')} |`
   })
   return [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows].join('\n')
+}
+
+/** What the system under test spent per `describeEval` task over the run; empty without tasks. */
+function taskCostTable(report: RubricReport): string {
+  const cost = report.summary.taskCost?.run
+  if (!cost) return ''
+  const row = (name: CostDimension, stats: CostStats) =>
+    `| ${[name, String(stats.n), ...costCells(name, stats)].join(' | ')} |`
+  return [
+    '| task cost | tasks | p50 | p95 | p99 | mean |',
+    '| --- | --: | --: | --: | --: | --: |',
+    row('latency', cost.latency),
+    ...(cost.tokens ? [row('tokens', cost.tokens)] : []),
+  ].join('\n')
 }
 
 function baselineSection(report: RubricReport): string {

@@ -9,7 +9,7 @@ import type { UnsentCause } from '../types.ts'
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
 import { changeCell, paintVerdict } from './render-checks.ts'
 import type { DimensionChange } from './schema.ts'
-import type { CostStats, TaskCostStats } from './task-cost.ts'
+import { type CostDimension, type CostStats, costCells, type TaskCostStats } from './task-cost.ts'
 import { shorten } from './worst.ts'
 
 type Colors = ReturnType<typeof picocolors.createColors>
@@ -276,16 +276,13 @@ export function renderTaskCost(
   width: number = DEFAULT_WIDTH,
 ): string {
   if (!cost) return ''
-  const line = (name: string, stats: CostStats, unit: (value: number) => string) =>
-    c.dim(
-      shorten(
-        `${INDENT}${name.padEnd(9)}${countOf(stats.n, 'task', 'tasks')}  ` +
-          `p50 ${unit(stats.p50)}  p95 ${unit(stats.p95)}  p99 ${unit(stats.p99)}  mean ${unit(stats.mean)}`,
-        width,
-      ),
-    )
-  const lines = [line('latency', cost.latency, (ms) => `${integer.format(Math.round(ms))} ms`)]
-  if (cost.tokens) lines.push(line('tokens', cost.tokens, (tokens) => integer.format(Math.round(tokens))))
+  const line = (name: CostDimension, stats: CostStats) => {
+    const [p50, p95, p99, mean] = costCells(name, stats)
+    const text = `${INDENT}${name.padEnd(9)}${countOf(stats.n, 'task', 'tasks')}  p50 ${p50}  p95 ${p95}  p99 ${p99}  mean ${mean}`
+    return c.dim(shorten(text, width))
+  }
+  const lines = [line('latency', cost.latency)]
+  if (cost.tokens) lines.push(line('tokens', cost.tokens))
   return `\n${lines.join('\n')}`
 }
 

@@ -41,3 +41,12 @@ export function costStats(values: readonly number[]): CostStats {
     mean: mean(sorted),
   }
 }
+
+const integer = new Intl.NumberFormat('en-US')
+
+/** p50, p95, p99 and mean of a cost as text in its unit: `1,980 ms` for latency, `443` for tokens. */
+export function costCells(dimension: CostDimension, stats: CostStats): string[] {
+  const unit = (value: number) =>
+    `${integer.format(Math.round(value))}${dimension === 'latency' ? ' ms' : ''}`
+  return [stats.p50, stats.p95, stats.p99, stats.mean].map(unit)
+}
