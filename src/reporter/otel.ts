@@ -83,10 +83,11 @@ export interface EvaluationEvent {
   attributes: Record<string, string | number | boolean>
 }
 
-/** One `gen_ai.evaluation.result` log record per judgment of the report. */
+/** One `gen_ai.evaluation.result` log record per scored record of the report (a task's cost is no evaluation). */
 export function evaluationEvents(report: RubricReport): EvaluationEvent[] {
   const time = new Date(report.createdAt)
-  return report.judgments.map((judgment) => ({
+  const evaluations = report.judgments.filter((judgment) => judgment.kind !== 'task')
+  return evaluations.map((judgment) => ({
     eventName: EVENT_NAME,
     timestamp: time,
     severityNumber: judgment.pass === false || judgment.error ? WARN : INFO,
