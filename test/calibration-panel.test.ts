@@ -6,7 +6,6 @@ import { calibrate } from '../src/calibration/calibrate.ts'
 import { renderCalibration } from '../src/calibration/render.ts'
 import {
   type JudgeServer,
-  perCall,
   perModel,
   type RecordedRequest,
   reply,
@@ -35,13 +34,10 @@ test('calibrate over a panel measures the panel and each member from the same ca
     fixture('calibration', 'examples', 'support-answers.jsonl'),
     join(root, 'calibration', 'support.jsonl'),
   )
-  // Member a varies per call (1 to 5), member b always answers 3.
+  // Member a scores by what it reads (1 to 5, the same whatever order the calls arrive in); b always answers 3.
   server.respond(
     perModel({
-      a: perCall(
-        () => 'a',
-        (request, call) => verdict(request, (call % 5) + 1),
-      ),
+      a: (request) => verdict(request, (JSON.stringify(request.body.messages).length % 5) + 1),
       b: (request) => verdict(request, 3),
     }),
   )
@@ -69,6 +65,6 @@ test('calibrate over a panel measures the panel and each member from the same ca
   const text = renderCalibration(result)
   expect(text).toContain(' panel and members, from the same calls:')
   expect(text).toMatch(/\n {3}panel {2}/)
-  expect(text).toMatch(/\n {3}a +\d/)
+  expect(text).toMatch(/\n {3}a +-?\d/)
   expect(text).toMatch(/\n {3}b +- \(n 12\)/)
 })
