@@ -176,8 +176,9 @@ export function dimensionStats(
     n,
     mean: n === 0 ? null : interval.mean,
     meanSe: n < 2 ? null : interval.se,
-    meanLow: n < 2 ? null : interval.low,
-    meanHigh: n < 2 ? null : interval.high,
+    // Scores are normalised: an interval reaching past 0 or 1 (few, spread scores) is cut at the scale's ends.
+    meanLow: n < 2 ? null : Math.max(0, interval.low),
+    meanHigh: n < 2 ? null : Math.min(1, interval.high),
     p10: percentile(scores, 0.1),
     min: scores[0] ?? null,
     passed,

@@ -33,7 +33,10 @@ export const dimensionStatsSchema = z.object({
    * once, by its score combined over its trials. `null` below 2 scores; absent in reports written before it existed.
    */
   meanSe: z.number().nullable().optional(),
-  /** The 95% interval of the mean, `mean ± t(0.975, n - 1) · meanSe` (Student's t); `null` below 2 scores. */
+  /**
+   * The 95% interval of the mean, `mean ± t(0.975, n - 1) · meanSe` (Student's t), cut at 0 and 1; `null` below 2
+   * scores.
+   */
   meanLow: z.number().nullable().optional(),
   meanHigh: z.number().nullable().optional(),
   /** 10th percentile of the scores (linear interpolation, numpy's default), `null` when `n` is 0. */
