@@ -31,6 +31,7 @@ export type {
   DriftOptions,
   EmbeddingsOptions,
   EvalsOptions,
+  GateBoundOn,
   GateStatistic,
   JudgeOption,
   LlmJudgeOptions,

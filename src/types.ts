@@ -555,6 +555,9 @@ export interface EmbeddingsOptions {
 /** A statistic of a dimension over a run that a suite gate can bound. */
 export type GateStatistic = 'mean' | 'passRate' | 'p10' | 'min' | 'p50' | 'p95' | 'p99'
 
+/** What a gate's `mean` bound is checked against: the mean itself, or the lower end of its 95% interval. */
+export type GateBoundOn = 'mean' | 'lower'
+
 /**
  * The bounds of one dimension's suite gate: the run fails when a statistic is below its bound. Two names bound
  * what the system under test spent per `describeEval` task instead, from above: `latency` (its wall time in
@@ -563,8 +566,19 @@ export type GateStatistic = 'mean' | 'passRate' | 'p10' | 'min' | 'p50' | 'p95' 
  * its bound.
  */
 export interface DimensionGate {
-  /** The lowest mean score allowed, in [0, 1]; for `latency` and `tokens`, the highest mean per task allowed. */
+  /**
+   * The lowest mean score allowed, in [0, 1]; for `latency` and `tokens`, the highest mean per task allowed. What of
+   * a score's mean is held to it is set by `on`.
+   */
   mean?: number
+  /**
+   * What the `mean` bound of a score dimension is checked against: `'mean'`, the mean itself, or `'lower'`, the lower
+   * end of its 95% interval (Student's t over outputs, each output counting once however many trials it had), so
+   * the gate passes only when the mean clears the bound beyond noise. With fewer than 2 scores there is no interval
+   * and a `'lower'` gate fails. Only `mean` has an interval: `on` needs a `mean` bound. Not for `latency`/`tokens`.
+   * @default 'mean'
+   */
+  on?: GateBoundOn
   /** The lowest share of scored outputs that reached their floor, in [0, 1]. */
   passRate?: number
   /** The lowest 10th percentile of the scores, in [0, 1]. */

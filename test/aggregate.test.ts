@@ -62,6 +62,36 @@ describe('dimensionStats', () => {
   test('a single score is its own mean, p10 and min', () => {
     const stats = dimensionStats('tone', scores([0.75]))
     expect(stats).toMatchObject({ n: 1, mean: 0.75, p10: 0.75, min: 0.75, passed: 1, passRate: 1 })
+    // One score has no spread to measure: no standard error, no interval.
+    expect(stats).toMatchObject({ meanSe: null, meanLow: null, meanHigh: null })
+  })
+
+  test('standard error and 95% interval of the mean, by hand', () => {
+    // mean 0.6, sample variance 0.4 / 4 = 0.1, se = √(0.1 / 5) = 0.141421; t(0.975, 4) = 2.7764: ± 0.39264.
+    const stats = dimensionStats('faithfulness', scores([1, 0.4, 0.6, 0.8, 0.2]))
+    expect(stats.meanSe).toBeCloseTo(0.141421, 6)
+    expect(stats.meanLow).toBeCloseTo(0.20736, 4)
+    expect(stats.meanHigh).toBeCloseTo(0.99264, 4)
+  })
+
+  test('with trials each output counts once, by its combined score: the interval is clustered by output', () => {
+    // Three outputs of two trials each, scored by their trial mean: 0.75, 0.5, 1. Over outputs: mean 0.75,
+    // sample variance (0.0625 + 0 + 0.0625) / 2 = 0.0625, se = 0.25 / √3 = 0.144338. Counting the six trials as
+    // independent would give 0.3162 / √6 = 0.129099, narrower than the data supports.
+    const trials = [
+      [0.5, 1],
+      [0.25, 0.75],
+      [1, 1],
+    ]
+    const records = trials.map((scores, i) =>
+      record({ score: (scores[0]! + scores[1]!) / 2, trials: scores, callId: `call-${i}` }),
+    )
+    const stats = dimensionStats('faithfulness', records)
+    expect(stats.n).toBe(3)
+    expect(stats.meanSe).toBeCloseTo(0.25 / Math.sqrt(3), 12)
+    // t(0.975, 2) = 4.3027: 0.75 ± 0.62104, cut at the top of the scale.
+    expect(stats.meanLow).toBeCloseTo(0.75 - 0.62104, 4)
+    expect(stats.meanHigh).toBe(1)
   })
 
   test('errors are counted apart and never as scores', () => {

@@ -70,9 +70,9 @@ test('the table shows each dimension calibration, and the gate fails an uncalibr
   await calibrateJudge(root, 'relevance')
   const gated = await runEvals(root, options({ calibration: { minSpearman: 0.4 } }))
   expect(tableOf(gated.output)).toMatchInlineSnapshot(`
-    "   dimension  n  mean   p10   min      pass      floor  errors  calibration
-       relevance  3  0.58  0.15  0.00  2/3  66%  0.50-0.75       0  ρ 0.85 (n 8)
-       tone       1  0.75  0.75  0.75  1/1 100%       0.75       0  uncalibrated"
+    "   dimension  n  mean    se     95% CI   p10   min      pass      floor  errors  calibration
+       relevance  3  0.58  0.30  0.00-1.00  0.15  0.00  2/3  66%  0.50-0.75       0  ρ 0.85 (n 8)
+       tone       1  0.75     -          -  0.75  0.75  1/1 100%       0.75       0  uncalibrated"
   `)
   expect(gated.output).toContain(
     ' P0 gate broken  tone calibration: judge-model is uncalibrated, Spearman unknown < 0.400; run `vitest-rubric calibrate --dimensions tone`\n',

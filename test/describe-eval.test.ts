@@ -106,22 +106,22 @@ describe('describeEval end to end', () => {
     const groups = output.slice(output.indexOf(' segment: billing'), output.indexOf(' report '))
     expect(groups).toMatchInlineSnapshot(`
       " segment: billing
-         dimension      n  mean   p10   min        pass  floor  errors
-         echoes-input  10  1.00  1.00  1.00  10/10 100%   1.00       0
-         relevance     10  0.50  0.50  0.50  10/10 100%   0.50       0
-         tone          10  0.50  0.50  0.50   0/10   0%   0.75       0
+         dimension      n  mean    se     95% CI   p10   min        pass  floor  errors
+         echoes-input  10  1.00  0.00  1.00-1.00  1.00  1.00  10/10 100%   1.00       0
+         relevance     10  0.50  0.00  0.50-0.50  0.50  0.50  10/10 100%   0.50       0
+         tone          10  0.50  0.00  0.50-0.50  0.50  0.50   0/10   0%   0.75       0
 
        segment: returns
-         dimension      n  mean   p10   min        pass  floor  errors
-         echoes-input  10  1.00  1.00  1.00  10/10 100%   1.00       0
-         relevance     10  1.00  1.00  1.00  10/10 100%   0.50       0
-         tone          10  1.00  1.00  1.00  10/10 100%   0.75       0
+         dimension      n  mean    se     95% CI   p10   min        pass  floor  errors
+         echoes-input  10  1.00  0.00  1.00-1.00  1.00  1.00  10/10 100%   1.00       0
+         relevance     10  1.00  0.00  1.00-1.00  1.00  1.00  10/10 100%   0.50       0
+         tone          10  1.00  0.00  1.00-1.00  1.00  1.00  10/10 100%   0.75       0
 
        segment: shipping
-         dimension      n  mean   p10   min        pass  floor  errors
-         echoes-input  10  1.00  1.00  1.00  10/10 100%   1.00       0
-         relevance     10  0.75  0.75  0.75  10/10 100%   0.50       0
-         tone          10  0.75  0.75  0.75  10/10 100%   0.75       0
+         dimension      n  mean    se     95% CI   p10   min        pass  floor  errors
+         echoes-input  10  1.00  0.00  1.00-1.00  1.00  1.00  10/10 100%   1.00       0
+         relevance     10  0.75  0.00  0.75-0.75  0.75  0.75  10/10 100%   0.50       0
+         tone          10  0.75  0.00  0.75-0.75  0.75  0.75  10/10 100%   0.75       0
 
       "
     `)

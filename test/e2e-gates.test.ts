@@ -62,6 +62,28 @@ test('passing gates pass the run; a broken gate fails it and names dimension, st
   ])
 }, 60_000)
 
+test("a gate on the interval's lower end fails a run whose mean clears the bound", async () => {
+  const root = fixtureCopy()
+  const plain = await runEvals(root, options())
+  const relevance = plain.report.summary.run.relevance!
+  const { mean, meanSe, meanLow, meanHigh } = relevance
+  expect(meanSe).toBeGreaterThan(0)
+  expect(meanLow).toBeLessThan(mean!)
+  expect(meanHigh).toBeGreaterThan(mean!)
+  // A bound between the lower end and the mean: the mean clears it, the interval does not.
+  const bound = Math.round(((meanLow! + mean!) / 2) * 1000) / 1000
+  const onMean = await runEvals(root, options({ gates: { relevance: { mean: bound } } }))
+  expect(onMean.exitCode).toBe(0)
+  const onLower = await runEvals(root, options({ gates: { relevance: { mean: bound, on: 'lower' } } }))
+  expect(onLower.exitCode).toBe(1)
+  const line = `relevance mean (95% lower end) ${meanLow!.toFixed(3)} < ${bound.toFixed(3)}`
+  expect(onLower.output).toContain(` P0 gate broken  ${line}\n`)
+  expect(onLower.report.gates).toEqual([
+    { dimension: 'relevance', statistic: 'mean', on: 'lower', bound, value: meanLow, status: 'failed' },
+  ])
+  expect(reportSchema.safeParse(onLower.report).error).toBeUndefined()
+}, 60_000)
+
 test('a gate on a dimension no test scored fails a whole run, naming the closest; a filtered run skips it', async () => {
   const root = fixtureCopy()
   const gates = { relevance: { mean: 0.5 }, relevence: { mean: 0.9 } }
@@ -110,7 +132,16 @@ test('a baseline: the change column, a P1 alert on a significant drop, and a fai
   const unchanged = await runEvals(root, options({ baseline: 'evals/baseline.json', regression: 'fail' }))
   expect(unchanged.exitCode).toBe(0)
   expect(unchanged.output).toContain(' baseline evals/baseline.json: 2 unchanged')
-  expect(unchanged.output).toMatch(/relevance .* \+0\.000 \[\+0\.000, \+0\.000\] unchanged/)
+  // At 100 columns, with the interval of each mean shown, the change cell gives its interval up (report.json keeps it).
+  expect(unchanged.output).toMatch(/relevance .* \+0\.000 unchanged/)
+  expect(
+    unchanged.report.baseline!.dimensions.find((change) => change.dimension === 'relevance'),
+  ).toMatchObject({
+    diff: 0,
+    low: 0,
+    high: 0,
+    verdict: 'unchanged',
+  })
 
   // Every answer loses points (the prompt got worse), yet each still reaches its floor: only the baseline sees it.
   const edit = (path: string, from: RegExp, to: string) =>
@@ -133,7 +164,10 @@ test('a baseline: the change column, a P1 alert on a significant drop, and a fai
   )
   expect(regressed.exitCode).toBe(1)
   expect(regressed.output).toContain(' baseline evals/baseline.json: 2 regressed')
-  expect(regressed.output).toMatch(/relevance .* -0\.\d{3} \[-0\.\d{3}, -0\.\d{3}\] regressed/)
+  expect(regressed.output).toMatch(/relevance .* -0\.\d{3} regressed/)
+  const change = regressed.report.baseline!.dimensions.find((change) => change.dimension === 'relevance')!
+  expect(change.verdict).toBe('regressed')
+  expect(change.high).toBeLessThan(0)
   expect(regressed.output).toMatch(
     / P1 regression {2}relevance mean -0\.\d{3} .* against evals\/baseline\.json \(6 paired outputs\)/,
   )

@@ -35,6 +35,14 @@ describe('validateGates', () => {
     [{ faithfulness: 0.8 }, 'evals({ gates }).faithfulness is 0.8; write the bounds of its statistics'],
     [{ faithfulness: {} }, 'evals({ gates }).faithfulness bounds no statistic'],
     [[0.8], 'evals({ gates }) is an array; write an object keyed by dimension name'],
+    [
+      { faithfulness: { mean: 0.8, on: 'upper' } },
+      `evals({ gates }).faithfulness.on is "upper"; use 'mean' (the mean itself) or 'lower' (the lower end of its 95% interval)`,
+    ],
+    [
+      { faithfulness: { p10: 0.5, on: 'lower' } },
+      'evals({ gates }).faithfulness.on applies to the mean bound, which is missing',
+    ],
   ])('rejects %j with a message that names the fault', (gates, message) => {
     expect(() => validateGates(gates)).toThrow(message)
   })
@@ -62,6 +70,29 @@ describe('evaluateGates', () => {
       'faithfulness min 0.500 < 0.600',
       'safety min 0.750 < 1.000',
     ])
+  })
+
+  test("on: 'lower' holds the lower end of the mean's 95% interval to the bound, not the mean", () => {
+    // faithfulness 1, 0.75, 0.75, 0.5: mean 0.75, se √(0.125 / 3 / 4) = 0.102062, t(0.975, 3) = 3.1824, so the
+    // lower end is 0.75 - 0.324801 = 0.425199: the mean clears 0.7, the interval does not.
+    expect(validateGates({ faithfulness: { mean: 0.7, on: 'lower' } })).toEqual({
+      faithfulness: { mean: 0.7, on: 'lower' },
+    })
+    expect(evaluateGates({ faithfulness: { mean: 0.7 } }, run)[0]!.status).toBe('passed')
+    const [lower] = evaluateGates({ faithfulness: { mean: 0.7, on: 'lower' } }, run)
+    expect(lower).toMatchObject({ statistic: 'mean', on: 'lower', bound: 0.7, status: 'failed' })
+    expect(lower!.value).toBeCloseTo(0.425199, 5)
+    expect(formatGate(lower!)).toBe('faithfulness mean (95% lower end) 0.425 < 0.700')
+    expect(evaluateGates({ faithfulness: { mean: 0.4, on: 'mean' } }, run)[0]!.status).toBe('passed')
+    expect(evaluateGates({ faithfulness: { mean: 0.4, on: 'lower' } }, run)[0]!.status).toBe('passed')
+  })
+
+  test("on: 'lower' fails without an interval (fewer than 2 scores)", () => {
+    const [tone] = evaluateGates({ tone: { mean: 0.5, on: 'lower' } }, run)
+    expect(tone).toMatchObject({ on: 'lower', value: null, status: 'failed' })
+    expect(formatGate(tone!, scored)).toBe(
+      'tone mean (95% lower end): no interval (fewer than 2 scores) < 0.500',
+    )
   })
 
   test('pass rate and p10 come from the same statistics as the table', () => {

@@ -78,17 +78,17 @@ describe('groupBy', () => {
   test('renders a table per group', () => {
     expect(renderGroups(summarizeGroups(records, 'segment'), { colors: false })).toMatchInlineSnapshot(`
       " segment: billing
-         dimension     n  mean   p10   min      pass  floor  errors
-         faithfulness  2  0.50  0.30  0.25  1/2  50%   0.50       0
-         tone          1  0.50  0.50  0.50  1/1 100%   0.50       0
+         dimension     n  mean    se     95% CI   p10   min      pass  floor  errors
+         faithfulness  2  0.50  0.25  0.00-1.00  0.30  0.25  1/2  50%   0.50       0
+         tone          1  0.50     -          -  0.50  0.50  1/1 100%   0.50       0
 
        segment: shipping
-         dimension     n  mean   p10   min      pass  floor  errors
-         faithfulness  1  1.00  1.00  1.00  1/1 100%   0.50       1
+         dimension     n  mean  se  95% CI   p10   min      pass  floor  errors
+         faithfulness  1  1.00   -       -  1.00  1.00  1/1 100%   0.50       1
 
        segment: (none)
-         dimension     n  mean   p10   min      pass  floor  errors
-         faithfulness  1  0.50  0.50  0.50  1/1 100%   0.50       0
+         dimension     n  mean  se  95% CI   p10   min      pass  floor  errors
+         faithfulness  1  0.50   -       -  0.50  0.50  1/1 100%   0.50       0
 
        not grouped by segment (no record carries it): safety"
     `)

@@ -87,6 +87,7 @@ describe('renderHtml', () => {
 
   test('the table, gates and alerts, and for changed outputs a word diff against the baseline', () => {
     expect(html).toContain('<td class="change incomparable">-0.375 [-0.750, +0.000] too few pairs</td>')
+    expect(html).toContain('<th scope="col">mean</th><th scope="col">se</th><th scope="col">95% CI</th>')
     expect(html).toContain('<li class="gate failed">faithfulness mean 0.333 &lt; 0.900</li>')
     expect(html).toContain('<strong>P0</strong> gate')
     expect(html).toContain('baseline scored 1.000, now 0.250')

@@ -54,10 +54,10 @@ describe('renderMarkdown', () => {
 
       judge \`judge-model\` · 0 live calls · 11 stored · 0 tokens · commit \`aaaaaaaaaaaa\`
 
-      | dimension | n | mean | p10 | min | pass | floor | errors | change |
-      | --- | --: | --: | --: | --: | --: | --: | --: | --- |
-      | faithfulness | 6 | 0.667 | 0.500 | 0.250 | 5/6 (83%) | 0.500 | 0 | -0.333 [-0.500, -0.250] 🔴 regressed |
-      | tone | 5 | 0.750 | 0.750 | 0.750 | 5/5 (100%) | 0.500 | 0 | +0.000 [+0.000, +0.000] unchanged |
+      | dimension | n | mean | se | 95% CI | p10 | min | pass | floor | errors | change |
+      | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |
+      | faithfulness | 6 | 0.667 | 0.083 | 0.452–0.881 | 0.500 | 0.250 | 5/6 (83%) | 0.500 | 0 | -0.333 [-0.500, -0.250] 🔴 regressed |
+      | tone | 5 | 0.750 | 0.000 | 0.750–0.750 | 0.750 | 0.750 | 5/5 (100%) | 0.500 | 0 | +0.000 [+0.000, +0.000] unchanged |
 
       ### Gates
 

@@ -140,9 +140,9 @@ describe('cost and retries in the reporter', () => {
     const text = renderSummary(summarize(records), { colors: false })
     expect(text).toContain('· $0.0030 · 2 retries')
     expect(text).toContain(
-      ' a.eval.ts · $0.0010\n   dimension  n  mean   p10   min      pass  floor  errors      cost',
+      ' a.eval.ts · $0.0010\n   dimension  n  mean  se  95% CI   p10   min      pass  floor  errors      cost',
     )
-    expect(text).toContain('   relevance  1  1.00  1.00  1.00  1/1 100%   0.50       0  $0.00050')
+    expect(text).toContain('   relevance  1  1.00   -       -  1.00  1.00  1/1 100%   0.50       0  $0.00050')
     expect(text).toContain(' all files (2) · $0.0030')
     const free = renderSummary(summarize(records.map(({ costUsd: _, ...rest }) => rest)), { colors: false })
     expect(free).not.toContain('$')

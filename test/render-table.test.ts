@@ -64,19 +64,19 @@ describe('renderSummary', () => {
       "  Rubric  judge heuristic@1 (offline) · 4 live calls · 3 stored · 4,936 tokens
 
        evals/qa.eval.ts
-         dimension     n  mean   p10   min      pass  floor  errors
-         faithfulness  4  0.82  0.66  0.60  3/4  75%   0.70       0
-         relevance     4  0.86  0.77  0.75  4/4 100%   0.50       0
+         dimension     n  mean    se     95% CI   p10   min      pass  floor  errors
+         faithfulness  4  0.82  0.09  0.55-1.00  0.66  0.60  3/4  75%   0.70       0
+         relevance     4  0.86  0.06  0.69-1.00  0.77  0.75  4/4 100%   0.50       0
 
        evals/tone.eval.ts
-         dimension  n  mean   p10   min      pass      floor  errors
-         tone       2  0.60  0.44  0.40  1/2  50%  0.60-0.80       1
+         dimension  n  mean    se     95% CI   p10   min      pass      floor  errors
+         tone       2  0.60  0.20  0.00-1.00  0.44  0.40  1/2  50%  0.60-0.80       1
 
        all files (2)
-         dimension     n  mean   p10   min      pass      floor  errors
-         faithfulness  4  0.82  0.66  0.60  3/4  75%       0.70       0
-         relevance     4  0.86  0.77  0.75  4/4 100%       0.50       0
-         tone          2  0.60  0.44  0.40  1/2  50%  0.60-0.80       1"
+         dimension     n  mean    se     95% CI   p10   min      pass      floor  errors
+         faithfulness  4  0.82  0.09  0.55-1.00  0.66  0.60  3/4  75%       0.70       0
+         relevance     4  0.86  0.06  0.69-1.00  0.77  0.75  4/4 100%       0.50       0
+         tone          2  0.60  0.20  0.00-1.00  0.44  0.40  1/2  50%  0.60-0.80       1"
     `)
   })
 
@@ -155,16 +155,16 @@ describe('table width', () => {
     expect(widest(long(1000))).toBeGreaterThan(140)
   })
 
-  test('fits in 100 columns by default: the change loses its interval, calibration its n, cost is left out', () => {
+  test('fits in 100 columns by default: the change loses its interval, calibration its n, cost, se, p10 and min are left out', () => {
     const text = usual()
     expect(widest(text)).toBeLessThanOrEqual(100)
     expect(text).toMatchInlineSnapshot(`
       " all files (3)
-         dimension       n  mean   p10   min         pass  floor  errors  change            calibration
-         faithfulness  120  0.50  0.00  0.00  48/120  40%   0.70       0  -0.125 regressed  ρ 0.47
-         relevance     120  0.50  0.00  0.00  48/120  40%   0.70       0  -0.125 unchanged  ρ 0.52
-         tone          120  0.50  0.00  0.00  48/120  40%   0.70       0  -0.125 unchanged  -
-         (cost left out to fit 100 columns)"
+         dimension       n  mean     95% CI         pass  floor  errors  change            calibration
+         faithfulness  120  0.50  0.44-0.56  48/120  40%   0.70       0  -0.125 regressed  ρ 0.47
+         relevance     120  0.50  0.44-0.56  48/120  40%   0.70       0  -0.125 unchanged  ρ 0.52
+         tone          120  0.50  0.44-0.56  48/120  40%   0.70       0  -0.125 unchanged  -
+         (cost, se, p10, min left out to fit 100 columns)"
     `)
   })
 
@@ -177,7 +177,7 @@ describe('table width', () => {
          faithfulnes…  120  0.50  48/120  40%       0  -0.125 regressed  ρ 0.47, unca…
          relevance     120  0.50  48/120  40%       0  -0.125 unchanged  ρ 0.52
          tone          120  0.50  48/120  40%       0  -0.125 unchanged  -
-         (cost, p10, min, floor left out to fit 80 columns)"
+         (cost, se, p10, min, 95% CI, floor left out to fit 80 columns)"
     `)
   })
 

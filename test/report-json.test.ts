@@ -75,6 +75,16 @@ describe('buildReport', () => {
     expect(report.summary.run.faithfulness).toMatchObject({ n: 2, mean: 0.75, passRate: 1 })
   })
 
+  test('each mean carries its standard error and 95% interval; a report written before them still reads', () => {
+    // Two scores of 0.75: no spread, so the interval is the mean itself.
+    expect(report.summary.run.faithfulness).toMatchObject({ meanSe: 0, meanLow: 0.75, meanHigh: 0.75 })
+    // relevance has only an error, no score: no interval to give.
+    expect(report.summary.run.relevance).toMatchObject({ n: 0, meanSe: null, meanLow: null, meanHigh: null })
+    const { meanSe: _se, meanLow: _low, meanHigh: _high, ...older } = report.summary.run.faithfulness!
+    const old = { ...report, summary: { ...report.summary, run: { faithfulness: older } } }
+    expect(reportSchema.safeParse(JSON.parse(JSON.stringify(old))).error).toBeUndefined()
+  })
+
   test('judgments ordered by file, each the record plus where it was made, absent values left out', () => {
     expect(report.judgments.map((j) => [j.file, j.dimension])).toEqual([
       ['qa.eval.ts', 'relevance'],

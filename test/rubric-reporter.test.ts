@@ -136,7 +136,7 @@ describe('RubricReporter', () => {
     const output = lines.join('\n')
     expect(output).toContain('judge heuristic@1 (offline) · 1 live call · 0 stored · 0 tokens')
     expect(output).toContain('evals/qa.eval.ts')
-    expect(output).toContain('relevance     1  0.40  0.40  0.40  0/1   0%   0.50       0')
+    expect(output).toContain('relevance     1  0.40   -       -  0.40  0.40  0/1   0%   0.50       0')
     expect(output).toContain(' report .vitest-rubric/report.json')
     expect(output).not.toContain('\u001b[')
     const report = JSON.parse(

@@ -4,6 +4,7 @@
 
 import type { JudgmentRecord } from '../record/schema.ts'
 import { trialSpread } from '../reliability/trials.ts'
+import { meanInterval } from '../stats/mean-interval.ts'
 import type { UnsentCause } from '../types.ts'
 import { callKey, type LocatedRecord } from './collect.ts'
 import type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
@@ -165,12 +166,19 @@ export function dimensionStats(
       costUsd += record.costUsd ?? 0
     }
   }
+  // One score per output: with trials it is already the output's combined trials, so the interval is clustered by
+  // output and repeated trials of one output do not pass for independent observations.
   scores.sort((a, b) => a - b)
+  const interval = meanInterval(scores)
   const n = scores.length
   return {
     dimension,
     n,
-    mean: n === 0 ? null : scores.reduce((sum, score) => sum + score, 0) / n,
+    mean: n === 0 ? null : interval.mean,
+    meanSe: n < 2 ? null : interval.se,
+    // Scores are normalised: an interval reaching past 0 or 1 (few, spread scores) is cut at the scale's ends.
+    meanLow: n < 2 ? null : Math.max(0, interval.low),
+    meanHigh: n < 2 ? null : Math.min(1, interval.high),
     p10: percentile(scores, 0.1),
     min: scores[0] ?? null,
     passed,

@@ -8,7 +8,7 @@ type RunStats = RubricReport['summary']['run'][string]
 
 export interface DimensionRow {
   stats: RunStats
-  /** n, mean, p10, min, pass, floor, errors, as text. */
+  /** n, mean, se, 95% CI, p10, min, pass, floor, errors, as text. */
   cells: string[]
   /** The change against the baseline; `undefined` for a dimension the baseline did not score. */
   change: DimensionChange | undefined
@@ -26,6 +26,8 @@ export function dimensionRows(report: RubricReport): {
     'dimension',
     'n',
     'mean',
+    'se',
+    '95% CI',
     'p10',
     'min',
     'pass',
@@ -43,6 +45,10 @@ export function dimensionRows(report: RubricReport): {
     const cells = [
       String(stats.n),
       fixed(stats.mean),
+      fixed(stats.meanSe ?? null),
+      stats.meanLow == null || stats.meanHigh == null
+        ? '-'
+        : `${fixed(stats.meanLow)}–${fixed(stats.meanHigh)}`,
       fixed(stats.p10),
       fixed(stats.min),
       pass,

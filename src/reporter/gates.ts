@@ -4,7 +4,7 @@
  */
 import { RubricArgumentError } from '../errors.ts'
 import { levenshteinDistance } from '../scorers/levenshtein.ts'
-import type { DimensionGate, GateStatistic, SuiteGates } from '../types.ts'
+import type { DimensionGate, GateBoundOn, GateStatistic, SuiteGates } from '../types.ts'
 import type { DimensionStats } from './aggregate.ts'
 import type { GateResult, RubricAlert, TaskCostStats } from './schema.ts'
 import {
@@ -28,6 +28,9 @@ function isCostDimension(dimension: string): dimension is CostDimension {
  */
 const TOLERANCE = 1e-9
 
+/** What a `mean` bound may be checked against (`on`). */
+export const GATE_BOUND_ON: readonly GateBoundOn[] = ['mean', 'lower']
+
 /**
  * Checks what a user wrote as gates and returns it typed. Throws a `RubricArgumentError` that names the dimension
  * and statistic at fault: not an object, an unknown statistic, a bound that is not a number in [0, 1].
@@ -48,7 +51,7 @@ export function validateGates(gates: unknown, where = 'evals({ gates })'): Suite
         `${where}.${dimension} is ${describe(gate)}; write the bounds of its statistics, for example { mean: 0.85 }.`,
       )
     }
-    const statistics = Object.keys(gate)
+    const statistics = Object.keys(gate).filter((key) => key !== 'on')
     if (statistics.length === 0) {
       throw new RubricArgumentError(
         `${where}.${dimension} bounds no statistic; give at least one of ${GATE_STATISTICS.join(', ')}, or remove it.`,
@@ -73,6 +76,22 @@ export function validateGates(gates: unknown, where = 'evals({ gates })'): Suite
         )
       }
       valid[dimension][statistic as GateStatistic] = bound
+    }
+    if ('on' in gate) {
+      const on = gate.on
+      if (!(GATE_BOUND_ON as readonly unknown[]).includes(on)) {
+        throw new RubricArgumentError(
+          `${where}.${dimension}.on is ${describe(on)}; use 'mean' (the mean itself) or 'lower' (the lower end ` +
+            `of its 95% interval), for example { mean: 0.8, on: 'lower' }.`,
+        )
+      }
+      if (gate.mean === undefined) {
+        throw new RubricArgumentError(
+          `${where}.${dimension}.on applies to the mean bound, which is missing; add one, for example ` +
+            `{ mean: 0.8, on: 'lower' }, or remove \`on\`.`,
+        )
+      }
+      valid[dimension].on = on as GateBoundOn
     }
   }
   return valid
@@ -125,12 +144,27 @@ export function evaluateGates(
       const bound = gate[statistic]
       if (bound === undefined) continue
       if (!dimensionStats) {
-        results.push({ dimension, statistic, bound, value: null, status: filtered ? 'skipped' : 'failed' })
+        results.push({
+          dimension,
+          statistic,
+          ...(statistic === 'mean' && gate.on === 'lower' ? { on: 'lower' as const } : {}),
+          bound,
+          value: null,
+          status: filtered ? 'skipped' : 'failed',
+        })
         continue
       }
-      const value = dimensionStats[statistic]
+      const lower = statistic === 'mean' && gate.on === 'lower'
+      const value = lower ? (dimensionStats.meanLow ?? null) : dimensionStats[statistic]
       const passed = value !== null && value >= bound - TOLERANCE
-      results.push({ dimension, statistic, bound, value, status: passed ? 'passed' : 'failed' })
+      results.push({
+        dimension,
+        statistic,
+        ...(lower ? { on: 'lower' as const } : {}),
+        bound,
+        value,
+        status: passed ? 'passed' : 'failed',
+      })
     }
   }
   return results
@@ -189,11 +223,13 @@ export function gateAlerts(results: readonly GateResult[], scored: readonly stri
 
 /**
  * One gate as a line: `faithfulness mean 0.812 < 0.850` (failed), `faithfulness mean 0.912 >= 0.850` (passed),
+ * `faithfulness mean (95% lower end) 0.781 < 0.800`, `faithfulness mean (95% lower end): no interval (fewer than
+ * 2 scores) < 0.800`,
  * `safety min: no scores (every judgment is an error) < 1.000`, `tone mean: not scored in this filtered run
  * (skipped)`, and, given the dimensions the run scored, `faithfullness mean: no test of this run scored it`.
  */
 export function formatGate(result: GateResult, scored?: readonly string[]): string {
-  const name = `${result.dimension} ${result.statistic}`
+  const name = `${result.dimension} ${result.statistic}${result.on === 'lower' ? ' (95% lower end)' : ''}`
   if (result.status === 'skipped') return `${name}: not scored in this filtered run (skipped)`
   if (isCostDimension(result.dimension)) {
     const unit = result.dimension === 'latency' ? ' ms' : ' tokens'
@@ -205,6 +241,9 @@ export function formatGate(result: GateResult, scored?: readonly string[]): stri
   }
   if (result.value === null && scored && !scored.includes(result.dimension)) {
     return `${name}: no test of this run scored it < ${fixed(result.bound)}`
+  }
+  if (result.value === null && result.on === 'lower') {
+    return `${name}: no interval (fewer than 2 scores) < ${fixed(result.bound)}`
   }
   if (result.value === null) return `${name}: no scores (every judgment is an error) < ${fixed(result.bound)}`
   const sign = result.status === 'passed' ? '>=' : '<'

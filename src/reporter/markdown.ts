@@ -76,7 +76,8 @@ function header(report: RubricReport): string {
 
 function dimensionTable(report: RubricReport): string {
   const { head, withChange, rows: dimensions } = dimensionRows(report)
-  const align = ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', ...(withChange ? ['---'] : [])]
+  // The dimension and change columns are text, aligned left; the statistics between them are numbers.
+  const align = head.map((name) => (name === 'dimension' || name === 'change' ? '---' : '--:'))
   const rows = dimensions.map(({ stats, cells, change }) => {
     const changeCell = change ? `${formatChange(change)} ${VERDICT_MARKS[change.verdict]}` : 'new'
     return `| ${[escapeMarkdown(stats.dimension), ...cells, ...(withChange ? [changeCell] : [])].join(' | ')} |`

@@ -156,14 +156,16 @@ interface Column {
 
 /**
  * Columns left out, in this order, while the table is wider than allowed: the cost is also in the table's title,
- * the spread of the scores (p10, min) matters less than their mean and pass rate, and the floor is what the pass
- * rate already counts against.
+ * the standard error is what the interval is made of, the spread of the scores (p10, min) matters less than their
+ * mean and pass rate, the interval of the mean goes before the floor, which is what the pass rate already counts
+ * against.
  */
-const DROPPED_FIRST = ['cost', 'p10', 'min', 'floor']
+const DROPPED_FIRST = ['cost', 'se', 'p10', 'min', '95% CI', 'floor']
 
 /**
  * A titled table with a row per dimension, at most `options.width` columns wide: when it is wider, the change
- * and calibration columns lose their intervals and row counts, then the cost, p10, min and floor columns are left out
+ * and calibration columns lose their intervals and row counts, then the cost, se, p10, min, 95% CI and floor columns
+ * are left out
  * (a note says so), then the text of the dimension and calibration columns is cut with `…` (never the verdicts).
  */
 export function renderTable(
@@ -189,6 +191,8 @@ export function renderTable(
         paint: belowFloor(stats.mean, stats) ? c.yellow : undefined,
       })),
     },
+    { name: 'se', cells: all((stats) => ({ text: fixed(stats.meanSe ?? null) })) },
+    { name: '95% CI', cells: all((stats) => ({ text: intervalText(stats) })) },
     { name: 'p10', cells: all((stats) => ({ text: fixed(stats.p10) })) },
     { name: 'min', cells: all((stats) => ({ text: fixed(stats.min) })) },
     { name: 'pass', cells: all((stats) => passCell(stats, c)) },
@@ -336,6 +340,12 @@ function calibrationColumnCell(cell: CalibrationCell | undefined, c: Colors): Ce
   if (!cell) return { text: '-', paint: c.dim }
   const paint = { ok: undefined, weak: c.red, stale: c.yellow, uncalibrated: c.yellow }[cell.tone]
   return { text: cell.text, paint }
+}
+
+/** The 95% interval of the mean, `0.71-0.89`; `-` below 2 scores. */
+function intervalText(stats: DimensionStats): string {
+  const { meanLow, meanHigh } = stats
+  return meanLow == null || meanHigh == null ? '-' : `${fixed(meanLow)}-${fixed(meanHigh)}`
 }
 
 function floorText(stats: DimensionStats): string {

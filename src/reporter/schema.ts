@@ -28,6 +28,17 @@ export const dimensionStatsSchema = z.object({
   n: z.number().int().nonnegative(),
   /** Mean score, `null` when `n` is 0. */
   mean: z.number().nullable(),
+  /**
+   * The standard error of the mean over outputs (sample standard deviation over √n); with trials each output counts
+   * once, by its score combined over its trials. `null` below 2 scores; absent in reports written before it existed.
+   */
+  meanSe: z.number().nullable().optional(),
+  /**
+   * The 95% interval of the mean, `mean ± t(0.975, n - 1) · meanSe` (Student's t), cut at 0 and 1; `null` below 2
+   * scores.
+   */
+  meanLow: z.number().nullable().optional(),
+  meanHigh: z.number().nullable().optional(),
   /** 10th percentile of the scores (linear interpolation, numpy's default), `null` when `n` is 0. */
   p10: z.number().nullable(),
   min: z.number().nullable(),
@@ -87,6 +98,11 @@ export const gateResultSchema = z.object({
   dimension: z.string(),
   statistic: gateStatisticSchema,
   bound: z.number(),
+  /**
+   * What of the mean was held to the bound: `lower`, the lower end of its 95% interval. Absent for the statistic
+   * itself.
+   */
+  on: z.literal('lower').optional(),
   /** The statistic over the run; `null` when the dimension has no score. */
   value: z.number().nullable(),
   /** `skipped` when the run recorded nothing on the dimension (for example a filtered run). */

@@ -39,5 +39,6 @@ export {
   type KappaWeights,
   quadraticWeightedKappa,
 } from './kappa.ts'
+export { type MeanInterval, meanInterval, studentT975 } from './mean-interval.ts'
 export { createRng, type Rng, randomIndex, splitMix64, xoshiro128StarStar } from './random.ts'
 export { averageRanks } from './ranks.ts'
