@@ -106,7 +106,7 @@ export async function judgeOutput(
 }
 
 /** A judgment made of several stored ones (trials, panel members): where each of them is kept. */
-function withStoreRefs(judgment: Judgment, served: readonly ServedJudgment[]): ServedJudgment {
+export function withStoreRefs(judgment: Judgment, served: readonly ServedJudgment[]): ServedJudgment {
   const stores = served.flatMap((part) => (part.store ? [part.store] : []))
   const [first] = stores
   if (judgment.error || !first) return { judgment }
