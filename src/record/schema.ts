@@ -218,6 +218,8 @@ export const pairwiseRecordSchema = recordBase.extend({
   /** This dimension's share of both calls' cost in US dollars, when the model has a price. */
   costUsd: z.number().optional(),
   retries: z.number().int().nonnegative().optional(),
+  /** `true` when other assertions' comparisons of the same pair answered both orders: no call of its own. */
+  shared: z.literal(true).optional(),
 })
 
 /** Every kind of record, told apart by `kind`. */

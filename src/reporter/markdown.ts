@@ -5,6 +5,7 @@
 import { formatChange, verdictText } from './baseline.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
+import { pairwiseMarkdown } from './pairwise-stats.ts'
 import { countOf } from './render-table.ts'
 import type { DimensionChange, RubricReport } from './schema.ts'
 import { type CostDimension, type CostStats, costCells } from './task-cost.ts'
@@ -31,7 +32,12 @@ const VERDICT_MARKS: Record<DimensionChange['verdict'], string> = {
 export function renderMarkdown(report: RubricReport, options: MarkdownOptions = {}): string {
   const worst = options.worst ?? 5
   const maxText = options.maxText ?? 300
-  const sections = [`## Rubric evals\n\n${header(report)}`, dimensionTable(report), taskCostTable(report)]
+  const sections = [
+    `## Rubric evals\n\n${header(report)}`,
+    dimensionTable(report),
+    taskCostTable(report),
+    pairwiseMarkdown(report, escapeMarkdown),
+  ]
   if (report.gates.length > 0) {
     const rows = report.gates.map((gate) => {
       const mark = gate.status === 'passed' ? '✅' : gate.status === 'failed' ? '❌' : '⏭️ skipped'

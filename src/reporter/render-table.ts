@@ -7,6 +7,7 @@ import type { CalibrationCell } from '../calibration/status.ts'
 import { formatUsd } from '../judge/limiter/limiter.ts'
 import type { UnsentCause } from '../types.ts'
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
+import { renderPairwise } from './pairwise-stats.ts'
 import { changeCell, paintVerdict } from './render-checks.ts'
 import type { DimensionChange } from './schema.ts'
 import { type CostDimension, type CostStats, costCells, type TaskCostStats } from './task-cost.ts'
@@ -67,6 +68,8 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
       }) + renderTaskCost(summary.runCost, c, options.width),
     )
   }
+  const pairwise = renderPairwise(summary.pairwise, c, options.width)
+  if (pairwise) blocks.push(pairwise)
   return blocks.join('\n\n')
 }
 
