@@ -80,17 +80,21 @@ export function summarize(located: readonly LocatedRecord[]): RubricSummary {
       }
       const call = callKey(record)
       const unsent = record.error?.unsent
-      if (record.shared) sharedCalls.add(call)
-      else if (unsent) unsentCalls.set(call, unsent)
-      else if (record.source === 'live') {
+      if (record.source === 'live' && !record.shared && !unsent) {
         // A call's retries are on each of its records; its tokens and cost are split over them.
         if (!liveCalls.has(call)) retries += record.retries ?? 0
-        liveCalls.add(call)
         tokens += record.tokens?.total ?? 0
         costUsd += record.costUsd ?? 0
-      } else storedCalls.add(call)
-      if (record.store?.written && !record.shared) writtenCalls.add(call)
-      if (record.store?.kept && !record.shared) keptCalls.add(call)
+      }
+      // The two orders of a comparison are two calls, with one record per dimension for both.
+      for (const order of record.kind === 'pairwise' ? [call, `${call}\u0000baseline-first`] : [call]) {
+        if (record.shared) sharedCalls.add(order)
+        else if (unsent) unsentCalls.set(order, unsent)
+        else if (record.source === 'live') liveCalls.add(order)
+        else storedCalls.add(order)
+        if (record.store?.written && !record.shared) writtenCalls.add(order)
+        if (record.store?.kept && !record.shared) keptCalls.add(order)
+      }
     }
     const fileRecords = byFile.get(record.file)
     if (fileRecords) fileRecords.push(record)

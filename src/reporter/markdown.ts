@@ -82,6 +82,8 @@ function header(report: RubricReport): string {
 
 function dimensionTable(report: RubricReport): string {
   const { head, withChange, rows: dimensions } = dimensionRows(report)
+  // A run of pairwise comparisons alone has no dimension scores: their own table stands instead.
+  if (dimensions.length === 0 && report.summary.pairwise) return ''
   // The dimension and change columns are text, aligned left; the statistics between them are numbers.
   const align = head.map((name) => (name === 'dimension' || name === 'change' ? '---' : '--:'))
   const rows = dimensions.map(({ stats, cells, change }) => {

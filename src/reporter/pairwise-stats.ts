@@ -94,7 +94,12 @@ export function pairwiseMarkdown(report: RubricReport, escapeCell: (text: string
   return [
     `| ${HEAD.join(' | ')} |`,
     '| --- | --: | --: | --: | --: | --: | --: |',
-    ...stats.map((row) => `| ${cells(row).map(escapeCell).join(' | ')} |`),
+    ...stats.map(
+      (row) =>
+        `| ${cells(row)
+          .map((cell) => escapeCell(cell))
+          .join(' | ')} |`,
+    ),
   ].join('\n')
 }
 

@@ -48,6 +48,8 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
   const single = perFile && summary.files.length === 1
   if (perFile) {
     for (const { file, dimensions, cost } of summary.files) {
+      // A file of pairwise comparisons alone has no dimension scores: their own section stands instead.
+      if (dimensions.length === 0 && !cost && summary.pairwise.length > 0) continue
       const title = withCost(file, dimensions)
       blocks.push(
         renderTable(title, dimensions, c, {
