@@ -115,6 +115,7 @@ describe('toBePreferredOver', () => {
       'a position-biased tie, allowed': 'passed',
       'a conversation against a plain answer, a tie allowed': 'passed',
       'identical outputs': 'passed',
+      'trials are refused': 'passed',
     })
     // The failure names each dimension's verdict in both orders and the judge's reasons.
     expect(run.output).toContain('relevance: tie (position-biased: the preference changed with the order)')
