@@ -25,7 +25,7 @@ function framed(request: RecordedRequest, label: 'a' | 'b'): string {
  * position-bias, "A" in every order (a judge that prefers the first position); otherwise a tie.
  */
 function scriptPreferences(server: JudgeServer) {
-  server.respond((request) => {
+  const respond = (request: RecordedRequest) => {
     const a = framed(request, 'a')
     const b = framed(request, 'b')
     const preference =
@@ -45,7 +45,9 @@ function scriptPreferences(server: JudgeServer) {
         ]),
       ),
     )
-  })
+  }
+  server.respond(respond)
+  return respond
 }
 
 let server: JudgeServer
@@ -204,6 +206,20 @@ describe('toBePreferredOver', () => {
     expect(replayed.exitCode).toBe(1)
     expect(replayed.output).toContain('0 live calls')
     expect(replayed.output).not.toContain('obsolete')
+  })
+
+  test('the two orders are judged at once', async () => {
+    const root = copyFixture('pairwise')
+    const respond = scriptPreferences(server)
+    // Each call is answered only once both orders have arrived: judged one after the other, they never would be.
+    server.respond((request) => reply.held(server.received(2), respond(request)))
+    const run = await runEvals(
+      root,
+      { judge: judgeAt(server.baseURL), store: 'off' },
+      { cli: { testNamePattern: '^a consistent win$' } },
+    )
+    expect(server.maxInFlight).toBe(2)
+    expect(pairwiseOf(run).map((record) => record.outcome)).toEqual(['win', 'win'])
   })
 
   test('a replay miss says how to record the comparison', async () => {
