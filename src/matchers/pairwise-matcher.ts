@@ -28,9 +28,9 @@ import {
   type ServedJudgment,
   withStoreRefs,
 } from './judge-service.ts'
-import { optionToText, outputToText } from './judged-text.ts'
+import { judgedMaterial, outputToText } from './judged-text.ts'
 import { shareOfTokens } from './record.ts'
-import { rubricFloors } from './score-matchers.ts'
+import { assertRubric, rubricFloors } from './score-matchers.ts'
 import type { PreferenceMatchOptions } from './types.ts'
 import { undecidedMessage } from './undecided.ts'
 
@@ -50,9 +50,7 @@ export async function toBePreferredOver(
 ) {
   const isNot = state.isNot === true
   const rubric = options.rubric ?? defaultRubric
-  if (!rubric || typeof rubric.id !== 'string' || typeof rubric.dimensions !== 'object') {
-    throw new RubricArgumentError(`${NAME}() option \`rubric\` must be a rubric made with defineRubric().`)
-  }
+  assertRubric(rubric, NAME)
   const { dimensions } = rubricFloors(rubric, options, NAME)
   const conversational = dimensions.filter(isConversationDimension)
   if (conversational.length > 0) {
@@ -77,16 +75,7 @@ export async function toBePreferredOver(
   if (normalizedForComparison(candidateText) === normalizedForComparison(baselineText)) {
     throw new IdenticalPairError(NAME)
   }
-  const input = optionToText(options.input, 'input', NAME)
-  const context = optionToText(options.context, 'context', NAME)
-  const reference = optionToText(options.reference, 'reference', NAME)
-  const base = {
-    rubric,
-    dimensions,
-    ...(input === undefined ? {} : { input }),
-    ...(context === undefined ? {} : { context }),
-    ...(reference === undefined ? {} : { reference }),
-  }
+  const base = { rubric, dimensions, ...judgedMaterial(options, NAME) }
   const requests: JudgeRequest[] = [
     { ...base, output: candidateText, comparison: { outputB: baselineText } },
     { ...base, output: baselineText, comparison: { outputB: candidateText } },
