@@ -222,6 +222,34 @@ describe('toBePreferredOver', () => {
     expect(pairwiseOf(run).map((record) => record.outcome)).toEqual(['win', 'win'])
   })
 
+  test('a failed call in one order fails the assertion with its cause, never a preference', async () => {
+    const root = copyFixture('pairwise')
+    const respond = scriptPreferences(server)
+    server.respond((request) =>
+      framed(request, 'a') === 'Refunds take a while.'
+        ? reply.status(500, {}, { error: { message: 'judge exploded' } })
+        : respond(request),
+    )
+    const run = await runEvals(
+      root,
+      { judge: judgeAt(server.baseURL), store: 'auto' },
+      { cli: { testNamePattern: '^a consistent win$' } },
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.output).toContain(
+      'toBePreferredOver() could not be decided: the judge judge-model failed to compare',
+    )
+    expect(run.output).toContain('judge exploded')
+    const records = pairwiseOf(run)
+    expect(records.map((record) => [record.score, record.outcome, record.error?.code])).toEqual([
+      [null, undefined, 'RUBRIC_JUDGE_HTTP'],
+      [null, undefined, 'RUBRIC_JUDGE_HTTP'],
+    ])
+    // The order that was answered keeps its verdict in the record; no error reaches the store.
+    expect(records[0]?.orders.map((order) => order.preference)).toEqual(['A', null])
+    expect(run.report.summary.pairwise?.relevance).toMatchObject({ n: 0, errors: 1 })
+  })
+
   test('a replay miss says how to record the comparison', async () => {
     const root = copyFixture('pairwise')
     const run = await runEvals(root, { judge: judgeAt(server.baseURL), store: 'replay' }, { filters: [] })
