@@ -1,6 +1,7 @@
 /**
  * A standalone OpenAI-compatible judge for the smoke test and the throughput benchmark: `POST /v1/chat/completions`
- * answers, after `delayMs`, a verdict that gives every requested dimension the top of its scale. It reads the
+ * answers, after `delayMs`, a verdict that gives every requested dimension the top of its scale (asked to compare
+ * two outputs, it prefers the longer one on every dimension, in either position). It reads the
  * dimensions from the request's JSON schema (`response_format.json_schema`), else from the prompt. `GET /stats`
  * answers how many calls it served and the most it held at once; `POST /stats/reset` starts the count again.
  * `POST /v1/embeddings` answers each input's letter counts as its vector, so that similar texts have similar vectors.
@@ -57,12 +58,18 @@ export async function startJudgeServer({ log = () => {}, delayMs = 0 } = {}) {
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
     inFlight--
     const { dimensions, max } = requestedVerdict(body)
-    for (const name of dimensions) askedDimensions.add(name)
+    const pair = comparedOutputs(body)
+    // A comparison's dimensions get no score, so no row of the dimension table.
+    if (!pair) for (const name of dimensions) askedDimensions.add(name)
     log(`chat completion ${id} for ${body.model}: ${dimensions.join(', ') || '(no dimensions found)'}`)
+    const preference =
+      pair && (pair.a.length > pair.b.length ? 'A' : pair.a.length < pair.b.length ? 'B' : 'tie')
     const verdict = Object.fromEntries(
       dimensions.map((name) => [
         name,
-        { reason: `The smoke-test judge gives ${name} full marks.`, score: max },
+        pair
+          ? { reason: `The smoke-test judge prefers the longer output on ${name}.`, preference }
+          : { reason: `The smoke-test judge gives ${name} full marks.`, score: max },
       ]),
     )
     sendJson(res, 200, {
@@ -113,6 +120,16 @@ export function requestedVerdict(body) {
   const keys = [...prompt.matchAll(/exactly these keys: (\[.*?\])\./g)].at(-1)?.[1]
   const range = [...prompt.matchAll(/integer from (-?\d+) to (-?\d+)/g)].at(-1)
   return { dimensions: keys ? JSON.parse(keys) : [], max: range ? Number(range[2]) : 5 }
+}
+
+/** The two outputs of a comparison request (framed as output_a and output_b), or `undefined` for a judgment. */
+function comparedOutputs(body) {
+  const prompt = body.messages?.find((message) => message.role === 'user')?.content ?? ''
+  const framed = (label) =>
+    new RegExp(`<output_${label}_([0-9a-f]+)>\\n([\\s\\S]*?)\\n</output_${label}_\\1>`).exec(prompt)?.[2]
+  const a = framed('a')
+  const b = framed('b')
+  return a === undefined || b === undefined ? undefined : { a, b }
 }
 
 /** A text as the counts of the letters a to z in it: a deterministic vector that similar texts share. */

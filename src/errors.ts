@@ -83,3 +83,17 @@ export class JudgeFailureError extends RubricError {
     this.requestId = details.requestId
   }
 }
+
+/** A pairwise comparison of an output with itself: the judge could only call it a tie. */
+export class IdenticalPairError extends RubricError {
+  constructor(matcher: string) {
+    super(
+      'RUBRIC_PAIRWISE_IDENTICAL',
+      `${matcher}() received the same output as candidate and baseline (identical once whitespace is normalised), ` +
+        'so there is nothing to compare: the judge could only call it a tie, in both orders. Pass the output of ' +
+        'the version under test as the candidate and the output of the version it replaces as the baseline; to ' +
+        'check one output on its own, use toScoreAtLeast() or toSatisfyRubric().',
+    )
+    this.name = 'IdenticalPairError'
+  }
+}

@@ -22,6 +22,7 @@ export {
 } from './dataset/errors.ts'
 export { loadDataset, sampleLogs } from './dataset/lazy.ts'
 export {
+  IdenticalPairError,
   JudgeFailureError,
   MissingJudgeKeyError,
   NotAwaitedError,
@@ -37,6 +38,7 @@ export type {
   JudgedText,
   LengthWithinOptions,
   NoPiiMatchOptions,
+  PreferenceMatchOptions,
   RefusalMatchOptions,
   RubricMatchers,
   RubricMatchOptions,
@@ -108,6 +110,7 @@ export type {
   HumanScore,
   Judge,
   JudgeCalibration,
+  JudgedComparison,
   JudgedConversation,
   JudgeOption,
   JudgeRequest,
@@ -118,6 +121,7 @@ export type {
   LogRecord,
   LogSample,
   ModelPrice,
+  PairPreference,
   Row,
   RowSource,
   Rubric,

@@ -50,6 +50,10 @@ const textChecks = {
 expect.extend({
   toScoreAtLeast: lazyMatcher('toScoreAtLeast', async () => (await scoreMatchers()).toScoreAtLeast),
   toSatisfyRubric: lazyMatcher('toSatisfyRubric', async () => (await scoreMatchers()).toSatisfyRubric),
+  toBePreferredOver: lazyMatcher(
+    'toBePreferredOver',
+    async () => (await import('./matchers/pairwise-matcher.ts')).toBePreferredOver,
+  ),
   ...Object.fromEntries(
     Object.entries(textChecks).map(([name, matcher]) => [name, readingConversations(matcher, name)]),
   ),

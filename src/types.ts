@@ -87,9 +87,22 @@ export interface JudgeRequest {
   dimensions: string[]
   /** Set when the output is a conversation: `output` is then its transcript, rendered one message per line. */
   conversation?: JudgedConversation
+  /**
+   * Set when the judge compares two outputs (`toBePreferredOver`): `output` is shown as A and `outputB` as B, and
+   * each dimension's verdict is a preference.
+   */
+  comparison?: JudgedComparison
   /** Aborts a live call, for example when the test times out. */
   signal?: AbortSignal
 }
+
+/** The second output of a pairwise comparison, shown to the judge as B. */
+export interface JudgedComparison {
+  outputB: string
+}
+
+/** Which output of a pair a judge prefers on one dimension: the one shown as A, the one shown as B, or neither. */
+export type PairPreference = 'A' | 'B' | 'tie'
 
 /** A conversation under judgment. */
 export interface JudgedConversation {
@@ -124,6 +137,11 @@ export interface DimensionScore {
    * over the scale; `raw` is then their expectation.
    */
   distribution?: Record<string, number>
+  /**
+   * In a comparison: the output the judge prefers on this dimension; `score` is then the share of the preference
+   * that A gets (1 for A, 0.5 for a tie, 0 for B).
+   */
+  preference?: PairPreference
 }
 
 /** Why a judgment could not be made. An error is never a score. */

@@ -271,6 +271,14 @@ describe('reading reports and baselines', () => {
     expect(check).not.toHaveProperty('rubricId')
   })
 
+  test('a version 3 report (before pairwise records) is read as it is', () => {
+    const report = reportOf(scoredRecords('faithfulness', [1, 0.5]))
+    const version3 = { ...report, schemaVersion: 3 }
+    const read = parseReport(JSON.stringify(version3), 'v3.json')
+    expect(read).toEqual({ ...report, schemaVersion: REPORT_SCHEMA_VERSION })
+    expect(read.summary.pairwise).toBeUndefined()
+  })
+
   test('a version 1 report is read with what versions 2 and 3 added filled in', () => {
     const report = reportOf(scoredRecords('faithfulness', [1, 0.5]))
     const {
@@ -306,7 +314,7 @@ describe('reading reports and baselines', () => {
     ['{"judgments": []}', 'bad.json is not a vitest-rubric report: it has no schemaVersion'],
     [
       '{"schemaVersion": 99}',
-      'bad.json has schema version 99, newer than the 3 this vitest-rubric reads. Upgrade',
+      'bad.json has schema version 99, newer than the 4 this vitest-rubric reads. Upgrade',
     ],
     [
       `{"schemaVersion": ${REPORT_SCHEMA_VERSION}, "judgments": 3}`,

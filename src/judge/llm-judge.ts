@@ -11,6 +11,8 @@ import { classifyFailure, JudgeCallError, toJudgeCallError } from './call-errors
 import { judgmentErrorOf } from './judgment-error.ts'
 import { createLocalLimiter, type JudgeLimiter, judgeLimits } from './limiter/limiter.ts'
 import { DEFAULT_BASE_URL, judgeApiKey, judgeBaseURL, resolveLlmJudge } from './llm-options.ts'
+import { buildPairwiseMessages, preferenceInstruction } from './pairwise-prompt.ts'
+import { parsePreferenceVerdict, preferenceJsonSchema } from './pairwise-verdict.ts'
 import { costOf, priceFor, validatePrices } from './pricing.ts'
 import { buildJudgeMessages, verdictInstruction } from './prompt.ts'
 import { callWithRetries } from './retry.ts'
@@ -167,10 +169,15 @@ export function createLlmJudge(
       const missing = judgmentErrorOf(new MissingJudgeKeyError(model))
       return finish({ scores: {}, error: { ...missing, unsent: 'no-key' } })
     }
-    const prompt = buildJudgeMessages(request)
+    // A comparison asks for a preference per dimension, not a score: it is sampled whatever `scoring` says.
+    const comparing = request.comparison !== undefined
+    const prompt = comparing ? buildPairwiseMessages(request) : buildJudgeMessages(request)
     const { dimensions } = request
     const { scale } = request.rubric
-    if (scoring === 'expected') assertExpectedScale(scale, request.rubric.name)
+    const expected = scoring === 'expected' && !comparing
+    if (expected) assertExpectedScale(scale, request.rubric.name)
+    const parse = (text: string) =>
+      comparing ? parsePreferenceVerdict(text, dimensions) : parseVerdict(text, dimensions, scale)
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: prompt.system },
       { role: 'user', content: prompt.user },
@@ -205,19 +212,19 @@ export function createLlmJudge(
       }
       let content = await call()
       const first = content
-      let verdict = parseVerdict(first, dimensions, scale)
+      let verdict = parse(first)
       if (!verdict.ok) {
         messages.push(
           { role: 'assistant', content: first },
           {
             role: 'user',
-            content: `Your reply could not be used: ${verdict.message}\n\n${verdictInstruction(dimensions, scale)}`,
+            content: `Your reply could not be used: ${verdict.message}\n\n${comparing ? preferenceInstruction(dimensions) : verdictInstruction(dimensions, scale)}`,
           },
         )
         content = await call()
-        verdict = parseVerdict(content, dimensions, scale)
+        verdict = parse(content)
       }
-      if (verdict.ok && scoring === 'expected') {
+      if (verdict.ok && expected) {
         const where = connected?.client.baseURL ?? options.baseURL ?? 'the judge server'
         return finish(
           applyExpectedScores(verdict.scores, content, logprobs, request, { model, server: where }),
@@ -267,14 +274,16 @@ export function createLlmJudge(
       messages: [...messages],
       [limitParam]: outputLimit,
     }
-    if (scoring === 'expected') {
+    if (scoring === 'expected' && !request.comparison) {
       body.logprobs = true
       body.top_logprobs = TOP_LOGPROBS
     }
     if (responseMode === 'json_schema') {
       body.response_format = {
         type: 'json_schema',
-        json_schema: verdictJsonSchema(request.dimensions, request.rubric.scale),
+        json_schema: request.comparison
+          ? preferenceJsonSchema(request.dimensions)
+          : verdictJsonSchema(request.dimensions, request.rubric.scale),
       }
     } else if (responseMode === 'json_object') {
       body.response_format = { type: 'json_object' }

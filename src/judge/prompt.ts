@@ -11,7 +11,8 @@ const FRAMES = [
   { key: 'output', label: 'The output under evaluation' },
 ] as const
 
-type FrameKey = (typeof FRAMES)[number]['key']
+/** The frames' keys; a comparison shows its two outputs in `output_a` and `output_b`. */
+type FrameKey = (typeof FRAMES)[number]['key'] | 'output_a' | 'output_b'
 
 const SYSTEM_PROMPT = [
   'You are a careful, impartial reviewer. You score one piece of material on the quality dimensions defined in ' +
@@ -105,7 +106,7 @@ export function frame(key: FrameKey, text: string, nonce: string): string {
 }
 
 /** A nonce derived from the material, so the same request always gets the same frames. */
-export function frameNonce(request: Pick<JudgeRequest, FrameKey>): string {
+export function frameNonce(request: Pick<JudgeRequest, (typeof FRAMES)[number]['key']>): string {
   return contentHash(
     { output: request.output, input: request.input, context: request.context, reference: request.reference },
     16,
@@ -119,7 +120,8 @@ function neutralize(text: string, nonce: string): string {
   return text.replaceAll(nonce, '[frame id removed]').replace(FRAME_TAG_LOOKALIKE, '\uFF1C$1$2')
 }
 
-function describeDimension(dimension: Dimension, scale: RubricScale): string[] {
+/** A dimension as the judge reads it: its name, description and anchors on the scale. */
+export function describeDimension(dimension: Dimension, scale: RubricScale): string[] {
   const lines = [`### Dimension ${JSON.stringify(dimension.name)}`, dimension.description.trim()]
   const anchors = Object.entries(dimension.anchors ?? {})
     .map(([point, text]) => [Number(point), text] as const)
@@ -132,7 +134,8 @@ function describeDimension(dimension: Dimension, scale: RubricScale): string[] {
   return lines
 }
 
-function requestedDimensions(request: JudgeRequest): Dimension[] {
+/** The rubric's definitions of the dimensions a request asks for; throws on none or an unknown one. */
+export function requestedDimensions(request: JudgeRequest): Dimension[] {
   const { rubric } = request
   const names = [...new Set(request.dimensions)]
   if (names.length === 0) {

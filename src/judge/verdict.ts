@@ -112,7 +112,8 @@ export function parseVerdict(text: string, dimensions: readonly string[], scale:
 
 type Found = { ok: true; value: Record<string, unknown> } | { ok: false; message: string }
 
-function findJsonObject(text: string): Found {
+/** The JSON object in a judge's reply: bare, in a ```json fence, or wrapped in prose; or why there is none. */
+export function findJsonObject(text: string): Found {
   const trimmed = text.trim()
   if (trimmed === '') return { ok: false, message: 'the reply is empty' }
   let firstError: string | undefined

@@ -69,7 +69,9 @@ export function annotationText(record: RubricRecord, secrets: readonly string[] 
   const verdict =
     record.score === null
       ? `${record.dimension} error`
-      : `${record.dimension} ${record.score.toFixed(2)} ${record.pass ? '≥' : '<'} floor ${record.floor.toFixed(2)}`
+      : record.kind === 'pairwise'
+        ? `${record.dimension} ${record.outcome} against the baseline`
+        : `${record.dimension} ${record.score.toFixed(2)} ${record.pass ? '≥' : '<'} floor ${record.floor.toFixed(2)}`
   const judge =
     record.model && record.judgeName !== record.model
       ? `${record.judgeName} (${record.model})`

@@ -106,7 +106,7 @@ export async function judgeOutput(
 }
 
 /** A judgment made of several stored ones (trials, panel members): where each of them is kept. */
-function withStoreRefs(judgment: Judgment, served: readonly ServedJudgment[]): ServedJudgment {
+export function withStoreRefs(judgment: Judgment, served: readonly ServedJudgment[]): ServedJudgment {
   const stores = served.flatMap((part) => (part.store ? [part.store] : []))
   const [first] = stores
   if (judgment.error || !first) return { judgment }
@@ -186,7 +186,8 @@ async function judgeOnce(
     request,
     testFile === undefined ? undefined : store,
     policy.mode,
-    `no stored judgment for this output in ${storeFile}; run locally with a judge key to record it ` +
+    `no stored ${request.comparison ? 'comparison of these outputs' : 'judgment for this output'} in ${storeFile}; ` +
+      'run locally with a judge key to record it ' +
       '(or set VITEST_RUBRIC_STORE=auto where the judge can be called).',
   )
   const { judgment, key, written } = served

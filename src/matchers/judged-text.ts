@@ -1,4 +1,5 @@
 import { RubricArgumentError } from '../errors.ts'
+import type { JudgeRequest } from '../types.ts'
 import type { JudgedText } from './types.ts'
 
 /**
@@ -33,6 +34,29 @@ export function optionToText(
     )
   }
   return text
+}
+
+/**
+ * What a judge reads beside the output, from a matcher's options: `input` (else `goal`), `context` and `reference`
+ * as text, the absent ones left out.
+ */
+export function judgedMaterial(
+  options: {
+    input?: JudgedText | undefined
+    context?: JudgedText | undefined
+    reference?: JudgedText | undefined
+  },
+  matcher: string,
+  goal?: string,
+): Pick<JudgeRequest, 'input' | 'context' | 'reference'> {
+  const input = optionToText(options.input, 'input', matcher) ?? goal
+  const context = optionToText(options.context, 'context', matcher)
+  const reference = optionToText(options.reference, 'reference', matcher)
+  return {
+    ...(input === undefined ? {} : { input }),
+    ...(context === undefined ? {} : { context }),
+    ...(reference === undefined ? {} : { reference }),
+  }
 }
 
 function serialise(value: unknown): string | undefined {

@@ -95,7 +95,7 @@ export function unstableDimensions(judgment: Judgment, floors: Readonly<Record<s
 }
 
 /** Splits a call's tokens over its dimensions so that the records' shares add up to the call exactly. */
-function shareOfTokens(tokens: NonNullable<Judgment['tokens']>, parts: number, index: number) {
+export function shareOfTokens(tokens: NonNullable<Judgment['tokens']>, parts: number, index: number) {
   const share = (value: number) => Math.floor(value / parts) + (index === 0 ? value % parts : 0)
   return { prompt: share(tokens.prompt), completion: share(tokens.completion), total: share(tokens.total) }
 }

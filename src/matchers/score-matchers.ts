@@ -12,7 +12,7 @@ import { type AwaitGuard, abandonedOutcome } from './await-guard.ts'
 import { receivedTranscript } from './conversation-output.ts'
 import { diffValues, rubricMessage, scoreMessage } from './format.ts'
 import { judgeOutput, type ServedJudgment, type TrialSettings } from './judge-service.ts'
-import { optionToText, outputToText } from './judged-text.ts'
+import { judgedMaterial, outputToText } from './judged-text.ts'
 import { assertionOutcome, recordJudgment, unstableDimensions } from './record.ts'
 import type { RubricMatchOptions, ScoreMatchOptions } from './types.ts'
 import { undecidedMessage } from './undecided.ts'
@@ -152,16 +152,7 @@ function buildRequests(
   options: RubricMatchOptions,
   matcher: string,
 ): JudgeRequest[] {
-  const input = optionToText(options.input, 'input', matcher) ?? options.goal
-  const context = optionToText(options.context, 'context', matcher)
-  const reference = optionToText(options.reference, 'reference', matcher)
-  const base = {
-    rubric,
-    dimensions,
-    ...(input === undefined ? {} : { input }),
-    ...(context === undefined ? {} : { context }),
-    ...(reference === undefined ? {} : { reference }),
-  }
+  const base = { rubric, dimensions, ...judgedMaterial(options, matcher, options.goal) }
   const per = options.per ?? 'conversation'
   if (per !== 'conversation' && per !== 'turn') {
     throw new RubricArgumentError(
@@ -323,7 +314,7 @@ function labelTurn(judgment: Judgment, label: string): Judgment {
   }
 }
 
-function assertRubric(rubric: unknown, matcher: string): asserts rubric is Rubric {
+export function assertRubric(rubric: unknown, matcher: string): asserts rubric is Rubric {
   const candidate = rubric as Partial<Rubric> | undefined
   if (!candidate || typeof candidate.id !== 'string' || typeof candidate.dimensions !== 'object') {
     throw new RubricArgumentError(

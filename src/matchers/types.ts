@@ -57,6 +57,34 @@ export interface ScoreMatchOptions extends Omit<RubricMatchOptions, 'dimensions'
   rubric?: Rubric
 }
 
+/** Options of `toBePreferredOver`: what both outputs are judged against. */
+export interface PreferenceMatchOptions {
+  /** The input (question, prompt) that produced both outputs. */
+  input?: JudgedText
+  /** The context both outputs must be grounded in; an array of passages is joined with blank lines. */
+  context?: JudgedText
+  /** A reference answer. */
+  reference?: JudgedText
+  /**
+   * The rubric that defines the dimensions.
+   * @default the rubric of the built-in dimensions
+   */
+  rubric?: Rubric
+  /** Compare on only these dimensions of the rubric, all in each call. @default every dimension of the rubric */
+  dimensions?: readonly string[]
+  /**
+   * Pass on a tie too (the judge preferring neither output, or preferring each in one order), not only on a win.
+   * @default false
+   */
+  allowTie?: boolean
+  /**
+   * Judge calls per order. A comparison is judged once in each order; a judge with more `trials` is refused, and
+   * `trials: 1` compares with it anyway.
+   * @default the judge's `trials`, else 1
+   */
+  trials?: number
+}
+
 /**
  * The matchers vitest-rubric adds to `expect`. The judge matchers (`toScoreAtLeast`, `toSatisfyRubric`), embedding
  * similarity and `toPassScorer` are async: always `await` them. The deterministic checks decide at once.
@@ -71,6 +99,13 @@ export interface RubricMatchers<R = unknown> {
    * Scores every dimension of the rubric in one judge call and passes when each is at or above its floor.
    */
   toSatisfyRubric: (rubric: Rubric, options?: RubricMatchOptions) => Promise<R>
+  /**
+   * Asks the judge which of two outputs is better on each dimension, shown as A and B in both orders (two
+   * calls). A preference that holds in both orders is a win or a loss; one that changes with the order is a tie
+   * and counts as position-biased. Passes when the output wins on every dimension (with `allowTie`, a tie
+   * passes too). A judge error fails the assertion, with or without `.not`.
+   */
+  toBePreferredOver: (baseline: unknown, options?: PreferenceMatchOptions) => Promise<R>
   /**
    * Passes when the output (JSON text, or a value) is accepted by the zod 4 schema. Records dimension `schema`:
    * 1 or 0. The failure shows zod's issues prettified, and the path of the first.

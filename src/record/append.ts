@@ -38,6 +38,7 @@ export function appendRecords(task: Readonly<Test>, drafts: readonly RecordDraft
         ...(line === undefined ? {} : { line }),
         output: shorten(draft.output),
         ...(draft.input === undefined ? {} : { input: shorten(draft.input) }),
+        ...(draft.kind === 'pairwise' ? { baseline: shorten(draft.baseline) } : {}),
       }) as RubricRecord,
   )
   meta.rubric.push(...records)

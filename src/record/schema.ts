@@ -187,6 +187,41 @@ export const taskRecordSchema = recordBase.extend({
   tokensByModel: z.record(z.string(), modelTokensSchema).optional(),
 })
 
+/** One order of a comparison: which output the judge saw as A, what it preferred, and why. */
+export const pairOrderVerdictSchema = z.object({
+  /** `candidate-first`: the candidate was shown as A and the baseline as B; `baseline-first`: the other way. */
+  order: z.enum(['candidate-first', 'baseline-first']),
+  /** The output the judge preferred in this order, by its label (`null` when the call failed). */
+  preference: z.enum(['A', 'B', 'tie']).nullable(),
+  reason: z.string(),
+})
+
+/**
+ * A pairwise preference on one dimension (`toBePreferredOver`): the judge compared the candidate (`output`) with
+ * the baseline in both orders. `score` is 1 for a win, 0.5 for a tie, 0 for a loss, and `floor` is 1, or 0.5 with
+ * `allowTie`; these records are not scores of the dimension and stay out of its statistics.
+ */
+export const pairwiseRecordSchema = recordBase.extend({
+  kind: z.literal('pairwise'),
+  rubricId: z.string(),
+  definitionId: z.string().optional(),
+  /** The candidate's outcome over both orders; absent with an error. */
+  outcome: z.enum(['win', 'tie', 'loss']).optional(),
+  /** `false` when the preference changed with the order (the outcome is then a tie); absent with an error. */
+  consistent: z.boolean().optional(),
+  /** The verdict of each order, candidate first. */
+  orders: z.array(pairOrderVerdictSchema),
+  /** The baseline the candidate was compared with, shortened for reports. */
+  baseline: z.string(),
+  /** This dimension's share of both calls' tokens. */
+  tokens: tokenUsageSchema.optional(),
+  /** This dimension's share of both calls' cost in US dollars, when the model has a price. */
+  costUsd: z.number().optional(),
+  retries: z.number().int().nonnegative().optional(),
+  /** `true` when other assertions' comparisons of the same pair answered both orders: no call of its own. */
+  shared: z.literal(true).optional(),
+})
+
 /** Every kind of record, told apart by `kind`. */
 export const rubricRecordSchema = z.discriminatedUnion('kind', [
   judgmentRecordSchema,
@@ -194,6 +229,7 @@ export const rubricRecordSchema = z.discriminatedUnion('kind', [
   scorerRecordSchema,
   similarityRecordSchema,
   taskRecordSchema,
+  pairwiseRecordSchema,
 ])
 
 /** Where a record was made: what `report.json` adds to each record. */
@@ -215,6 +251,7 @@ export const locatedRecordSchema = z.discriminatedUnion('kind', [
   recordLocationSchema.extend(scorerRecordSchema.shape),
   recordLocationSchema.extend(similarityRecordSchema.shape),
   recordLocationSchema.extend(taskRecordSchema.shape),
+  recordLocationSchema.extend(pairwiseRecordSchema.shape),
 ])
 
 export type TokenUsageRecord = z.output<typeof tokenUsageSchema>
@@ -226,6 +263,8 @@ export type ScorerRecord = z.output<typeof scorerRecordSchema>
 export type SimilarityRecord = z.output<typeof similarityRecordSchema>
 export type ModelTokens = z.output<typeof modelTokensSchema>
 export type TaskRecord = z.output<typeof taskRecordSchema>
+export type PairwiseRecord = z.output<typeof pairwiseRecordSchema>
+export type PairOrderVerdict = z.output<typeof pairOrderVerdictSchema>
 /** What a matcher records in `task.meta.rubric` for one dimension. It travels to the reporter as JSON. */
 export type RubricRecord = z.output<typeof rubricRecordSchema>
 export type RecordKind = RubricRecord['kind']

@@ -7,6 +7,7 @@ import { trialSpread } from '../reliability/trials.ts'
 import { meanInterval } from '../stats/mean-interval.ts'
 import type { UnsentCause } from '../types.ts'
 import { callKey, type LocatedRecord } from './collect.ts'
+import { type PairwiseStats, pairwiseStats } from './pairwise-stats.ts'
 import type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
 import { type TaskCostStats, taskCostStats } from './task-cost.ts'
 
@@ -44,6 +45,8 @@ export interface RubricSummary {
   run: DimensionStats[]
   /** What the system under test spent per task over the run (`describeEval` tasks); `null` without tasks. */
   runCost: TaskCostStats | null
+  /** Per dimension compared pairwise over the run (`toBePreferredOver`), sorted by dimension name. */
+  pairwise: PairwiseStats[]
   /** Per file, sorted by file, each with its dimensions sorted by name and its tasks' cost. */
   files: { file: string; dimensions: DimensionStats[]; cost: TaskCostStats | null }[]
 }
@@ -66,7 +69,8 @@ export function summarize(located: readonly LocatedRecord[]): RubricSummary {
   let retries = 0
   for (const record of records) {
     // A deterministic check's or scorer's record is a dimension like any other, but neither a judge nor a call.
-    if (record.kind === 'judgment') {
+    // A pairwise preference is no score, but its two calls are calls of the judge.
+    if (record.kind === 'judgment' || record.kind === 'pairwise') {
       if (!judges.has(record.judgeId)) {
         judges.set(record.judgeId, {
           id: record.judgeId,
@@ -76,17 +80,21 @@ export function summarize(located: readonly LocatedRecord[]): RubricSummary {
       }
       const call = callKey(record)
       const unsent = record.error?.unsent
-      if (record.shared) sharedCalls.add(call)
-      else if (unsent) unsentCalls.set(call, unsent)
-      else if (record.source === 'live') {
+      if (record.source === 'live' && !record.shared && !unsent) {
         // A call's retries are on each of its records; its tokens and cost are split over them.
         if (!liveCalls.has(call)) retries += record.retries ?? 0
-        liveCalls.add(call)
         tokens += record.tokens?.total ?? 0
         costUsd += record.costUsd ?? 0
-      } else storedCalls.add(call)
-      if (record.store?.written && !record.shared) writtenCalls.add(call)
-      if (record.store?.kept && !record.shared) keptCalls.add(call)
+      }
+      // The two orders of a comparison are two calls, with one record per dimension for both.
+      for (const order of record.kind === 'pairwise' ? [call, `${call}\u0000baseline-first`] : [call]) {
+        if (record.shared) sharedCalls.add(order)
+        else if (unsent) unsentCalls.set(order, unsent)
+        else if (record.source === 'live') liveCalls.add(order)
+        else storedCalls.add(order)
+        if (record.store?.written && !record.shared) writtenCalls.add(order)
+        if (record.store?.kept && !record.shared) keptCalls.add(order)
+      }
     }
     const fileRecords = byFile.get(record.file)
     if (fileRecords) fileRecords.push(record)
@@ -106,6 +114,7 @@ export function summarize(located: readonly LocatedRecord[]): RubricSummary {
     records: records.length,
     run: aggregateDimensions(records),
     runCost: taskCostStats(tasks),
+    pairwise: pairwiseStats(records),
     files: [...new Set([...byFile.keys(), ...tasks.map((task) => task.file)])].sort(compare).map((file) => ({
       file,
       dimensions: aggregateDimensions(byFile.get(file) ?? []),
@@ -124,7 +133,7 @@ function countBy<T extends string>(values: Iterable<T>): Partial<Record<T, numbe
 export function aggregateDimensions(records: readonly LocatedRecord[]): DimensionStats[] {
   const byDimension = new Map<string, LocatedRecord[]>()
   for (const record of records) {
-    if (record.kind === 'task') continue
+    if (record.kind === 'task' || record.kind === 'pairwise') continue
     const group = byDimension.get(record.dimension)
     if (group) group.push(record)
     else byDimension.set(record.dimension, [record])

@@ -69,8 +69,11 @@ export function compareReports(
   head: RubricReport,
   options: CompareOptions,
 ): BaselineComparison {
-  const baseByKey = judgmentsByLocation(base.judgments)
-  const headByKey = judgmentsByLocation(head.judgments)
+  // A pairwise preference is no score of its dimension: only scores are compared.
+  const scored = (judgments: readonly ReportJudgment[]) =>
+    judgments.filter((record) => record.kind !== 'pairwise')
+  const baseByKey = judgmentsByLocation(scored(base.judgments))
+  const headByKey = judgmentsByLocation(scored(head.judgments))
   const dimensions = new Map<string, { base: number[]; head: number[]; added: number; removed: number }>()
   const entry = (dimension: string) => {
     let found = dimensions.get(dimension)

@@ -10,6 +10,7 @@ import { formatGate } from './gates.ts'
 import { type HistoryEntry, historyEntry } from './history.ts'
 import { histogramSvg, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
+import { pairwiseHtml } from './pairwise-stats.ts'
 import { countOf } from './render-table.ts'
 import type { ReportJudgment, RubricReport } from './schema.ts'
 import { type SourceLinks, sourceHref } from './source-links.ts'
@@ -38,6 +39,7 @@ export function renderHtml(report: RubricReport, options: HtmlOptions = {}): str
   const body = [
     `<header><h1>Rubric report</h1><p class="meta">${metaLine(report)}</p></header>`,
     `<section id="summary"><h2>Dimensions</h2>${dimensionTable(report)}</section>`,
+    pairwiseHtml(report),
     gatesSection(report),
     alertsSection(report),
     ...dimensions.map((dimension) =>

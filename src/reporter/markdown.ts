@@ -5,6 +5,7 @@
 import { formatChange, verdictText } from './baseline.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
+import { pairwiseMarkdown } from './pairwise-stats.ts'
 import { countOf } from './render-table.ts'
 import type { DimensionChange, RubricReport } from './schema.ts'
 import { type CostDimension, type CostStats, costCells } from './task-cost.ts'
@@ -31,7 +32,12 @@ const VERDICT_MARKS: Record<DimensionChange['verdict'], string> = {
 export function renderMarkdown(report: RubricReport, options: MarkdownOptions = {}): string {
   const worst = options.worst ?? 5
   const maxText = options.maxText ?? 300
-  const sections = [`## Rubric evals\n\n${header(report)}`, dimensionTable(report), taskCostTable(report)]
+  const sections = [
+    `## Rubric evals\n\n${header(report)}`,
+    dimensionTable(report),
+    taskCostTable(report),
+    pairwiseMarkdown(report, escapeMarkdown),
+  ]
   if (report.gates.length > 0) {
     const rows = report.gates.map((gate) => {
       const mark = gate.status === 'passed' ? '✅' : gate.status === 'failed' ? '❌' : '⏭️ skipped'
@@ -76,6 +82,8 @@ function header(report: RubricReport): string {
 
 function dimensionTable(report: RubricReport): string {
   const { head, withChange, rows: dimensions } = dimensionRows(report)
+  // A run of pairwise comparisons alone has no dimension scores: their own table stands instead.
+  if (dimensions.length === 0 && report.summary.pairwise) return ''
   // The dimension and change columns are text, aligned left; the statistics between them are numbers.
   const align = head.map((name) => (name === 'dimension' || name === 'change' ? '---' : '--:'))
   const rows = dimensions.map(({ stats, cells, change }) => {

@@ -41,6 +41,8 @@ export function parseReport(text: string, source: string): RubricReport {
   let upgraded = value as Record<string, unknown>
   if (version === 1) upgraded = upgradeFromVersion1(upgraded)
   if (version <= 2) upgraded = upgradeFromVersion2(upgraded)
+  // Version 4 only added the pairwise records and their statistics: a version 3 report reads as it is.
+  if (version === 3) upgraded = { ...upgraded, schemaVersion: REPORT_SCHEMA_VERSION }
   const parsed = reportSchema.safeParse(upgraded)
   if (!parsed.success) {
     throw new ReportReadError(

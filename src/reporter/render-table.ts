@@ -7,6 +7,7 @@ import type { CalibrationCell } from '../calibration/status.ts'
 import { formatUsd } from '../judge/limiter/limiter.ts'
 import type { UnsentCause } from '../types.ts'
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
+import { renderPairwise } from './pairwise-stats.ts'
 import { changeCell, paintVerdict } from './render-checks.ts'
 import type { DimensionChange } from './schema.ts'
 import { type CostDimension, type CostStats, costCells, type TaskCostStats } from './task-cost.ts'
@@ -47,6 +48,8 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
   const single = perFile && summary.files.length === 1
   if (perFile) {
     for (const { file, dimensions, cost } of summary.files) {
+      // A file of pairwise comparisons alone has no dimension scores: their own section stands instead.
+      if (dimensions.length === 0 && !cost && summary.pairwise.length > 0) continue
       const title = withCost(file, dimensions)
       blocks.push(
         renderTable(title, dimensions, c, {
@@ -67,6 +70,8 @@ export function renderSummary(summary: RubricSummary, options: RenderOptions): s
       }) + renderTaskCost(summary.runCost, c, options.width),
     )
   }
+  const pairwise = renderPairwise(summary.pairwise, c, options.width)
+  if (pairwise) blocks.push(pairwise)
   return blocks.join('\n\n')
 }
 

@@ -57,6 +57,9 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
       run: byDimension(summary.run),
       files,
       ...(summary.runCost ? { taskCost: { run: summary.runCost, files: fileCosts } } : {}),
+      ...(summary.pairwise.length > 0
+        ? { pairwise: Object.fromEntries(summary.pairwise.map((stats) => [stats.dimension, stats])) }
+        : {}),
     },
     gates: [],
     baseline: null,
@@ -97,7 +100,7 @@ export function* reportChunks(report: RubricReport): Generator<string> {
 function totalCost(records: readonly LocatedRecord[]): number | null {
   let total: number | null = null
   for (const record of records) {
-    if (record.kind !== 'judgment' || record.costUsd === undefined) continue
+    if ((record.kind !== 'judgment' && record.kind !== 'pairwise') || record.costUsd === undefined) continue
     total = (total ?? 0) + (record.source === 'live' ? record.costUsd : 0)
   }
   return total

@@ -9,9 +9,9 @@ import { type LocatedRecord, locatedRecordSchema, unsentCauseSchema } from '../r
 /**
  * The version of the report this package writes. Version 3: a judgment is a record (with its `kind`) plus where
  * it happened; absent values are left out rather than `null`; `pass` is the score against its floor everywhere and
- * `assertionPassed` the assertion's own outcome.
+ * `assertionPassed` the assertion's own outcome. Version 4: records of kind `pairwise` and `summary.pairwise`.
  */
-export const REPORT_SCHEMA_VERSION = 3
+export const REPORT_SCHEMA_VERSION = 4
 
 /** The floors the records of a dimension were held to. */
 const floorSummarySchema = z.object({
@@ -152,6 +152,27 @@ export const calibrationCellSchema = z.object({
   tone: z.enum(['ok', 'weak', 'stale', 'uncalibrated']),
 })
 
+/**
+ * The pairwise preferences of one dimension over a run (`toBePreferredOver`): how the candidates fared against
+ * their baselines, each comparison judged in both orders.
+ */
+export const pairwiseStatsSchema = z.object({
+  dimension: z.string(),
+  /** Comparisons with a verdict; error records are not verdicts. */
+  n: z.number().int().nonnegative(),
+  wins: z.number().int().nonnegative(),
+  /** Ties, whether answered as a tie in both orders or a preference that changed with the order. */
+  ties: z.number().int().nonnegative(),
+  losses: z.number().int().nonnegative(),
+  /** Comparisons whose verdict was the same in both orders. */
+  consistent: z.number().int().nonnegative(),
+  /** `consistent / n`: the position-consistency rate, `null` when `n` is 0. */
+  consistencyRate: z.number().nullable(),
+  /** `wins / n`, `null` when `n` is 0. */
+  winRate: z.number().nullable(),
+  errors: z.number().int().nonnegative(),
+})
+
 /** A drift alert. P0: a suite gate is broken; P1: a significant drop against the baseline; P2: a slow drift. */
 export const alertSchema = z.object({
   tier: z.enum(['P0', 'P1', 'P2']),
@@ -199,6 +220,8 @@ export const reportSchema = z.object({
     taskCost: z
       .object({ run: taskCostStatsSchema, files: z.record(z.string(), taskCostStatsSchema) })
       .optional(),
+    /** Per dimension compared pairwise over the whole run, in name order; absent without comparisons. */
+    pairwise: z.record(z.string(), pairwiseStatsSchema).optional(),
   }),
   /** The suite gates checked against the run, in dimension then statistic order. */
   gates: z.array(gateResultSchema),
@@ -232,3 +255,4 @@ export type BaselineComparison = z.output<typeof baselineComparisonSchema>
 export type RubricAlert = z.output<typeof alertSchema>
 export type CostStats = z.output<typeof costStatsSchema>
 export type TaskCostStats = z.output<typeof taskCostStatsSchema>
+export type PairwiseStats = z.output<typeof pairwiseStatsSchema>

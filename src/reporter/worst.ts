@@ -19,7 +19,8 @@ export function worstJudgments(
   if (count <= 0) return kept
   for (const judgment of report.judgments) {
     const { score } = judgment
-    if (judgment.dimension !== dimension || score === null) continue
+    // A pairwise preference is no score of its dimension.
+    if (judgment.dimension !== dimension || score === null || judgment.kind === 'pairwise') continue
     if (options.failedOnly && judgment.pass !== false) continue
     if (kept.length === count && score >= kept[count - 1]!.score) continue
     // After every kept judgment with the same score: equal scores keep report order.

@@ -1,5 +1,6 @@
 import { RubricArgumentError } from '../errors.ts'
 import { CONVERSATION_PROMPT_VERSION } from '../judge/conversation-prompt.ts'
+import { PAIRWISE_PROMPT_VERSION } from '../judge/pairwise-prompt.ts'
 import { shorten } from '../reporter/worst.ts'
 import type { JudgeRequest, Judgment, StoreTextLimit } from '../types.ts'
 import { contentHash } from '../util/hash.ts'
@@ -42,7 +43,13 @@ export function judgmentKey(judgeId: string, request: JudgeRequest): string {
       scope: request.conversation.scope,
       expectedTools: request.conversation.expectedTools,
     },
+    comparison: comparisonKey(request),
   })
+}
+
+/** What a comparison adds to its keys (absent for one output): the second output and the comparison prompt. */
+function comparisonKey(request: JudgeRequest) {
+  return request.comparison && { prompt: PAIRWISE_PROMPT_VERSION, outputB: request.comparison.outputB }
 }
 
 /**
@@ -58,6 +65,7 @@ export function materialKey(judgeId: string, request: JudgeRequest): string {
     output: request.output,
     context: request.context,
     reference: request.reference,
+    comparison: comparisonKey(request),
   })
 }
 
@@ -159,5 +167,6 @@ export function toStored(
       : { context: shorten(request.context, text.excerpt), contextHash: contentHash(request.context) }),
     output,
     ...(output !== request.output ? { outputHash: contentHash(request.output) } : {}),
+    ...(request.comparison ? { outputB: shorten(request.comparison.outputB, text.output) } : {}),
   }
 }

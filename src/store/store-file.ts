@@ -39,6 +39,8 @@ export interface StoredJudgment {
   output: string
   /** The hash of the whole output, when `output` was cut. */
   outputHash?: string
+  /** In a comparison, the output shown as B, up to the same limit as `output` (A). */
+  outputB?: string
   /**
    * The hash of what was judged (judge, rubric, input, output, context, reference) without the dimensions, so
    * that a request for some of the entry's dimensions on the same output is answered by it. Absent from entries

@@ -1,3 +1,4 @@
+import { preferenceScore } from '../../reliability/pairwise.ts'
 import { isBuiltinDimension, isConversationDimension } from '../../rubric/builtin.ts'
 import { normalizeScore } from '../../rubric/define-rubric.ts'
 import type {
@@ -57,7 +58,7 @@ export function createHeuristicJudge(): Judge {
     name: HEURISTIC_JUDGE_NAME,
     async judge(request: JudgeRequest): Promise<Judgment> {
       const started = performance.now()
-      const { scores, error } = judgeAll(request)
+      const { scores, error } = request.comparison ? compareAll(request) : judgeAll(request)
       const judgment: Judgment = {
         judgeId: id,
         judgeName: HEURISTIC_JUDGE_NAME,
@@ -118,6 +119,36 @@ function judgeAll(request: JudgeRequest): { scores: Record<string, DimensionScor
   }
   if (missing.length > 0) {
     return { scores, error: { code: 'RUBRIC_HEURISTIC_MISSING_FIELD', message: `${missing.join('; ')}.` } }
+  }
+  return { scores }
+}
+
+/**
+ * A comparison: each output scored on its own, the higher score preferred, equal scores a tie. The scores do not
+ * depend on the order the outputs are shown in, so neither do the preferences: this judge is never
+ * position-biased.
+ */
+function compareAll(request: JudgeRequest): {
+  scores: Record<string, DimensionScore>
+  error?: JudgmentError
+} {
+  const { comparison, ...single } = request
+  const a = judgeAll(single)
+  if (a.error) return a
+  const b = judgeAll({ ...single, output: comparison?.outputB ?? '' })
+  if (b.error) return b
+  const { scale } = request.rubric
+  const scores: Record<string, DimensionScore> = {}
+  for (const name of request.dimensions) {
+    const scoreA = a.scores[name]!
+    const scoreB = b.scores[name]!
+    const preference = scoreA.score > scoreB.score ? 'A' : scoreA.score < scoreB.score ? 'B' : 'tie'
+    const range = `/${scale.max}`
+    scores[name] = {
+      score: preferenceScore(preference),
+      reason: `A scores ${scoreA.raw}${range} (${scoreA.reason}); B scores ${scoreB.raw}${range} (${scoreB.reason}).`,
+      preference,
+    }
   }
   return { scores }
 }
