@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url'
 import { rolldown } from 'rolldown'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-/** The per-module tsc output, also what a benchmark imports internal modules from. */
-export const modulesDir = join(root, '.tmp', 'build')
+/** The per-module tsc output (also what bench/store.mjs imports internal modules from). */
+const modulesDir = join(root, '.tmp', 'build')
 const dist = join(root, 'dist')
 
 rmSync(modulesDir, { recursive: true, force: true })
@@ -46,22 +46,35 @@ const input = Object.fromEntries(
   }),
 )
 
-// The modules the setup file imports statically, found while bundling.
-const setupPath = new Set()
+// The modules the setup file imports statically, in two groups: those only workers need, and those that the config
+// and the reporter import too, so that these do not load the matchers. What the CLI imports (the error classes)
+// is left to rolldown, so that the CLI loads neither group (one imports `vitest`).
+const workerOnly = new Set()
+const shared = new Set()
 const bundle = await rolldown({
   input,
   platform: 'node',
+  // What the groups below require; the entries' own exports are unchanged.
+  preserveEntrySignatures: 'allow-extension',
   plugins: [
     {
       name: 'setup-path',
       buildEnd() {
-        const walk = (id) => {
+        const reach = (id, found = new Set()) => {
           const info = this.getModuleInfo(id)
-          if (setupPath.has(id) || !info || info.external) return
-          setupPath.add(id)
-          for (const imported of info.importedIds) walk(imported)
+          if (found.has(id) || !info || info.external) return found
+          found.add(id)
+          for (const imported of info.importedIds) reach(imported, found)
+          return found
         }
-        walk(input.setup)
+        const mainProcess = new Set()
+        for (const entry of [input.config, input.reporter]) reach(entry, mainProcess)
+        const cli = reach(input.cli)
+        for (const id of reach(input.setup)) {
+          if (id === input.setup || cli.has(id)) continue
+          if (mainProcess.has(id)) shared.add(id)
+          else workerOnly.add(id)
+        }
       },
     },
   ],
@@ -76,6 +89,13 @@ await bundle.write({
   // The declarations carry the documentation; comments left here would only be parsed again in every worker.
   comments: false,
   // What the setup file needs is one module beside it, whichever other entries share parts of it.
-  codeSplitting: { groups: [{ name: 'matchers', test: (id) => setupPath.has(id) && id !== input.setup }] },
+  // Each group without its dependencies in the other: the shared modules never import the worker-only ones.
+  codeSplitting: {
+    includeDependenciesRecursively: false,
+    groups: [
+      { name: 'matchers', test: (id) => workerOnly.has(id) },
+      { name: 'common', test: (id) => shared.has(id) },
+    ],
+  },
 })
 await bundle.close()
