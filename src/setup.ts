@@ -32,7 +32,7 @@ import {
 // - a matcher that answers without `await` (a check) is imported here, since it must decide at once; keep its
 //   module's imports to what it needs to answer. It cannot load later: a synchronous `require()` of an ES module
 //   fails while a concurrent dynamic import of a module they share is loading (Node 20 and 22). The build puts
-//   what this file imports into one module beside it (scripts/build.mjs).
+//   what this file imports into a few modules beside it (scripts/build.mjs).
 const scoreMatchers = () => import('./matchers/score-matchers.ts')
 
 // The text checks read the assistant's text when they receive a conversation.
