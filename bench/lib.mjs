@@ -23,7 +23,13 @@ export function write(dir, files) {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
 }
 
-/** Builds the package into dist/, whose modules a benchmark may also import one by one. */
+/**
+ * Where the build leaves tsc's output, one module per source file, that a benchmark may import one by one (dist/
+ * holds the bundle, scripts/build.mjs).
+ */
+export const modulesDir = join(repoRoot, '.tmp', 'build')
+
+/** Builds the package into dist/ and its modules into `modulesDir`. */
 export function buildPackage() {
   const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' })
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`)

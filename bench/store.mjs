@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { buildPackage, fmt, median, repoRoot, scratch } from './lib.mjs'
+import { buildPackage, fmt, median, modulesDir, scratch } from './lib.mjs'
 
 const ROWS = Number(process.env.BENCH_STORE_ROWS ?? 1200)
 const LATENCY_MS = 100
@@ -15,7 +15,7 @@ const CONCURRENCY = 12
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
 buildPackage()
-const load = (path) => import(pathToFileURL(join(repoRoot, 'dist', path)).href)
+const load = (path) => import(pathToFileURL(join(modulesDir, path)).href)
 const { judgeThroughStore } = await load('store/judge-through-store.js')
 const { JudgmentStore } = await load('store/judgment-store.js')
 const { BatchedWrites } = await load('store/batched-writes.js')

@@ -2,8 +2,6 @@
  * Node-side entry: the `evals()` project helper and the Vite plugin behind it.
  */
 import { availableParallelism } from 'node:os'
-import { extname } from 'node:path'
-import { fileURLToPath } from 'node:url'
 // `vite` is not a dependency of this package (strict installs cannot resolve it from here); Vitest re-exports its types.
 import type { Plugin, TestProjectInlineConfiguration } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
@@ -15,6 +13,7 @@ import { startCoordinator } from './judge/limiter/coordinator.ts'
 import { describeShardLimits, judgeLimits, shardLimits } from './judge/limiter/limiter.ts'
 import { resolveLlmJudge } from './judge/llm-options.ts'
 import { PROVIDED_KEY, type ProvidedRubricOptions } from './matchers/provided.ts'
+import { entryFile } from './own-files.ts'
 import { assertPanel, isPanel } from './reliability/panel.ts'
 import { assertTrials, UNSTABLE_POLICIES } from './reliability/trials.ts'
 import { DeferredRubricReporter } from './reporter/deferred.ts'
@@ -76,7 +75,7 @@ export function evals(options: EvalsOptions = {}): TestProjectInlineConfiguratio
       name,
       include: options.include ?? DEFAULT_INCLUDE,
       exclude: options.exclude ?? DEFAULT_EXCLUDE,
-      setupFiles: [setupFile(), ...(options.setupFiles ?? [])],
+      setupFiles: [entryFile('setup'), ...(options.setupFiles ?? [])],
       testTimeout: options.testTimeout ?? DEFAULT_TEST_TIMEOUT,
       // Records of `describeEval` rows, made in library code, link to the line that declared their test.
       includeTaskLocation: true,
@@ -218,10 +217,4 @@ function validateJudge(judge: JudgeOption): JudgeOption {
   }
   resolveLlmJudge(judge)
   return judge
-}
-
-/** The setup file beside this module: `setup.ts` when run from source, `setup.js` from the package. */
-function setupFile(): string {
-  const here = fileURLToPath(import.meta.url)
-  return fileURLToPath(new URL(`./setup${extname(here)}`, import.meta.url))
 }

@@ -25,9 +25,14 @@ import {
   toTakeAtMostSteps,
 } from './matchers/trajectory.ts'
 
-// This file runs once per eval file in every worker. The checks and the lexical similarities answer at once
-// (an assertion without `await` must still decide), so they load here; the judge, the store and the scorer
-// runner load at the first assertion that needs them.
+// This file runs before every eval file, in a fresh worker each time: what it imports, every eval file pays for
+// (`npm run bench`, bench/setup.mjs). Registering a matcher:
+// - an async matcher (a judge, the store, a scorer runner or a model behind it) is registered here by name with
+//   `lazyMatcher(name, () => import(...))`: its module loads at its first call. Never import it statically here.
+// - a matcher that answers without `await` (a check) is imported here, since it must decide at once; keep its
+//   module's imports to what it needs to answer. It cannot load later: a synchronous `require()` of an ES module
+//   fails while a concurrent dynamic import of a module they share is loading (Node 20 and 22). The build puts
+//   what this file imports into a few modules beside it (scripts/build.mjs).
 const scoreMatchers = () => import('./matchers/score-matchers.ts')
 
 // The text checks read the assistant's text when they receive a conversation.

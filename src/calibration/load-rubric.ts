@@ -3,9 +3,10 @@
  * through Vitest's module runner (Node 20 cannot strip types), with `vitest-rubric` resolved to this package.
  */
 import { existsSync } from 'node:fs'
-import { extname, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { RubricArgumentError } from '../errors.ts'
+import { entryFile } from '../own-files.ts'
 import type { Rubric } from '../types.ts'
 
 /** Imports `spec` (`path/to/rubric.ts`, or `path/to/rubric.ts#supportRubric`) and returns the rubric it exports. */
@@ -58,8 +59,7 @@ function isRubric(value: unknown): value is Rubric {
 async function importModule(file: string): Promise<Record<string, unknown>> {
   if (/\.[cm]?js$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>
   const { createVitest } = await import('vitest/node')
-  const here = fileURLToPath(import.meta.url)
-  const self = fileURLToPath(new URL(`../index${extname(here)}`, import.meta.url))
+  const self = entryFile('index')
   const vitest = await createVitest(
     'test',
     { config: false, watch: false, root: resolve(file, '..') } as never,

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import type { RunnerTestCase as Test } from 'vitest'
 import { NotAwaitedError } from '../errors.ts'
+import { OWN_DIR } from '../own-files.ts'
 
-/** The plugin's own files (src/ or dist/): frames there are not where a user wrote the assertion. */
-const OWN_DIR = fileURLToPath(new URL('..', import.meta.url))
+// Frames in the plugin's own files (OWN_DIR) are not where a user wrote the assertion.
 const NOT_USER_CODE = /node_modules[\\/]|node:|\(<anonymous>\)/
 
 export interface AwaitGuard {

@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto'
+// node:crypto loads at the first hash, not with this module: the setup file that runs before every eval file
+// imports it, and loading crypto costs a worker several milliseconds of CPU.
+let crypto: typeof import('node:crypto') | undefined
 
 /** A JSON serialisation with object keys sorted, so equal values give equal text whatever their key order. */
 export function stableStringify(value: unknown, space?: number): string {
@@ -20,5 +22,6 @@ function sortKeys(value: unknown): unknown {
 
 /** A short content hash (hex, 16 characters by default) of any JSON value. */
 export function contentHash(value: unknown, length = 16): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, length)
+  crypto ??= process.getBuiltinModule('node:crypto')
+  return crypto.createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, length)
 }
