@@ -15,9 +15,9 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
 /**
- * Starts the server; resolves to `{ baseURL, chatRequests, agentRequests, dimensions, close() }`. `agent`, given,
- * answers the requests that are not a judge's first (`(method, url, body) => response body | undefined`); they count
- * as `agentRequests`, not as `chatRequests`.
+ * Starts the server; resolves to `{ baseURL, chatRequests, agentRequests, dimensions, close() }`. `agent`, given, is
+ * asked first about every request (`(method, url, body) => response body | undefined`): the requests it answers
+ * are a model's under test, not a judge's, and count as `agentRequests`, not as `chatRequests`.
  */
 export async function startJudgeServer({ log = () => {}, delayMs = 0, agent } = {}) {
   let chatRequests = 0
