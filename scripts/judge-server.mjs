@@ -14,9 +14,14 @@ import { createServer } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
-/** Starts the server; resolves to `{ baseURL, chatRequests, dimensions, close() }`. */
-export async function startJudgeServer({ log = () => {}, delayMs = 0 } = {}) {
+/**
+ * Starts the server; resolves to `{ baseURL, chatRequests, agentRequests, dimensions, close() }`. `agent`, given, is
+ * asked first about every request (`(method, url, body) => response body | undefined`): the requests it answers
+ * are a model's under test, not a judge's, and count as `agentRequests`, not as `chatRequests`.
+ */
+export async function startJudgeServer({ log = () => {}, delayMs = 0, agent } = {}) {
   let chatRequests = 0
+  let agentRequests = 0
   let inFlight = 0
   let maxInFlight = 0
   const askedDimensions = new Set()
@@ -31,6 +36,12 @@ export async function startJudgeServer({ log = () => {}, delayMs = 0 } = {}) {
       })
     }
     const id = ++sequence
+    const agentBody = agent?.(req.method, req.url, body)
+    if (agentBody !== undefined) {
+      agentRequests++
+      log(`agent request ${id}: ${req.method} ${req.url} for ${body.model}`)
+      return sendJson(res, 200, agentBody)
+    }
     if (req.method === 'GET' && req.url === '/stats')
       return sendJson(res, 200, { calls: chatRequests, maxInFlight })
     if (req.method === 'POST' && req.url === '/stats/reset') {
@@ -94,6 +105,9 @@ export async function startJudgeServer({ log = () => {}, delayMs = 0 } = {}) {
     baseURL: `http://127.0.0.1:${port}/v1`,
     get chatRequests() {
       return chatRequests
+    },
+    get agentRequests() {
+      return agentRequests
     },
     /** Every dimension a request asked to score, sorted. */
     get dimensions() {

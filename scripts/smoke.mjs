@@ -4,11 +4,13 @@
  *   node scripts/smoke.mjs --tarball .tmp/pack/vitest-rubric-0.1.0.tgz --vitest ^4.1.0
  *
  * In an empty folder outside the repository: `npm init -y`, a strict (linked) install of vitest, typescript, zod,
- * @types/node and the tarball, then every code block of README.md written to a file (see `readmeFiles`), then
- * `npx vitest run --project evals` against a local OpenAI-compatible judge: the README's eval files, and a generated
- * eval file that imports every other TypeScript block so that it runs too. Checks the exit code, the per-dimension
- * table, that every README block ran, the type check of every block and of the type tests against the packed
- * typings, any other Vitest config the README shows, and the `vitest-rubric` bin.
+ * @types/node, the SDKs the README's agents use (openai, ai with @ai-sdk/openai, @anthropic-ai/sdk) and the tarball,
+ * then every code block of README.md written to a file (see `readmeFiles`), then `npx vitest run --project evals`
+ * against a local server that is the judge and the agents' model (`scripted-agent.mjs`), found by the SDKs through
+ * OPENAI_BASE_URL and ANTHROPIC_BASE_URL as a user's would: the README's eval files, and a generated eval file that
+ * imports every other TypeScript block so that it runs too. Checks the exit code, the per-dimension table, that
+ * every README block ran and every agent's SDK reached the model, the type check of every block and of the type
+ * tests against the packed typings, any other Vitest config the README shows, and the `vitest-rubric` bin.
  */
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,6 +19,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, stripVTControlCharacters } from 'node:util'
 import { startJudgeServer } from './judge-server.mjs'
+import { agentAnswer } from './scripted-agent.mjs'
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 
@@ -64,6 +67,10 @@ try {
     'typescript',
     'zod',
     '@types/node',
+    'openai',
+    'ai',
+    '@ai-sdk/openai',
+    '@anthropic-ai/sdk',
     tarball,
   ])
 
@@ -74,9 +81,21 @@ try {
   }
 
   step('npx vitest run --project evals')
-  judge = await startJudgeServer()
+  const agentRoutes = new Set()
+  judge = await startJudgeServer({
+    agent: (method, url, body) => {
+      const answer = agentAnswer(method, url, body)
+      if (answer !== undefined) agentRoutes.add(url)
+      return answer
+    },
+  })
   const evalRun = await run('npx', ['vitest', 'run', '--project', 'evals'], {
-    env: { OPENAI_BASE_URL: judge.baseURL, OPENAI_API_KEY: 'smoke-test-key' },
+    env: {
+      OPENAI_BASE_URL: judge.baseURL,
+      OPENAI_API_KEY: 'smoke-test-key',
+      ANTHROPIC_BASE_URL: judge.baseURL.replace(/\/v1$/, ''),
+      ANTHROPIC_API_KEY: 'smoke-test-key',
+    },
     allowFailure: true,
   })
   const output = stripVTControlCharacters(evalRun.output)
@@ -91,6 +110,11 @@ try {
     }
   }
   console.log(`smoke: ${judge.chatRequests} judge calls; table rows for ${judge.dimensions.join(', ')}`)
+  // The README's agents, one per SDK, reached the model in their wire formats: no example ran against nothing.
+  const agentFormats = ['/v1/chat/completions', '/v1/responses', '/v1/messages']
+  const missing = agentFormats.filter((url) => !agentRoutes.has(url))
+  if (missing.length > 0) fail(`no README agent called the model at ${missing.join(', ')}`)
+  console.log(`smoke: ${judge.agentRequests} agent calls (${agentFormats.join(', ')})`)
   // Every README eval file ran, and the generated file ran every other block: none was skipped or left out.
   for (const path of Object.keys(files).filter((file) => file.endsWith('.eval.ts'))) {
     if (!output.includes(` ${path} (`)) fail(`the README's ${path} did not run`)

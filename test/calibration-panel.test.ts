@@ -1,31 +1,14 @@
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { calibrate } from '../src/calibration/calibrate.ts'
 import { renderCalibration } from '../src/calibration/render.ts'
-import {
-  type JudgeServer,
-  perModel,
-  type RecordedRequest,
-  reply,
-  requestedVerdict,
-  startJudgeServer,
-} from './support/judge-server.ts'
+import { judgeAt, useJudgeServer } from './support/judge-hooks.ts'
+import { perModel, reply } from './support/judge-server.ts'
 import { fixture } from './support/run-vitest.ts'
 
-let server: JudgeServer
-beforeAll(async () => {
-  server = await startJudgeServer()
-})
-afterAll(() => server.close())
-
-const verdict = (request: RecordedRequest, score: number) =>
-  reply.verdict(
-    Object.fromEntries(
-      requestedVerdict(request.body).dimensions.map((name) => [name, { reason: 'r', score }]),
-    ),
-  )
+const server = useJudgeServer()
 
 test('calibrate over a panel measures the panel and each member from the same calls', async () => {
   const root = mkdtempSync(join(tmpdir(), 'vitest-rubric-panel-calibration-'))
@@ -37,11 +20,11 @@ test('calibrate over a panel measures the panel and each member from the same ca
   // Member a scores by what it reads (1 to 5, the same whatever order the calls arrive in); b always answers 3.
   server.respond(
     perModel({
-      a: (request) => verdict(request, (JSON.stringify(request.body.messages).length % 5) + 1),
-      b: (request) => verdict(request, 3),
+      a: (request) => reply.everyDimension(request, (JSON.stringify(request.body.messages).length % 5) + 1),
+      b: (request) => reply.everyDimension(request, 3),
     }),
   )
-  const member = (model: string) => ({ model, baseURL: server.baseURL, apiKey: 'k', maxRetries: 0 })
+  const member = (model: string) => judgeAt(server, model)
   const result = await calibrate({
     data: 'calibration/*.jsonl',
     cwd: root,

@@ -1,25 +1,16 @@
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { StoredEmbedding } from '../src/store/store-file.ts'
-import { type JudgeServer, startJudgeServer } from './support/judge-server.ts'
+import { judgeAt, useJudgeServer } from './support/judge-hooks.ts'
 import { copyFixture, repoRoot, runEvals } from './support/run-vitest.ts'
 import { scriptQualityJudge } from './support/scripted-judge.ts'
 
-let server: JudgeServer
-
-beforeAll(async () => {
-  server = await startJudgeServer()
-})
-beforeEach(() => {
-  server.reset()
-  scriptQualityJudge(server)
-})
-afterAll(() => server.close())
+const server = useJudgeServer(scriptQualityJudge)
 
 // Embeddings name only their model: the judge's baseURL and apiKey serve them too.
 const options = (store: 'auto' | 'replay') => ({
-  judge: { model: 'judge-model', baseURL: server.baseURL, apiKey: 'test-key', maxRetries: 0 },
+  judge: judgeAt(server),
   embeddings: { model: 'embed-model' },
   store,
 })

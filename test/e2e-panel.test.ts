@@ -1,28 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import {
-  type JudgeServer,
-  perModel,
-  reply,
-  requestedVerdict,
-  startJudgeServer,
-} from './support/judge-server.ts'
+import { describe, expect, test } from 'vitest'
+import { judgeAt, useJudgeServer } from './support/judge-hooks.ts'
+import { perModel, type RecordedRequest, reply } from './support/judge-server.ts'
 import { copyFixture, runEvals } from './support/run-vitest.ts'
 
-let server: JudgeServer
-beforeAll(async () => {
-  server = await startJudgeServer()
-})
-beforeEach(() => {
-  server.reset()
-  const scores = (score: number) => (request: Parameters<Parameters<typeof perModel>[0][string]>[0]) =>
-    reply.verdict(
-      Object.fromEntries(
-        requestedVerdict(request.body).dimensions.map((name) => [name, { reason: `${score}`, score }]),
-      ),
-    )
-  // Each model answers its own way: a 4, b 2, d 5, and c fails.
+const scores = (score: number) => (request: RecordedRequest) =>
+  reply.everyDimension(request, score, () => `${score}`)
+// Each model answers its own way: a 4, b 2, d 5, and c fails.
+const server = useJudgeServer((server) =>
   server.respond(
     perModel({
       a: scores(4),
@@ -30,11 +16,10 @@ beforeEach(() => {
       d: scores(5),
       c: () => reply.status(500, {}, { error: { message: 'member c exploded' } }),
     }),
-  )
-})
-afterAll(() => server.close())
+  ),
+)
 
-const member = (model: string) => ({ model, baseURL: server.baseURL, apiKey: 'k', maxRetries: 0 })
+const member = (model: string) => judgeAt(server, model)
 const judgmentsOf = (run: Awaited<ReturnType<typeof runEvals>>) =>
   run.report.judgments.filter(
     (record): record is Extract<typeof record, { kind: 'judgment' }> => record.kind === 'judgment',

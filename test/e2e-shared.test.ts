@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
-import { type JudgeServer, startJudgeServer } from './support/judge-server.ts'
+import { expect, test } from 'vitest'
+import { judgeAt, useJudgeServer } from './support/judge-hooks.ts'
 import { asJudgment } from './support/records.ts'
 import { copyFixture, runEvals } from './support/run-vitest.ts'
 import { scriptQualityJudge } from './support/scripted-judge.ts'
@@ -8,18 +8,8 @@ import { scriptQualityJudge } from './support/scripted-judge.ts'
 // dimensions on the same output, identical requests in flight make one call, and the stored judgment of the
 // rubric answers both again when replayed.
 
-let server: JudgeServer
-
-beforeAll(async () => {
-  server = await startJudgeServer()
-})
-beforeEach(() => {
-  server.reset()
-  scriptQualityJudge(server)
-})
-afterAll(() => server.close())
-
-const judge = () => ({ model: 'judge-model', baseURL: server.baseURL, apiKey: 'test-key', maxRetries: 0 })
+const server = useJudgeServer(scriptQualityJudge)
+const judge = () => judgeAt(server)
 
 test('one call answers every assertion it covers, live and replayed from the store', async () => {
   const root = copyFixture('shared')

@@ -1,22 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
+import { describe, expect, test } from 'vitest'
+import { judgeAt, useJudgeServer } from './support/judge-hooks.ts'
+import { reply } from './support/judge-server.ts'
 import { copyFixture, runEvals } from './support/run-vitest.ts'
 import { scriptQualityJudge } from './support/scripted-judge.ts'
 
-let server: JudgeServer
-
-beforeAll(async () => {
-  server = await startJudgeServer()
-})
-beforeEach(() => {
-  server.reset()
-  scriptQualityJudge(server)
-})
-afterAll(() => server.close())
-
-const judge = () => ({ model: 'judge-model', baseURL: server.baseURL, apiKey: 'sk-test', maxRetries: 0 })
+const server = useJudgeServer(scriptQualityJudge)
+const judge = () => judgeAt(server)
 const storeOf = (root: string) => join(root, '__judgments__', 'answers.eval.ts.json')
 const readStore = (root: string) => JSON.parse(readFileSync(storeOf(root), 'utf8'))
 

@@ -1,38 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { createLlmJudge } from '../src/judge/llm-judge.ts'
 import { resolveLlmJudge } from '../src/judge/llm-options.ts'
 import { dimensions } from '../src/rubric/builtin.ts'
 import { defineRubric } from '../src/rubric/define-rubric.ts'
-import type { JudgeRequest, LlmJudgeOptions } from '../src/types.ts'
-import { type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
+import type { LlmJudgeOptions } from '../src/types.ts'
+import { judgeAt, useJudgeServer } from './support/judge-hooks.ts'
+import { supportRequest as request } from './support/judge-requests.ts'
+import { reply } from './support/judge-server.ts'
 
-const rubric = defineRubric({
-  name: 'support',
-  dimensions: { faithfulness: dimensions.faithfulness, relevance: dimensions.relevance },
-})
-const request: JudgeRequest = {
-  rubric,
-  dimensions: ['faithfulness', 'relevance'],
-  context: 'Refunds are paid within 14 days.',
-  output: 'Refunds are paid within 14 days.',
-}
-
-let server: JudgeServer
-beforeAll(async () => {
-  server = await startJudgeServer()
-})
-afterAll(() => server.close())
-beforeEach(() => server.reset())
+const server = useJudgeServer()
 
 const judgeWith = (options: Partial<LlmJudgeOptions> = {}) =>
-  createLlmJudge({
-    model: 'judge-model',
-    baseURL: server.baseURL,
-    apiKey: 'k',
-    maxRetries: 0,
-    scoring: 'expected',
-    ...options,
-  })
+  createLlmJudge({ ...judgeAt(server), scoring: 'expected', ...options })
 
 describe("scoring: 'expected'", () => {
   test('asks for log-probabilities and scores the expectation over the scale, keeping the distribution', async () => {

@@ -1,45 +1,22 @@
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { MissingJudgeKeyError } from '../src/errors.ts'
 import { createLlmJudge, outputLimitParamFor } from '../src/judge/llm-judge.ts'
 import { frameNonce } from '../src/judge/prompt.ts'
 import { dimensions } from '../src/rubric/builtin.ts'
 import { defineRubric } from '../src/rubric/define-rubric.ts'
-import type { JudgeRequest, LlmJudgeOptions } from '../src/types.ts'
-import { gate, type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
+import type { LlmJudgeOptions } from '../src/types.ts'
+import { judgeAt, useJudgeServer } from './support/judge-hooks.ts'
+import { supportRequest as request, supportRubric as rubric } from './support/judge-requests.ts'
+import { gate, reply } from './support/judge-server.ts'
 
 /** OpenAI's API as a base URL: only named in judge ids, messages and request fields; no test calls it. */
 const OPENAI_API = new URL('/v1', 'https://api.openai.com').href
 
-const rubric = defineRubric({
-  name: 'support',
-  dimensions: { faithfulness: dimensions.faithfulness, relevance: dimensions.relevance },
-})
-
-const request: JudgeRequest = {
-  rubric,
-  dimensions: ['faithfulness', 'relevance'],
-  input: 'How long do refunds take?',
-  context: 'Refunds are paid within 14 days of the return arriving.',
-  output: 'Refunds are paid within 14 days after we receive your return.',
-}
-
-let server: JudgeServer
-
-beforeAll(async () => {
-  server = await startJudgeServer()
-})
-afterAll(() => server.close())
-beforeEach(() => server.reset())
+const server = useJudgeServer()
 
 function llmJudge(options: Partial<LlmJudgeOptions> = {}) {
-  return createLlmJudge({
-    model: 'judge-model',
-    baseURL: server.baseURL,
-    apiKey: 'test-key',
-    maxRetries: 0,
-    ...options,
-  })
+  return createLlmJudge({ ...judgeAt(server), ...options })
 }
 
 function userMessage(index: number): string {

@@ -75,6 +75,17 @@ export const reply = {
     verdict: Record<string, VerdictEntry>,
     logprobs: Record<string, Record<string, number>>,
   ): ScriptedReply => ({ kind: 'verdict', verdict, logprobs }),
+  /** `score` on every dimension the request asks to score, each with `reason(dimension)`. */
+  everyDimension: (
+    request: RecordedRequest,
+    score: number,
+    reason: (dimension: string) => string = (dimension) => `${dimension} is ${score}`,
+  ): ScriptedReply => ({
+    kind: 'verdict',
+    verdict: Object.fromEntries(
+      requestedVerdict(request.body).dimensions.map((name) => [name, { reason: reason(name), score }]),
+    ),
+  }),
   /** Raw assistant content. */
   text: (content: string): ScriptedReply => ({ kind: 'text', content }),
   /** An HTTP error status, for example `status(429, { 'retry-after': '0' })`. */

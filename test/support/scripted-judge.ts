@@ -1,12 +1,4 @@
-import {
-  gate,
-  type JudgeServer,
-  perCall,
-  type RecordedRequest,
-  reply,
-  requestedVerdict,
-  type ScriptedReply,
-} from './judge-server.ts'
+import { gate, type JudgeServer, perCall, type RecordedRequest, reply } from './judge-server.ts'
 
 /** The judged output of a chat request, read back from its frame in the prompt. */
 export function judgedOutput(request: RecordedRequest): string {
@@ -28,12 +20,7 @@ export function scriptQualityJudge(server: JudgeServer) {
     if (output.includes('server-error'))
       return reply.status(500, {}, { error: { message: 'judge exploded' } })
     const quality = Number(/quality:(\d)/.exec(output)?.[1] ?? 3)
-    const { dimensions } = requestedVerdict(request.body)
-    const verdict: ScriptedReply = reply.verdict(
-      Object.fromEntries(
-        dimensions.map((name) => [name, { reason: `${name} looks like ${quality}`, score: quality }]),
-      ),
-    )
+    const verdict = reply.everyDimension(request, quality, (name) => `${name} looks like ${quality}`)
     if (output.includes('row:') && ++rowsSeen === 8) rows.open()
     if (output.includes('row:')) return reply.held(rows.promise, verdict)
     return output.includes('hold') ? reply.held(held.promise, verdict) : verdict
@@ -50,14 +37,10 @@ export function scriptTrialJudge(server: JudgeServer) {
     perCall(judgedOutput, (request, call) => {
       const listed = /trials:([\d,]+)/.exec(judgedOutput(request))?.[1]?.split(',').map(Number) ?? [3]
       const quality = listed[call % listed.length]!
-      const { dimensions } = requestedVerdict(request.body)
-      return reply.verdict(
-        Object.fromEntries(
-          dimensions.map((name) => [
-            name,
-            { reason: `call ${call + 1}: ${name} looks like ${quality}`, score: quality },
-          ]),
-        ),
+      return reply.everyDimension(
+        request,
+        quality,
+        (name) => `call ${call + 1}: ${name} looks like ${quality}`,
       )
     }),
   )
