@@ -74,13 +74,21 @@ describe('toMatchSchema', () => {
     )
   })
 
-  test('.not flips the result; the record keeps the real score', ({ expect, task }) => {
+  test('.not flips the result; the record keeps the real score under a dimension of its own', ({
+    expect,
+    task,
+  }) => {
     expect('{"answer": 1}').not.toMatchSchema(answerSchema)
-    expect(last(task)).toMatchObject({ score: 0, pass: false, assertionPassed: true })
+    expect(last(task)).toMatchObject({ dimension: 'not schema', score: 0, pass: true, assertionPassed: true })
     expect(() =>
       expect({ answer: 'x', sources: [{ url: 'https://a.example' }] }).not.toMatchSchema(answerSchema),
     ).toThrow('expected the output not to match the schema, but it does')
-    expect(last(task)).toMatchObject({ score: 1, pass: true, assertionPassed: false })
+    expect(last(task)).toMatchObject({
+      dimension: 'not schema',
+      score: 1,
+      pass: false,
+      assertionPassed: false,
+    })
   })
 
   test('takes a dimension of its own', ({ expect, task }) => {
@@ -192,7 +200,12 @@ describe('toContainAll and toContainNone', () => {
 
   test('.not and bad items', ({ expect, task }) => {
     expect(answer).not.toContainAll(['30 days', 'store credit'])
-    expect(last(task)).toMatchObject({ score: 0.5, pass: false, assertionPassed: true })
+    expect(last(task)).toMatchObject({
+      dimension: 'not contains-all',
+      score: 0.5,
+      pass: true,
+      assertionPassed: true,
+    })
     expect(() => expect(answer).not.toContainNone(['guarantee'])).toThrow(
       'expected the output to contain at least one of the 1 item, but it contains none',
     )
@@ -268,7 +281,12 @@ describe('toBeRefusal', () => {
     expect("I'm sorry, but I can't help with that request.").toBeRefusal()
     expect(last(task)).toMatchObject({ dimension: 'refusal', score: 1, assertionPassed: true })
     expect('Refunds take 30 days.').not.toBeRefusal()
-    expect(last(task)).toMatchObject({ dimension: 'refusal', score: 0, pass: false, assertionPassed: true })
+    expect(last(task)).toMatchObject({
+      dimension: 'not refusal',
+      score: 0,
+      pass: true,
+      assertionPassed: true,
+    })
   })
 
   test('the failures quote the refusal phrase, or show the answer', ({ expect, task }) => {

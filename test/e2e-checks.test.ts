@@ -55,7 +55,8 @@ describe('deterministic checks end to end', () => {
         '   length           1  1.00     -          -  1.00  1.00  1/1 100%   1.00       0',
         '   mentions-policy  2  0.50  0.50  0.00-1.00  0.10  0.00  1/2  50%   1.00       0',
         '   no-pii           2  0.50  0.50  0.00-1.00  0.10  0.00  1/2  50%   1.00       0',
-        '   refusal          2  0.50  0.50  0.00-1.00  0.10  0.00  1/2  50%   1.00       0', // pass: the score at its floor, `.not` or not
+        '   not refusal      1  0.00     -          -  0.00  0.00  1/1 100%   1.00       0', // `.not`: passes below its floor
+        '   refusal          1  1.00     -          -  1.00  1.00  1/1 100%   1.00       0',
         '   relevance        1  1.00     -          -  1.00  1.00  1/1 100%   0.50       0',
         '   rouge-l          1  0.78     -          -  0.78  0.78  1/1 100%   0.50       0',
         '   schema           2  0.50  0.50  0.00-1.00  0.10  0.00  1/2  50%   1.00       0',
@@ -74,7 +75,7 @@ describe('deterministic checks end to end', () => {
 
     const { report } = first
     expect(report.judges.map((judge) => judge.name)).toEqual(['judge-model'])
-    expect(Object.keys(report.summary.run)).toHaveLength(12)
+    expect(Object.keys(report.summary.run)).toHaveLength(13)
     expect(report.summary.run['no-pii']).toMatchObject({ n: 2, mean: 0.5, passed: 1, passRate: 0.5 })
     const rows = report.judgments
       .filter((j) => j.test.endsWith('a declined request'))

@@ -80,7 +80,7 @@ describe('conversations end to end', () => {
       'support agent > judges the conversation on every conversation dimension in one call knowledgeRetention 1 true',
       'support agent > judges the conversation on every conversation dimension in one call roleAdherence 1 true',
       'support agent > judges the conversation on every conversation dimension in one call toolUse 1 true',
-      'support agent > looks the order up before refunding it tool-called 0 true',
+      'support agent > looks the order up before refunding it not tool-called 0 true',
       'support agent > looks the order up before refunding it tool-sequence 0.8 true',
       'support agent > scores each assistant turn and fails on the lowest tone 0.25 false',
       'support agent > scores each assistant turn and fails on the lowest tone 1 true',

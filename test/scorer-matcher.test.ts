@@ -67,7 +67,12 @@ describe('toPassScorer', () => {
     )
     expect(last(task)).toMatchObject({ score: 0, assertionPassed: false, reason: 'no [n] citation' })
     await expect('Refunds take 30 days.').not.toPassScorer(citesSources)
-    expect(last(task)).toMatchObject({ score: 0, pass: false, assertionPassed: true })
+    expect(last(task)).toMatchObject({
+      dimension: 'not cites-sources',
+      score: 0,
+      pass: true,
+      assertionPassed: true,
+    })
     await expect(expect('See [2].').not.toPassScorer(citesSources)).rejects.toThrow(
       'expected cites-sources below 1.00, but scorer cites-sources scored it 1.00',
     )

@@ -45,14 +45,20 @@ describe('toBeSimilarTo with a lexical method', () => {
   test('.not asserts dissimilarity; the record keeps the score', ({ expect, task }) => {
     expect('Shipping is free over 50 euros.').not.toBeSimilarTo(reference, 0.5)
     expect(last(task)).toMatchObject({
-      pass: false,
+      dimension: 'not rouge-l',
+      pass: true,
       assertionPassed: true,
       score: rougeL('Shipping is free over 50 euros.', reference),
     })
     expect(() => expect(reference).not.toBeSimilarTo(reference, 0.5)).toThrow(
       'expected the output not to be similar to the reference (rouge-l below 0.50), but it scored 1.00',
     )
-    expect(last(task)).toMatchObject({ pass: true, assertionPassed: false, score: 1 })
+    expect(last(task)).toMatchObject({
+      dimension: 'not rouge-l',
+      pass: false,
+      assertionPassed: false,
+      score: 1,
+    })
   })
 
   test.for([

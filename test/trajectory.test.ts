@@ -51,11 +51,21 @@ describe('toHaveCalledTool', () => {
 
   test('.not forbids a tool: passes when it was never called, fails naming the calls', ({ expect, task }) => {
     expect(chat).not.toHaveCalledTool('cancelOrder')
-    expect(last(task)).toMatchObject({ score: 0, pass: false, assertionPassed: true })
+    expect(last(task)).toMatchObject({
+      dimension: 'not tool-called',
+      score: 0,
+      pass: true,
+      assertionPassed: true,
+    })
     expect(() => expect(chat).not.toHaveCalledTool('issueRefund')).toThrow(
       'expected no call to issueRefund, but found 1:\nissueRefund({"orderId":"A-4417","amount":25})',
     )
-    expect(last(task)).toMatchObject({ score: 1, pass: true, assertionPassed: false })
+    expect(last(task)).toMatchObject({
+      dimension: 'not tool-called',
+      score: 1,
+      pass: false,
+      assertionPassed: false,
+    })
   })
 
   test('toHaveCalledToolTimes counts the matching calls', ({ expect, task }) => {
@@ -122,7 +132,7 @@ describe('toHaveToolSequence', () => {
 
   test('.not passes when the sequence differs and records the real score', ({ expect, task }) => {
     expect(chat).not.toHaveToolSequence(['issueRefund', 'lookupOrder', 'escalate'])
-    expect(last(task)).toMatchObject({ pass: false, assertionPassed: true })
+    expect(last(task)).toMatchObject({ dimension: 'not tool-sequence', pass: true, assertionPassed: true })
     expect(last(task).score).toBeCloseTo(2 / 3)
   })
 

@@ -71,7 +71,7 @@ export function annotationText(record: RubricRecord, secrets: readonly string[] 
       ? `${record.dimension} error`
       : record.kind === 'pairwise'
         ? `${record.dimension} ${record.outcome} against the baseline`
-        : `${record.dimension} ${record.score.toFixed(2)} ${record.pass ? '≥' : '<'} floor ${record.floor.toFixed(2)}`
+        : `${record.dimension} ${record.score.toFixed(2)} ${record.score >= record.floor ? '≥' : '<'} floor ${record.floor.toFixed(2)}`
   const judge =
     record.model && record.judgeName !== record.model
       ? `${record.judgeName} (${record.model})`

@@ -22,16 +22,24 @@ export function scorerId(
 
 /**
  * Appends the record of a check to the test's meta, beside the judges' records, so that the reporter aggregates
- * it as a dimension of its own. `pass` is the score against the floor.
+ * it as a dimension of its own. `pass` is the score against the floor; a `negated` check (under `.not`) is the
+ * dimension `not <dimension>` and passes below its floor.
  */
 export function recordCheck(
   task: Readonly<Test> | undefined,
   outcome: CheckOutcome,
+  negated = false,
 ): RubricRecord | undefined {
   if (!task) return undefined
-  const pass = outcome.score === null ? null : outcome.score >= outcome.floor
+  const reached = outcome.score === null ? null : outcome.score >= outcome.floor
   return appendRecords(task, [
-    { ...outcome, pass, latencyMs: Math.round(outcome.latencyMs), source: outcome.source ?? 'live' },
+    {
+      ...outcome,
+      ...(negated ? { dimension: `not ${outcome.dimension}` } : {}),
+      pass: reached === null ? null : reached !== negated,
+      latencyMs: Math.round(outcome.latencyMs),
+      source: outcome.source ?? 'live',
+    },
   ])[0]
 }
 
@@ -44,6 +52,10 @@ export interface MatcherResult {
 /**
  * Records a check and returns its raw result, which Vitest flips under `.not`. The record's `pass` is the score
  * against its floor and its `assertionPassed` the assertion's outcome, `.not` included.
+ *
+ * Under `.not` the record is a dimension of its own, `not <dimension>`, whose `pass` is the score staying below
+ * its floor: `.not.toHaveCalledTool('issueRefund')` that holds is a pass of `not tool-called`, never a failure of
+ * `tool-called` beside the positive assertions of the same check.
  */
 export function concludeCheck(
   state: { isNot?: boolean | undefined; task?: Readonly<Test> | undefined },
@@ -52,6 +64,7 @@ export function concludeCheck(
   message: () => string,
 ): MatcherResult {
   const isNot = state.isNot === true // the flag is undefined, not false, without .not
-  recordCheck(state.task, { ...outcome, assertionPassed: rawPass !== isNot } as CheckOutcome)
+  const assertionPassed = rawPass !== isNot
+  recordCheck(state.task, { ...outcome, assertionPassed } as CheckOutcome, isNot)
   return { pass: rawPass, message }
 }
