@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util'
 import type { RunnerTestCase as Test } from 'vitest'
 import type { RubricRecord } from '../record/schema.ts'
+import { turnText } from '../record/turn-text.ts'
 import { isPanel } from '../reliability/panel.ts'
 import { maskFinding } from '../scorers/pii-mask.ts'
 import { findSecrets } from '../scorers/secrets.ts'
@@ -77,7 +78,8 @@ export function annotationText(record: RubricRecord, secrets: readonly string[] 
       ? `${record.judgeName} (${record.model})`
       : record.judgeName
   const reason = clip(oneLine(record.reason), MAX_REASON)
-  return maskSecrets(oneLine(`${verdict} · judge ${judge} · ${reason}`), secrets)
+  const turn = record.kind === 'judgment' && record.turn ? ` · ${turnText(record.turn)}` : ''
+  return maskSecrets(oneLine(`${verdict}${turn} · judge ${judge} · ${reason}`), secrets)
 }
 
 /** Removes escape sequences and turns every other control character (line breaks included) into a space. */

@@ -2,7 +2,9 @@
  * Internal to the reporter: the Markdown summary of a report, for `$GITHUB_STEP_SUMMARY` and pull requests. Pure.
  * Every text that came from a test or a judge is escaped: it renders as the text it is, never as Markdown or HTML.
  */
+import { turnText } from '../record/turn-text.ts'
 import { formatChange, verdictText } from './baseline.ts'
+import { chatMarkdown, transcriptFinder } from './conversation-view.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import { pairwiseMarkdown } from './pairwise-stats.ts'
@@ -130,19 +132,40 @@ function baselineSection(report: RubricReport): string {
   ].join('\n')
 }
 
+/** Messages of a low-scoring conversation shown in Markdown: its last ones, where the judged answer is. */
+const MARKDOWN_CHAT_MESSAGES = 8
+
 function worstSection(report: RubricReport, count: number, maxText: number): string {
   const blocks: string[] = []
+  const transcriptOf = transcriptFinder(report.judgments)
   // Only outputs below their floor: a dimension where every output passed has nothing to look into.
   for (const [dimension, stats] of Object.entries(report.summary.run)) {
     const worst = worstJudgments(report, dimension, count, { failedOnly: true })
     if (worst.length === 0) continue
     const failed = stats.n - stats.passed
+    const chats: string[] = []
     const rows = worst.map((judgment) => {
+      const turn = judgment.kind === 'judgment' && judgment.turn ? ` · ${turnText(judgment.turn)}` : ''
+      const transcript = transcriptOf(judgment)
+      if (transcript) {
+        const quoted = chatMarkdown(
+          transcript,
+          { text: escapeMarkdown, code: escapeCode },
+          {
+            maxText,
+            maxMessages: MARKDOWN_CHAT_MESSAGES,
+            judged: judgment.kind === 'judgment' ? judgment.turn?.message : undefined,
+          },
+        )
+        chats.push(
+          `**${fixed(judgment.score)}** ${escapeMarkdown(`${judgment.file} > ${judgment.test}${turn}`, maxText)}\n\n${quoted}`,
+        )
+      }
       const cells = [
         fixed(judgment.score),
-        escapeMarkdown(`${judgment.file} > ${judgment.test}`, maxText),
+        escapeMarkdown(`${judgment.file} > ${judgment.test}${turn}`, maxText),
         escapeMarkdown(judgment.input ?? '', maxText),
-        escapeMarkdown(judgment.output, maxText),
+        transcript ? '*the conversation, below*' : escapeMarkdown(judgment.output, maxText),
         escapeMarkdown(judgment.reason, maxText),
       ]
       return `| ${cells.join(' | ')} |`
@@ -156,6 +179,7 @@ function worstSection(report: RubricReport, count: number, maxText: number): str
         '| score | test | input | output | reason |',
         '| --: | --- | --- | --- | --- |',
         ...rows,
+        ...chats.flatMap((chat) => ['', chat]),
         '',
         '</details>',
       ].join('\n'),
@@ -186,6 +210,6 @@ const ENTITIES: Record<string, string> = {
 }
 
 /** Text for inside a code span: backticks and line breaks cannot end it early. */
-function escapeCode(text: string): string {
+export function escapeCode(text: string): string {
   return text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ')
 }

@@ -9,7 +9,9 @@ import { type LocatedRecord, locatedRecordSchema, unsentCauseSchema } from '../r
 /**
  * The version of the report this package writes. Version 3: a judgment is a record (with its `kind`) plus where
  * it happened; absent values are left out rather than `null`; `pass` is the score against its floor everywhere and
- * `assertionPassed` the assertion's own outcome. Version 4: records of kind `pairwise` and `summary.pairwise`.
+ * `assertionPassed` the assertion's own outcome. Version 4: records of kind `pairwise` and `summary.pairwise`; a
+ * judged conversation's record keeps its transcript (cut), a turn judged with `{ per: 'turn' }` says which turn it
+ * is, and the baseline comparison covers task costs.
  */
 export const REPORT_SCHEMA_VERSION = 4
 
