@@ -89,7 +89,10 @@ describe('a judged conversation in reports', () => {
     const version3 = {
       ...report,
       schemaVersion: 3,
-      judgments: report.judgments.map(({ transcript: _, ...judgment }) => judgment),
+      judgments: report.judgments.map((judgment) => {
+        const { transcript: _, ...before } = judgment as typeof judgment & { transcript?: unknown }
+        return before
+      }),
     }
     const read = parseReport(JSON.stringify(version3), 'old.json')
     expect(read.schemaVersion).toBe(4)
