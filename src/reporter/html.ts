@@ -13,6 +13,7 @@ import { formatGate } from './gates.ts'
 import { type HistoryEntry, historyEntry } from './history.ts'
 import { histogramSvg, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
+import { taskCostSection } from './html-task-cost.ts'
 import { pairwiseHtml } from './pairwise-stats.ts'
 import { countOf } from './render-table.ts'
 import type { ReportJudgment, RubricReport } from './schema.ts'
@@ -43,6 +44,7 @@ export function renderHtml(report: RubricReport, options: HtmlOptions = {}): str
   const body = [
     `<header><h1>Rubric report</h1><p class="meta">${metaLine(report)}</p></header>`,
     `<section id="summary"><h2>Dimensions</h2>${dimensionTable(report)}</section>`,
+    taskCostSection(report),
     pairwiseHtml(report),
     gatesSection(report),
     alertsSection(report),

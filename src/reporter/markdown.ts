@@ -5,12 +5,13 @@
 import { turnText } from '../record/turn-text.ts'
 import { formatChange, verdictText } from './baseline.ts'
 import { chatMarkdown, transcriptFinder } from './conversation-view.ts'
+import { formatCostDiff } from './cost-change.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import { pairwiseMarkdown } from './pairwise-stats.ts'
 import { countOf } from './render-table.ts'
-import type { DimensionChange, RubricReport } from './schema.ts'
-import { type CostDimension, type CostStats, costCells } from './task-cost.ts'
+import type { CostChange, DimensionChange, RubricReport } from './schema.ts'
+import { type CostDimension, type CostStats, costCells, costText } from './task-cost.ts'
 import { shorten, worstJudgments } from './worst.ts'
 
 export interface MarkdownOptions {
@@ -129,7 +130,26 @@ function baselineSection(report: RubricReport): string {
     '| dimension | pairs | base | head | change | verdict | added | removed |',
     '| --- | --: | --: | --: | --- | --- | --: | --: |',
     ...rows,
+    ...costChangeTable(baseline.costs),
   ].join('\n')
+}
+
+/** The task costs' changes against the baseline, under the dimensions' (lines to add; none without tasks). */
+function costChangeTable(costs: readonly CostChange[] | undefined): string[] {
+  if (!costs) return []
+  const value = (change: CostChange, number: number | null) =>
+    number === null ? '-' : costText(change.dimension, number)
+  return [
+    '',
+    '| task cost | pairs | base | head | change | verdict | added | removed |',
+    '| --- | --: | --: | --: | --- | --- | --: | --: |',
+    ...costs.map(
+      (change) =>
+        `| ${change.dimension} ${change.statistic} | ${change.pairs} | ${value(change, change.baseValue)} | ` +
+        `${value(change, change.headValue)} | ${formatCostDiff(change)} | ` +
+        `${VERDICT_MARKS[change.verdict]} | ${change.added} | ${change.removed} |`,
+    ),
+  ]
 }
 
 /** Messages of a low-scoring conversation shown in Markdown: its last ones, where the judged answer is. */

@@ -134,6 +134,30 @@ export const dimensionChangeSchema = z.object({
   removed: z.number().int().nonnegative(),
 })
 
+/**
+ * How a task cost changed against the baseline, over the tasks both runs ran: latency by its p95, tokens by their
+ * mean. A cost that rose beyond noise `regressed`, one that fell `improved`.
+ */
+export const costChangeSchema = z.object({
+  /** `latency` (milliseconds per task) or `tokens` (per task). */
+  dimension: z.enum(['latency', 'tokens']),
+  statistic: z.enum(['p95', 'mean']),
+  /** Tasks both runs ran and measured (paired by location, as judgments are). */
+  pairs: z.number().int().nonnegative(),
+  /** The statistic over the pairs in each run; `null` without pairs. */
+  baseValue: z.number().nullable(),
+  headValue: z.number().nullable(),
+  /** `headValue - baseValue`, with its paired bootstrap interval; `null` without pairs. */
+  diff: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  verdict: z.enum(['improved', 'unchanged', 'regressed', 'incomparable']),
+  /** Measured tasks only the head run has. */
+  added: z.number().int().nonnegative(),
+  /** Measured tasks only the baseline has. */
+  removed: z.number().int().nonnegative(),
+})
+
 /** The comparison of the run with a baseline report. */
 export const baselineComparisonSchema = z.object({
   /** The baseline file as configured, or as given on the command line. */
@@ -146,6 +170,8 @@ export const baselineComparisonSchema = z.object({
   resamples: z.number().int().positive(),
   seed: z.number().int(),
   dimensions: z.array(dimensionChangeSchema),
+  /** The task costs' changes, when either run had `describeEval` tasks. */
+  costs: z.array(costChangeSchema).optional(),
 })
 
 /** A dimension's calibration as the reporter's table shows it. */
@@ -254,6 +280,7 @@ export type ReportJudgment = LocatedRecord
 export type GateResult = z.output<typeof gateResultSchema>
 export type DimensionChange = z.output<typeof dimensionChangeSchema>
 export type BaselineComparison = z.output<typeof baselineComparisonSchema>
+export type CostChange = z.output<typeof costChangeSchema>
 export type RubricAlert = z.output<typeof alertSchema>
 export type CostStats = z.output<typeof costStatsSchema>
 export type TaskCostStats = z.output<typeof taskCostStatsSchema>
