@@ -135,28 +135,20 @@ export const dimensionChangeSchema = z.object({
 })
 
 /**
- * How a task cost changed against the baseline, over the tasks both runs ran: latency by its p95, tokens by their
- * mean. A cost that rose beyond noise `regressed`, one that fell `improved`.
+ * How a task cost changed against the baseline, over the tasks both runs ran (`pairs`, `added` and `removed` count
+ * tasks): latency by its p95, tokens by their mean. A cost that rose beyond noise `regressed`, one that fell
+ * `improved`.
  */
-export const costChangeSchema = z.object({
-  /** `latency` (milliseconds per task) or `tokens` (per task). */
-  dimension: z.enum(['latency', 'tokens']),
-  statistic: z.enum(['p95', 'mean']),
-  /** Tasks both runs ran and measured (paired by location, as judgments are). */
-  pairs: z.number().int().nonnegative(),
-  /** The statistic over the pairs in each run; `null` without pairs. */
-  baseValue: z.number().nullable(),
-  headValue: z.number().nullable(),
-  /** `headValue - baseValue`, with its paired bootstrap interval; `null` without pairs. */
-  diff: z.number().nullable(),
-  low: z.number().nullable(),
-  high: z.number().nullable(),
-  verdict: z.enum(['improved', 'unchanged', 'regressed', 'incomparable']),
-  /** Measured tasks only the head run has. */
-  added: z.number().int().nonnegative(),
-  /** Measured tasks only the baseline has. */
-  removed: z.number().int().nonnegative(),
-})
+export const costChangeSchema = dimensionChangeSchema
+  .omit({ dimension: true, baseMean: true, headMean: true })
+  .extend({
+    /** `latency` (milliseconds per task) or `tokens` (per task). */
+    dimension: z.enum(['latency', 'tokens']),
+    statistic: z.enum(['p95', 'mean']),
+    /** The statistic over the pairs in each run; `null` without pairs. */
+    baseValue: z.number().nullable(),
+    headValue: z.number().nullable(),
+  })
 
 /** The comparison of the run with a baseline report. */
 export const baselineComparisonSchema = z.object({
