@@ -101,7 +101,7 @@ describe('conversations end to end', () => {
       [0, ['system', 'user', 'assistant']],
       [3, ['tool', 'assistant', 'tool', 'tool', 'assistant']],
     ])
-    expect(first.output).toContain('tone 0.25 < floor 0.75 · turn 1 of 2 (message 2, lowest of 0.25 1.00)')
+    expect(first.output).toContain('tone 0.25 < floor 0.75 · turn 1 of 2 (message 2) · judge judge-model')
     // A call's transcript is kept on its first record; the call's other dimensions find it by call id.
     const goal = first.report.judgments.find((j) => j.dimension === 'goalCompletion')!
     const ofCall = first.report.judgments.filter((j) => j.callId === goal.callId && j.test === goal.test)

@@ -1,7 +1,6 @@
 import { stripVTControlCharacters } from 'node:util'
 import type { RunnerTestCase as Test } from 'vitest'
 import type { RubricRecord } from '../record/schema.ts'
-import { turnText } from '../record/turn-text.ts'
 import { isPanel } from '../reliability/panel.ts'
 import { maskFinding } from '../scorers/pii-mask.ts'
 import { findSecrets } from '../scorers/secrets.ts'
@@ -78,7 +77,11 @@ export function annotationText(record: RubricRecord, secrets: readonly string[] 
       ? `${record.judgeName} (${record.model})`
       : record.judgeName
   const reason = clip(oneLine(record.reason), MAX_REASON)
-  const turn = record.kind === 'judgment' && record.turn ? ` · ${turnText(record.turn)}` : ''
+  // The turn is written here rather than with the reports' `turnText`: this module loads with the setup file.
+  const turn =
+    record.kind === 'judgment' && record.turn
+      ? ` · turn ${record.turn.index} of ${record.turn.of} (message ${record.turn.message})`
+      : ''
   return maskSecrets(oneLine(`${verdict}${turn} · judge ${judge} · ${reason}`), secrets)
 }
 
