@@ -625,12 +625,16 @@ export interface DriftOptions {
    * @default 5
    */
   runs?: number
-  /** The fall of the mean per run (least-squares slope) that counts as drift, in [0, 1]. @default 0.01 */
+  /**
+   * The fall of the mean per run (least-squares slope) that counts as drift, in [0, 1]. For the task costs (latency
+   * p95, mean tokens), which are not on that scale, the rise per run as a share of their mean: 0.01 is 1% a run.
+   * @default 0.01
+   */
   slope?: number
   /**
    * Runs whose share of results in error (judge or scorer failures) is above this, in [0, 1], are left out of
    * drift: their means stand on the outputs the judge managed to score. When this run is above it, no drift is
-   * reported.
+   * reported. It does not apply to the task costs: a judge's errors do not change what the system under test spent.
    * @default 0.1
    */
   maxErrorShare?: number

@@ -314,7 +314,7 @@ describe('reading reports and baselines', () => {
     ['{"judgments": []}', 'bad.json is not a vitest-rubric report: it has no schemaVersion'],
     [
       '{"schemaVersion": 99}',
-      'bad.json has schema version 99, newer than the 4 this vitest-rubric reads. Upgrade',
+      `bad.json has schema version 99, newer than the ${REPORT_SCHEMA_VERSION} this vitest-rubric reads. Upgrade`,
     ],
     [
       `{"schemaVersion": ${REPORT_SCHEMA_VERSION}, "judgments": 3}`,

@@ -5,6 +5,9 @@ import { aiSdkMessages } from '../fixtures/conversations/ai-sdk.ts'
 import { anthropicMessage, anthropicRequest } from '../fixtures/conversations/anthropic.ts'
 import { chatCompletion, chatMessages } from '../fixtures/conversations/openai-chat.ts'
 import { response, responsesInput } from '../fixtures/conversations/openai-responses.ts'
+import { renderHtml } from '../src/reporter/html.ts'
+import { renderMarkdown } from '../src/reporter/markdown.ts'
+import { parseReport } from '../src/reporter/read-report.ts'
 import { type JudgeServer, reply, requestedVerdict, startJudgeServer } from './support/judge-server.ts'
 import { copyFixture, runEvals } from './support/run-vitest.ts'
 import { judgedOutput } from './support/scripted-judge.ts'
@@ -83,8 +86,38 @@ describe('conversations end to end', () => {
       'support agent > looks the order up before refunding it not tool-called 0 true',
       'support agent > looks the order up before refunding it tool-sequence 0.8 true',
       'support agent > scores each assistant turn and fails on the lowest tone 0.25 false',
-      'support agent > scores each assistant turn and fails on the lowest tone 1 true',
+      // The second turn reached the floor, but its assertion (over both turns) failed.
+      'support agent > scores each assistant turn and fails on the lowest tone 1 false',
     ])
+    // Every turn is recorded with its place; the lowest one carries every turn's score, and both carry the outcome
+    // of the whole assertion.
+    const turns = first.report.judgments.flatMap((j) => (j.kind === 'judgment' && j.turn ? [j] : []))
+    expect(turns.map((j) => [j.turn, j.score, j.assertionPassed, j.reason])).toEqual([
+      [{ index: 1, of: 2, message: 2, lowest: true, scores: [0.25, 1] }, 0.25, false, 'tone is 2'],
+      [{ index: 2, of: 2, message: 7 }, 1, false, 'tone is 5'],
+    ])
+    // Each turn keeps its own messages: the conversation is kept once, not once a turn.
+    expect(turns.map((j) => [j.transcript?.start, j.transcript?.messages.map((m) => m.role)])).toEqual([
+      [0, ['system', 'user', 'assistant']],
+      [3, ['tool', 'assistant', 'tool', 'tool', 'assistant']],
+    ])
+    expect(first.output).toContain('tone 0.25 < floor 0.75 · turn 1 of 2 (message 2) · judge judge-model')
+    // A call's transcript is kept on its first record; the call's other dimensions find it by call id.
+    const goal = first.report.judgments.find((j) => j.dimension === 'goalCompletion')!
+    const ofCall = first.report.judgments.filter((j) => j.callId === goal.callId && j.test === goal.test)
+    expect(ofCall.filter((j) => j.kind === 'judgment' && j.transcript).length).toBe(1)
+    const parsed = parseReport(JSON.stringify(first.report), 'report.json')
+    const html = renderHtml(parsed)
+    expect(html).toContain('<span class="turn">turn 1 of 2 (message 2, lowest of 0.25 1.00)</span>')
+    expect(html).toMatch(/<li class="call" id="dimension-toolUse-0-call_1"><code>lookupOrder<\/code>/)
+    expect(html).toContain('<a class="answers" href="#dimension-toolUse-0-call_1">lookupOrder · call_1</a>')
+    const markdown = renderMarkdown(parsed)
+    expect(markdown).toContain(
+      'agent.eval.ts &gt; support agent &gt; scores each assistant turn and fails on the lowest · turn 1 of 2',
+    )
+    expect(markdown).toContain(
+      '> **assistant:** Let me look that order up. ◀ judged\n> → `lookupOrder({"orderId":"A-4417"})` call\\_1\n',
+    )
     for (const dimension of ['goalCompletion', 'toolUse', 'tool-sequence', 'tone']) {
       expect(first.output).toMatch(new RegExp(`\\n\\s*${dimension}\\s+\\d`))
     }

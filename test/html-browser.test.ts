@@ -11,6 +11,7 @@ import type { HistoryEntry } from '../src/reporter/history.ts'
 import { renderHtml } from '../src/reporter/html.ts'
 import { sourceLinks } from '../src/reporter/source-links.ts'
 import { CHROMIUM_SKIP_NOTE, chromiumAvailable, launchChromium } from './support/chromium.ts'
+import { conversationReport } from './support/conversation-report.ts'
 import { IMG_PAYLOAD, located, reportOf, SCRIPT_PAYLOAD, scoredRecords } from './support/reports.ts'
 import { repoRoot } from './support/run-vitest.ts'
 
@@ -199,6 +200,28 @@ describe('the HTML report in headless Chromium', () => {
     const bare = await open('no-policy.html', withoutPolicy)
     expect(bare.ran).toMatchObject({ pwned: false, dialogs: [] })
     await closed(bare.page)
+  })
+
+  test('a low-scoring conversation is a chat: a hostile tool result shows as text, its link goes to the call', async ({
+    skip,
+  }) => {
+    skip(!chromiumAvailable, CHROMIUM_SKIP_NOTE)
+    const { page, ran } = await open('conversation.html', renderHtml(conversationReport()))
+    expect(ran).toMatchObject({ pwned: false, dialogs: [], requests: [] })
+    const chat = page.locator('section#dimension-toolUse ol.chat')
+    expect(await chat.locator('li.msg').evaluateAll((items) => items.map((item) => item.className))).toEqual([
+      'msg system',
+      'msg user',
+      'msg assistant',
+      'msg tool',
+      'msg assistant',
+    ])
+    expect(await chat.locator('li.msg.tool pre').textContent()).toContain(SCRIPT_PAYLOAD)
+    expect(await chat.locator('li.call pre').textContent()).toContain(IMG_PAYLOAD.replaceAll('"', '\\"'))
+    await chat.locator('a.answers').click()
+    expect(new URL(page.url()).hash).toBe('#dimension-toolUse-0-call_1')
+    expect(await chat.locator('li.call:target code').textContent()).toBe('lookupOrder')
+    await closed(page)
   })
 
   test('shows per dimension the judge and its calibration, and links each low-scoring output to its line', async ({

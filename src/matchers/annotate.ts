@@ -77,7 +77,12 @@ export function annotationText(record: RubricRecord, secrets: readonly string[] 
       ? `${record.judgeName} (${record.model})`
       : record.judgeName
   const reason = clip(oneLine(record.reason), MAX_REASON)
-  return maskSecrets(oneLine(`${verdict} · judge ${judge} · ${reason}`), secrets)
+  // The turn is written here rather than with the reports' `turnText`: this module loads with the setup file.
+  const turn =
+    record.kind === 'judgment' && record.turn
+      ? ` · turn ${record.turn.index} of ${record.turn.of} (message ${record.turn.message})`
+      : ''
+  return maskSecrets(oneLine(`${verdict}${turn} · judge ${judge} · ${reason}`), secrets)
 }
 
 /** Removes escape sequences and turns every other control character (line breaks included) into a space. */

@@ -1,10 +1,22 @@
 import type { RunnerTestCase as Test } from 'vitest'
 import { appendRecords } from '../record/append.ts'
-import type { JudgmentRecord } from '../record/schema.ts'
+import type { JudgedTurn, JudgmentRecord } from '../record/schema.ts'
+import { transcriptExcerpt } from '../record/transcript-excerpt.ts'
 import { isUnstable } from '../reliability/trials.ts'
 import { dimensionDefinitionId } from '../rubric/define-rubric.ts'
 import type { JudgeRequest, Judgment, UnstablePolicy } from '../types.ts'
 import type { ServedJudgment } from './judge-service.ts'
+
+/** The turn a judgment of `{ per: 'turn' }` scored, and what its assertion made of all the turns. */
+export interface RecordedTurn {
+  turn: Pick<JudgedTurn, 'index' | 'of' | 'message'>
+  /** Per dimension whose lowest turn this is: every turn's score on it, in turn order. */
+  lowestOf: Readonly<Record<string, number[]>>
+  /** The conversation's index of the first message since the turn before: the messages this turn's record keeps. */
+  since: number
+  /** The whole assertion's outcome (over every turn), `null` when a turn could not be scored. */
+  assertionPassed: boolean | null
+}
 
 /**
  * Turns a judgment into one record per dimension and appends them to the test's meta. `pass` is each score
@@ -20,10 +32,19 @@ export function recordJudgment(
   floors: Readonly<Record<string, number>>,
   isNot = false,
   unstablePolicy: UnstablePolicy = 'fail',
+  turn?: RecordedTurn,
 ): JudgmentRecord[] {
   const parts = request.dimensions.length
   const failed = judgment.error !== undefined || request.dimensions.some((d) => !judgment.scores[d])
-  const assertionPassed = failed ? null : assertionOutcome(judgment, floors, isNot, unstablePolicy)
+  const assertionPassed = turn
+    ? turn.assertionPassed
+    : failed
+      ? null
+      : assertionOutcome(judgment, floors, isNot, unstablePolicy)
+  // Only a conversation's records carry one, and only the call's first: the text reports show of it.
+  const since = turn?.since ?? 0
+  const transcript =
+    request.conversation && transcriptExcerpt(request.conversation.transcript.messages.slice(since), since)
   const drafts = request.dimensions.map((dimension, index) => {
     const tokens = judgment.tokens && shareOfTokens(judgment.tokens, parts, index)
     const floor = floors[dimension]!
@@ -68,6 +89,8 @@ export function recordJudgment(
       ...(shared ? { shared } : {}),
       output: request.output,
       ...(request.input === undefined ? {} : { input: request.input }),
+      ...(turn ? { turn: recordedTurn(turn, dimension) } : {}),
+      ...(transcript && index === 0 ? { transcript } : {}),
     }
   })
   return appendRecords(task, drafts) as JudgmentRecord[]
@@ -92,6 +115,11 @@ export function assertionOutcome(
 /** The dimensions whose trials fall on both sides of their floor. */
 export function unstableDimensions(judgment: Judgment, floors: Readonly<Record<string, number>>): string[] {
   return Object.keys(floors).filter((d) => isUnstable(judgment.trials?.[d], floors[d]!))
+}
+
+function recordedTurn({ turn, lowestOf }: RecordedTurn, dimension: string): JudgedTurn {
+  const scores = lowestOf[dimension]
+  return scores ? { ...turn, lowest: true, scores: [...scores] } : { ...turn }
 }
 
 /** Splits a call's tokens over its dimensions so that the records' shares add up to the call exactly. */

@@ -13,7 +13,7 @@ import { receivedTranscript } from './conversation-output.ts'
 import { diffValues, rubricMessage, scoreMessage } from './format.ts'
 import { judgeOutput, type ServedJudgment, type TrialSettings } from './judge-service.ts'
 import { judgedMaterial, outputToText } from './judged-text.ts'
-import { assertionOutcome, recordJudgment, unstableDimensions } from './record.ts'
+import { assertionOutcome, type RecordedTurn, recordJudgment, unstableDimensions } from './record.ts'
 import type { RubricMatchOptions, ScoreMatchOptions } from './types.ts'
 import { undecidedMessage } from './undecided.ts'
 import { unstableNote } from './unstable.ts'
@@ -201,8 +201,9 @@ function buildRequests(
 }
 
 /**
- * Judges every request of an assertion. With several (one per turn), each is recorded (its reasons name the
- * turn) and the assertion reads, per dimension, the lowest turn.
+ * Judges every request of an assertion. With several (one per turn), the assertion reads, per dimension, the
+ * lowest turn; every turn is recorded with its place, the whole assertion's outcome, and on each dimension's
+ * lowest turn every turn's score.
  */
 async function judgeEvery(
   state: MatcherState,
@@ -213,67 +214,120 @@ async function judgeEvery(
   isNot: boolean,
   trials: TrialSettings,
 ): Promise<Judgment | undefined> {
-  if (requests.length === 1) return judgeAndRecord(state, guard, matcher, requests[0]!, floors, isNot, trials)
-  const labels = requests.map(
-    (request, turn) =>
-      `turn ${turn + 1} of ${requests.length} (message ${request.conversation!.transcript.messages.length - 1})`,
-  )
+  if (requests.length === 1) {
+    const served = await judgeServed(state, guard, requests[0]!, trials)
+    return served && recordAndCheck(state, matcher, requests[0]!, served, floors, isNot)
+  }
   const settled = await Promise.allSettled(
-    requests.map((request, turn) =>
-      judgeAndRecord(state, guard, matcher, request, floors, isNot, trials, labels[turn]),
-    ),
+    requests.map((request) => judgeServed(state, guard, request, trials)),
   )
   const failed = settled.find((outcome) => outcome.status === 'rejected')
   if (failed) throw failed.reason
-  const judgments = settled.map((outcome) => (outcome as PromiseFulfilledResult<Judgment | undefined>).value)
-  if (judgments.some((judgment) => judgment === undefined)) return undefined
-  const judged = judgments as Judgment[]
+  const served = settled.map(
+    (outcome) => (outcome as PromiseFulfilledResult<ServedJudgment | undefined>).value,
+  )
+  if (served.some((one) => one === undefined)) return undefined
+  const turns = (served as ServedJudgment[]).map((one, index) => {
+    const messages = requests[index]!.conversation!.transcript.messages.length
+    const label = `turn ${index + 1} of ${requests.length} (message ${messages - 1})`
+    return { ...one, labelled: labelTurn(one.judgment, label), message: messages - 1 }
+  })
+  const decided = turns.every(({ judgment }) => !undecided(judgment, Object.keys(floors)))
+  // Per dimension, the lowest turn (the first of equal ones), when every turn was scored.
+  const lowest: Record<string, number> = {}
+  if (decided) {
+    for (const dimension of Object.keys(floors)) {
+      let at = 0
+      turns.forEach(({ judgment }, turn) => {
+        if (judgment.scores[dimension]!.score < turns[at]!.judgment.scores[dimension]!.score) at = turn
+      })
+      lowest[dimension] = at
+    }
+  }
   const scores: Judgment['scores'] = {}
   const trialScores: Record<string, number[]> = {}
-  for (const dimension of Object.keys(floors)) {
-    let lowest = 0
-    judged.forEach((judgment, turn) => {
-      if (judgment.scores[dimension]!.score < judged[lowest]!.scores[dimension]!.score) lowest = turn
-    })
-    scores[dimension] = judged[lowest]!.scores[dimension]!
-    const lowestTrials = judged[lowest]!.trials?.[dimension]
+  for (const [dimension, turn] of Object.entries(lowest)) {
+    scores[dimension] = turns[turn]!.labelled.scores[dimension]!
+    const lowestTrials = turns[turn]!.judgment.trials?.[dimension]
     if (lowestTrials) trialScores[dimension] = lowestTrials
   }
-  const { trials: _, ...first } = judged[0]!
-  return { ...first, scores, ...(Object.keys(trialScores).length > 0 ? { trials: trialScores } : {}) }
+  const { trials: _, ...first } = turns[0]!.judgment
+  const combined: Judgment = {
+    ...first,
+    scores,
+    ...(Object.keys(trialScores).length > 0 ? { trials: trialScores } : {}),
+  }
+  const assertionPassed = decided
+    ? assertionOutcome(combined, floors, isNot, provided().unstable ?? 'fail')
+    : null
+  // Every turn is recorded before the first undecided one fails the assertion.
+  let failure: unknown
+  for (const [index, turn] of turns.entries()) {
+    const lowestOf: Record<string, number[]> = {}
+    for (const [dimension, at] of Object.entries(lowest)) {
+      if (at === index) lowestOf[dimension] = turns.map(({ judgment }) => judgment.scores[dimension]!.score)
+    }
+    const recorded = {
+      turn: { index: index + 1, of: turns.length, message: turn.message },
+      lowestOf,
+      since: index === 0 ? 0 : turns[index - 1]!.message + 1,
+      assertionPassed,
+    }
+    // Records keep the judge's own reasons (the turn is a field of its own); messages and errors name the turn.
+    try {
+      recordAndCheck(state, matcher, requests[index]!, turn, floors, isNot, recorded, turn.labelled)
+    } catch (error) {
+      failure ??= error
+    }
+  }
+  if (failure !== undefined) throw failure
+  return combined
 }
 
-/**
- * Judges, records the judgment on the test, and turns an error judgment into a thrown error, so that an
- * error fails the assertion with or without `.not` and is never read as a low score. `undefined` when the test
- * ended first (the matcher was not awaited).
- */
-async function judgeAndRecord(
+/** Judges one request; `undefined` when the test ended first (the matcher was not awaited). */
+async function judgeServed(
   state: MatcherState,
   guard: AwaitGuard,
-  matcher: string,
   request: JudgeRequest,
-  floors: Record<string, number>,
-  isNot: boolean,
   trials: TrialSettings,
-  turnLabel?: string,
-): Promise<Judgment | undefined> {
-  const task = state.task
+): Promise<ServedJudgment | undefined> {
   let served: ServedJudgment
   try {
     served = await judgeOutput(
       { ...request, signal: guard.signal },
-      task?.file.filepath ?? state.testPath,
+      state.task?.file.filepath ?? state.testPath,
       trials,
     )
   } finally {
     guard.settle()
   }
-  if (turnLabel !== undefined) served = { ...served, judgment: labelTurn(served.judgment, turnLabel) }
-  const { judgment } = served
-  if (guard.abandoned) return undefined
+  return guard.abandoned ? undefined : served
+}
+
+/** A judgment that gave no score on some dimension asked for: an error, or an incomplete verdict. */
+function undecided(judgment: Judgment, dimensions: readonly string[]): boolean {
+  return judgment.error !== undefined || dimensions.some((dimension) => !judgment.scores[dimension])
+}
+
+/**
+ * Records the judgment on the test, and turns an error judgment into a thrown error, so that an error fails the
+ * assertion with or without `.not` and is never read as a low score. `shown` is the judgment as messages show it
+ * (a turn's, labelled with the turn).
+ */
+function recordAndCheck(
+  state: MatcherState,
+  matcher: string,
+  request: JudgeRequest,
+  served: ServedJudgment,
+  floors: Record<string, number>,
+  isNot: boolean,
+  turn?: RecordedTurn,
+  shown: Judgment = served.judgment,
+): Judgment {
+  const task = state.task
   const policy = provided().unstable ?? 'fail'
-  if (task) recordJudgment(task, matcher, request, served, floors, isNot, policy)
+  if (task) recordJudgment(task, matcher, request, served, floors, isNot, policy, turn)
+  const judgment = shown
   if (policy === 'warn' && !judgment.error && unstableDimensions(judgment, floors).length > 0) {
     console.warn(`${matcher}(): ${unstableNote(judgment, floors).trim()}`)
   }

@@ -7,6 +7,7 @@
  * Workers import only the types of this module, so a replayed suite never loads zod.
  */
 import { z } from 'zod'
+import { transcriptMessageSchema } from '../transcript/schema.ts'
 
 /** Tokens a live judge call used. */
 export const tokenUsageSchema = z.object({ prompt: z.number(), completion: z.number(), total: z.number() })
@@ -104,6 +105,40 @@ const recordBase = z.object({
   metadata: z.record(z.string(), metadataValueSchema).optional(),
 })
 
+/** With `{ per: 'turn' }`: the assistant turn a judgment scored, of the turns its assertion scored. */
+export const judgedTurnSchema = z.object({
+  /** The turn's position among the assistant turns the assertion scored, from 1. */
+  index: z.number().int().positive(),
+  /** How many turns the assertion scored. */
+  of: z.number().int().positive(),
+  /** The index of the turn's assistant message in the conversation, from 0. */
+  message: z.number().int().nonnegative(),
+  /**
+   * `true` on the turn whose score the assertion read for this dimension: the lowest (the first of equal ones).
+   * Absent when a turn could not be scored.
+   */
+  lowest: z.literal(true).optional(),
+  /** On the lowest turn only: every turn's score on this dimension, in turn order. */
+  scores: z.array(z.number()).optional(),
+})
+
+/**
+ * The conversation a judgment judged, as reports show it: the normalised messages (tool-call ids renumbered
+ * `call_1`, ...), cut to stay small however many conversations a run judges. At most
+ * `TRANSCRIPT_EXCERPT.head` first and `TRANSCRIPT_EXCERPT.tail` last messages are kept, and each text (content,
+ * a tool call's arguments as JSON) is cut at `TRANSCRIPT_EXCERPT.text` characters (see transcript-excerpt.ts).
+ */
+export const reportedTranscriptSchema = z.object({
+  /**
+   * The conversation's index of the first message kept: 0, or for a turn's record the message after the turn
+   * before it (each turn keeps its own messages, so a conversation scored per turn is kept once, not once a turn).
+   */
+  start: z.number().int().nonnegative(),
+  messages: z.array(transcriptMessageSchema),
+  /** Messages left out of a long conversation: how many, after how many kept ones. */
+  omitted: z.object({ after: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
+})
+
 /** A judge's verdict on one dimension of an output (`toScoreAtLeast`, `toSatisfyRubric`, `describeEval`). */
 export const judgmentRecordSchema = recordBase.extend({
   kind: z.literal('judgment'),
@@ -146,6 +181,13 @@ export const judgmentRecordSchema = recordBase.extend({
     .optional(),
   /** What the judge said the reader must know, for example that its server returned no log-probabilities. */
   note: z.string().optional(),
+  /** With `{ per: 'turn' }`: which assistant turn this judgment scored. */
+  turn: judgedTurnSchema.optional(),
+  /**
+   * The judged conversation, cut for reports; on the first record of a judge call only (the call's other
+   * dimensions share its `callId`). Absent for text.
+   */
+  transcript: reportedTranscriptSchema.optional(),
 })
 
 /** A built-in deterministic check (`toMatchSchema`, `toContainNoPII`, `toBeRefusal`, ...). */
@@ -265,6 +307,8 @@ export type ModelTokens = z.output<typeof modelTokensSchema>
 export type TaskRecord = z.output<typeof taskRecordSchema>
 export type PairwiseRecord = z.output<typeof pairwiseRecordSchema>
 export type PairOrderVerdict = z.output<typeof pairOrderVerdictSchema>
+export type JudgedTurn = z.output<typeof judgedTurnSchema>
+export type ReportedTranscript = z.output<typeof reportedTranscriptSchema>
 /** What a matcher records in `task.meta.rubric` for one dimension. It travels to the reporter as JSON. */
 export type RubricRecord = z.output<typeof rubricRecordSchema>
 export type RecordKind = RubricRecord['kind']

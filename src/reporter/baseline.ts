@@ -9,6 +9,7 @@
  */
 import { pairedBootstrapMeanDiff } from '../stats/bootstrap.ts'
 import { mean } from '../stats/descriptive.ts'
+import { compareCosts, formatCostChange } from './cost-change.ts'
 import type {
   BaselineComparison,
   DimensionChange,
@@ -102,6 +103,12 @@ export function compareReports(
     const { base: before, head: after, added, removed } = dimensions.get(dimension)!
     return { dimension, ...meanChange(before, after), added, removed }
   })
+  const costs = compareCosts(baseByKey, headByKey, {
+    level: COMPARISON_LEVEL,
+    resamples: COMPARISON_RESAMPLES,
+    seed: COMPARISON_SEED,
+    minPairs: MIN_PAIRS,
+  })
   return {
     file: options.file,
     createdAt: base.createdAt,
@@ -110,6 +117,7 @@ export function compareReports(
     resamples: COMPARISON_RESAMPLES,
     seed: COMPARISON_SEED,
     dimensions: changes,
+    ...(costs ? { costs } : {}),
   }
 }
 
@@ -140,16 +148,25 @@ export function meanChange(
   return { pairs, baseMean: mean(before), headMean: mean(after), diff, low, high, verdict }
 }
 
-/** A P1 alert per dimension that regressed. */
+/** A P1 alert per dimension that regressed, and per task cost that rose. */
 export function regressionAlerts(comparison: BaselineComparison): RubricAlert[] {
-  return comparison.dimensions
+  const dimensions = comparison.dimensions
     .filter((change) => change.verdict === 'regressed')
     .map((change) => ({
-      tier: 'P1',
-      kind: 'regression',
+      tier: 'P1' as const,
+      kind: 'regression' as const,
       dimension: change.dimension,
       message: `${change.dimension} mean ${formatChange(change)} against ${comparison.file} (${change.pairs} paired outputs)`,
     }))
+  const costs = (comparison.costs ?? [])
+    .filter((change) => change.verdict === 'regressed')
+    .map((change) => ({
+      tier: 'P1' as const,
+      kind: 'regression' as const,
+      dimension: change.dimension,
+      message: `${formatCostChange(change)} against ${comparison.file} (${change.pairs} paired tasks)`,
+    }))
+  return [...dimensions, ...costs]
 }
 
 /** `-0.125 [-0.200, -0.050]`, `+0.000 [+0.000, +0.000]`, or `-` without pairs. */

@@ -4,11 +4,13 @@
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
+import { mean } from '../stats/descriptive.ts'
 import type { DriftOptions } from '../types.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { contentHash } from '../util/hash.ts'
 import { DEFAULT_DRIFT } from './options.ts'
 import type { RubricAlert, RubricReport } from './schema.ts'
+import { type CostDimension, costText } from './task-cost.ts'
 
 // `errorShare` and `coverage` came later: lines written before them still parse, and take no part in drift
 // (what they covered is unknown).
@@ -28,6 +30,10 @@ const historyEntrySchema = z.object({
       coverage: z.string().optional(),
     }),
   ),
+  /** What the run's `describeEval` tasks spent: latency p95, mean tokens, and which tasks (as `coverage` above). */
+  taskCost: z
+    .object({ latencyP95: z.number(), tokensMean: z.number().nullable(), coverage: z.string() })
+    .optional(),
 })
 
 /** One line of the history: a run's error share and per-dimension mean, n, pass rate and coverage. */
@@ -51,11 +57,25 @@ export function historyEntry(report: RubricReport): HistoryEntry {
     results += stats.n + stats.errors
     errors += stats.errors
   }
+  const cost = report.summary.taskCost
   return {
     time: report.createdAt,
     commit: report.commit,
     errorShare: results === 0 ? null : errors / results,
     dimensions,
+    ...(cost
+      ? {
+          taskCost: {
+            latencyP95: cost.run.latency.p95,
+            tokensMean: cost.run.tokens?.mean ?? null,
+            coverage: contentHash(
+              Object.entries(cost.files)
+                .map(([file, stats]) => [file, stats.latency.n])
+                .sort(),
+            ),
+          },
+        }
+      : {}),
   }
 }
 
@@ -110,13 +130,15 @@ export async function appendHistory(path: string, entry: HistoryEntry, previous?
   await writeFileAtomic(path, entries.map((item) => `${JSON.stringify(item)}\n`).join(''))
 }
 
-/** A dimension whose mean fell across the last runs. */
+/** A dimension whose mean fell across the last runs, or a task cost that rose. */
 export interface DriftFinding {
   dimension: string
-  /** The means of the runs looked at, oldest first (the last one is this run's). */
+  /** The means of the runs looked at, oldest first (the last one is this run's); for a cost, its statistic. */
   means: number[]
-  /** The least-squares slope of the mean per run. */
+  /** The least-squares slope of the mean per run; for a cost, as a share of the mean of the values. */
   slope: number
+  /** For a task cost: the statistic that rose, `p95` of latency or `mean` of tokens. */
+  cost?: 'p95' | 'mean'
 }
 
 /**
@@ -129,7 +151,8 @@ export interface DriftFinding {
 export function detectDrift(entries: readonly HistoryEntry[], options: DriftOptions = {}): DriftFinding[] {
   const { runs, slope: threshold, maxErrorShare } = { ...DEFAULT_DRIFT, ...options }
   const latest = entries.at(-1)
-  if (!latest || !withinErrorShare(latest, maxErrorShare)) return []
+  const costs = costDrift(entries, runs, threshold)
+  if (!latest || !withinErrorShare(latest, maxErrorShare)) return costs
   const reliable = entries.filter((entry) => withinErrorShare(entry, maxErrorShare))
   const findings: DriftFinding[] = []
   for (const dimension of Object.keys(latest.dimensions).sort()) {
@@ -145,6 +168,41 @@ export function detectDrift(entries: readonly HistoryEntry[], options: DriftOpti
     const slope = leastSquaresSlope(means)
     if (slope <= -threshold && means.at(-1)! < means[0]!) findings.push({ dimension, means, slope })
   }
+  return [...findings, ...costs]
+}
+
+/**
+ * Task costs that rose: latency p95 and mean tokens over the last `runs` entries with the same tasks, whose
+ * least-squares slope per run is at least `threshold` of their mean (0.01: a rise of 1% a run) and whose last value
+ * is above the first. A cost is in milliseconds or tokens, not on the [0, 1] scale the slope of a mean is read on,
+ * hence the share; and judge errors do not change what the system under test spent, so `maxErrorShare` does not
+ * leave runs out.
+ */
+function costDrift(entries: readonly HistoryEntry[], runs: number, threshold: number): DriftFinding[] {
+  const latest = entries.at(-1)?.taskCost
+  if (!latest) return []
+  const comparable = entries.flatMap((entry) =>
+    entry.taskCost?.coverage === latest.coverage ? [entry.taskCost] : [],
+  )
+  const findings: DriftFinding[] = []
+  const rising = (dimension: string, cost: 'p95' | 'mean', values: number[]) => {
+    const last = values.slice(-runs)
+    if (last.length < runs) return
+    const slope = leastSquaresSlope(last) / Math.max(mean(last), Number.MIN_VALUE)
+    if (slope >= threshold && last.at(-1)! > last[0]!) findings.push({ dimension, means: last, slope, cost })
+  }
+  rising(
+    'latency',
+    'p95',
+    comparable.map((cost) => cost.latencyP95),
+  )
+  if (latest.tokensMean !== null) {
+    rising(
+      'tokens',
+      'mean',
+      comparable.flatMap((cost) => (cost.tokensMean === null ? [] : [cost.tokensMean])),
+    )
+  }
   return findings
 }
 
@@ -159,9 +217,12 @@ export function driftAlerts(findings: readonly DriftFinding[]): RubricAlert[] {
     tier: 'P2',
     kind: 'drift',
     dimension: finding.dimension,
-    message:
-      `${finding.dimension} mean fell over the last ${finding.means.length} runs ` +
-      `(${finding.means.map((value) => value.toFixed(3)).join(' → ')}, ${finding.slope.toFixed(3)} per run)`,
+    message: finding.cost
+      ? `${finding.dimension} ${finding.cost} rose over the last ${finding.means.length} runs ` +
+        `(${finding.means.map((value) => costText(finding.dimension as CostDimension, value)).join(' → ')}, ` +
+        `+${(finding.slope * 100).toFixed(1)}% per run)`
+      : `${finding.dimension} mean fell over the last ${finding.means.length} runs ` +
+        `(${finding.means.map((value) => value.toFixed(3)).join(' → ')}, ${finding.slope.toFixed(3)} per run)`,
   }))
 }
 

@@ -53,5 +53,17 @@ dd { margin: 2px 0 0; }
 pre { background: var(--bg-soft); padding: 6px 8px; border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere;
   margin: 0; max-height: 24em; overflow: auto; }
 ins { background: #dafbe1; text-decoration: none; }
+article.output .turn { color: var(--muted); }
+ol.chat { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 6px; }
+ol.chat li.msg { border-left: 3px solid var(--line); padding: 2px 0 2px 8px; }
+ol.chat li.msg.user { border-color: var(--bar); }
+ol.chat li.msg.assistant { border-color: var(--good); }
+ol.chat li.msg.tool { border-color: var(--warn); margin-left: 24px; }
+ol.chat li.msg.judged { background: #fff8c5; }
+ol.chat .role { font-weight: 600; }
+ol.chat .n, ol.chat .call-id, ol.chat li.omitted { color: var(--muted); font-size: 12px; }
+ol.chat .tool-error { color: var(--bad); font-weight: 600; }
+ol.chat ul.calls { list-style: none; padding: 0; margin: 4px 0 0; }
+ol.chat li.call:target { outline: 2px solid var(--bar); }
 del { background: #ffebe9; }
 `

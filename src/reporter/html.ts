@@ -3,13 +3,17 @@
  * a Content-Security-Policy forbids both). Pure. Every text that came from a test or a judge is escaped.
  */
 import { diffWords } from 'diff'
+import type { ReportedTranscript } from '../record/schema.ts'
+import { turnText } from '../record/turn-text.ts'
 import { formatChange, pairJudgments, verdictText } from './baseline.ts'
+import { chatHtml, transcriptFinder } from './conversation-view.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml as esc } from './escape-html.ts'
 import { formatGate } from './gates.ts'
 import { type HistoryEntry, historyEntry } from './history.ts'
 import { histogramSvg, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
+import { taskCostSection } from './html-task-cost.ts'
 import { pairwiseHtml } from './pairwise-stats.ts'
 import { countOf } from './render-table.ts'
 import type { ReportJudgment, RubricReport } from './schema.ts'
@@ -36,14 +40,16 @@ export function renderHtml(report: RubricReport, options: HtmlOptions = {}): str
   const paired = options.baseline ? pairJudgments(options.baseline.judgments, report.judgments) : new Map()
   const worst = options.worst ?? 5
   const dimensions = Object.keys(report.summary.run)
+  const transcriptOf = transcriptFinder(report.judgments)
   const body = [
     `<header><h1>Rubric report</h1><p class="meta">${metaLine(report)}</p></header>`,
     `<section id="summary"><h2>Dimensions</h2>${dimensionTable(report)}</section>`,
+    taskCostSection(report),
     pairwiseHtml(report),
     gatesSection(report),
     alertsSection(report),
     ...dimensions.map((dimension) =>
-      dimensionSection(report, dimension, history, paired, worst, options.sources),
+      dimensionSection(report, dimension, history, paired, worst, options.sources, transcriptOf),
     ),
   ]
   return [
@@ -126,6 +132,7 @@ function dimensionSection(
   paired: ReadonlyMap<ReportJudgment, ReportJudgment>,
   worst: number,
   sources: SourceLinks | undefined,
+  transcriptOf: (judgment: ReportJudgment) => ReportedTranscript | undefined,
 ): string {
   const stats = report.summary.run[dimension]!
   const floor = Number.isFinite(stats.floor.common) ? stats.floor.common : null
@@ -138,8 +145,14 @@ function dimensionSection(
       ? [{ label: entry.commit ? `${entry.time} ${entry.commit.slice(0, 7)}` : entry.time, mean }]
       : []
   })
-  const outputs = worstJudgments(report, dimension, worst).map((judgment) =>
-    outputArticle(judgment, paired.get(judgment), sources),
+  const outputs = worstJudgments(report, dimension, worst).map((judgment, index) =>
+    outputArticle(
+      judgment,
+      paired.get(judgment),
+      sources,
+      transcriptOf(judgment),
+      `${anchor(dimension)}-${index}`,
+    ),
   )
   return [
     `<section class="dimension" id="${anchor(dimension)}">`,
@@ -187,7 +200,10 @@ function outputArticle(
   judgment: ReportJudgment,
   before: ReportJudgment | undefined,
   sources: SourceLinks | undefined,
+  transcript: ReportedTranscript | undefined,
+  idPrefix: string,
 ): string {
+  const turn = judgment.kind === 'judgment' ? judgment.turn : undefined
   const rows = [
     [
       'Input',
@@ -195,7 +211,9 @@ function outputArticle(
         ? '<p class="none">none recorded</p>'
         : `<pre>${esc(judgment.input)}</pre>`,
     ],
-    ['Output', `<pre>${esc(judgment.output)}</pre>`],
+    transcript
+      ? ['Conversation', chatHtml(transcript, idPrefix, turn?.message)]
+      : ['Output', `<pre>${esc(judgment.output)}</pre>`],
     ['Reason', `<pre>${esc(judgment.reason)}</pre>`],
   ]
   if (before && before.output !== judgment.output) {
@@ -214,6 +232,7 @@ function outputArticle(
     `<article class="output"><header><span class="score ${judgment.pass === false ? 'failed' : 'passed'}">` +
     `${fixed(judgment.score)}</span> ` +
     `<span class="where">${whereLink(judgment, sources)} &gt; ${esc(judgment.test)}</span> ` +
+    (turn ? `<span class="turn">${esc(turnText(turn))}</span> ` : '') +
     `<span class="judge">${esc(judgment.judgeName)}</span></header><dl>${details}</dl></article>`
   )
 }

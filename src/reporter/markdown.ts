@@ -2,13 +2,16 @@
  * Internal to the reporter: the Markdown summary of a report, for `$GITHUB_STEP_SUMMARY` and pull requests. Pure.
  * Every text that came from a test or a judge is escaped: it renders as the text it is, never as Markdown or HTML.
  */
+import { turnText } from '../record/turn-text.ts'
 import { formatChange, verdictText } from './baseline.ts'
+import { chatMarkdown, transcriptFinder } from './conversation-view.ts'
+import { formatCostDiff } from './cost-change.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import { pairwiseMarkdown } from './pairwise-stats.ts'
 import { countOf } from './render-table.ts'
-import type { DimensionChange, RubricReport } from './schema.ts'
-import { type CostDimension, type CostStats, costCells } from './task-cost.ts'
+import type { CostChange, DimensionChange, RubricReport } from './schema.ts'
+import { type CostDimension, type CostStats, costCells, costText } from './task-cost.ts'
 import { shorten, worstJudgments } from './worst.ts'
 
 export interface MarkdownOptions {
@@ -127,22 +130,62 @@ function baselineSection(report: RubricReport): string {
     '| dimension | pairs | base | head | change | verdict | added | removed |',
     '| --- | --: | --: | --: | --- | --- | --: | --: |',
     ...rows,
+    ...costChangeTable(baseline.costs),
   ].join('\n')
 }
 
+/** The task costs' changes against the baseline, under the dimensions' (lines to add; none without tasks). */
+function costChangeTable(costs: readonly CostChange[] | undefined): string[] {
+  if (!costs) return []
+  const value = (change: CostChange, number: number | null) =>
+    number === null ? '-' : costText(change.dimension, number)
+  return [
+    '',
+    '| task cost | pairs | base | head | change | verdict | added | removed |',
+    '| --- | --: | --: | --: | --- | --- | --: | --: |',
+    ...costs.map(
+      (change) =>
+        `| ${change.dimension} ${change.statistic} | ${change.pairs} | ${value(change, change.baseValue)} | ` +
+        `${value(change, change.headValue)} | ${formatCostDiff(change)} | ` +
+        `${VERDICT_MARKS[change.verdict]} | ${change.added} | ${change.removed} |`,
+    ),
+  ]
+}
+
+/** Messages of a low-scoring conversation shown in Markdown: its last ones, where the judged answer is. */
+const MARKDOWN_CHAT_MESSAGES = 8
+
 function worstSection(report: RubricReport, count: number, maxText: number): string {
   const blocks: string[] = []
+  const transcriptOf = transcriptFinder(report.judgments)
   // Only outputs below their floor: a dimension where every output passed has nothing to look into.
   for (const [dimension, stats] of Object.entries(report.summary.run)) {
     const worst = worstJudgments(report, dimension, count, { failedOnly: true })
     if (worst.length === 0) continue
     const failed = stats.n - stats.passed
+    const chats: string[] = []
     const rows = worst.map((judgment) => {
+      const turn = judgment.kind === 'judgment' && judgment.turn ? ` · ${turnText(judgment.turn)}` : ''
+      const transcript = transcriptOf(judgment)
+      if (transcript) {
+        const quoted = chatMarkdown(
+          transcript,
+          { text: escapeMarkdown, code: escapeCode },
+          {
+            maxText,
+            maxMessages: MARKDOWN_CHAT_MESSAGES,
+            judged: judgment.kind === 'judgment' ? judgment.turn?.message : undefined,
+          },
+        )
+        chats.push(
+          `**${fixed(judgment.score)}** ${escapeMarkdown(`${judgment.file} > ${judgment.test}${turn}`, maxText)}\n\n${quoted}`,
+        )
+      }
       const cells = [
         fixed(judgment.score),
-        escapeMarkdown(`${judgment.file} > ${judgment.test}`, maxText),
+        escapeMarkdown(`${judgment.file} > ${judgment.test}${turn}`, maxText),
         escapeMarkdown(judgment.input ?? '', maxText),
-        escapeMarkdown(judgment.output, maxText),
+        transcript ? '*the conversation, below*' : escapeMarkdown(judgment.output, maxText),
         escapeMarkdown(judgment.reason, maxText),
       ]
       return `| ${cells.join(' | ')} |`
@@ -156,6 +199,7 @@ function worstSection(report: RubricReport, count: number, maxText: number): str
         '| score | test | input | output | reason |',
         '| --: | --- | --- | --- | --- |',
         ...rows,
+        ...chats.flatMap((chat) => ['', chat]),
         '',
         '</details>',
       ].join('\n'),
@@ -186,6 +230,6 @@ const ENTITIES: Record<string, string> = {
 }
 
 /** Text for inside a code span: backticks and line breaks cannot end it early. */
-function escapeCode(text: string): string {
+export function escapeCode(text: string): string {
   return text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ')
 }

@@ -41,8 +41,9 @@ export function parseReport(text: string, source: string): RubricReport {
   let upgraded = value as Record<string, unknown>
   if (version === 1) upgraded = upgradeFromVersion1(upgraded)
   if (version <= 2) upgraded = upgradeFromVersion2(upgraded)
-  // Version 4 only added the pairwise records and their statistics: a version 3 report reads as it is.
-  if (version === 3) upgraded = { ...upgraded, schemaVersion: REPORT_SCHEMA_VERSION }
+  // Version 4 only added fields (pairwise records, conversation transcripts and turns, task cost changes): a
+  // version 3 report is one without them.
+  if (version <= 3) upgraded = { ...upgraded, schemaVersion: REPORT_SCHEMA_VERSION }
   const parsed = reportSchema.safeParse(upgraded)
   if (!parsed.success) {
     throw new ReportReadError(
@@ -106,7 +107,7 @@ function upgradeFromVersion2(report: Record<string, unknown>): Record<string, un
   const judgments = Array.isArray(report.judgments) ? (report.judgments as Record<string, unknown>[]) : []
   return {
     ...report,
-    schemaVersion: REPORT_SCHEMA_VERSION,
+    schemaVersion: 3,
     judgments: judgments.map((judgment) => {
       const present = Object.fromEntries(Object.entries(judgment).filter(([, value]) => value !== null))
       const { rubricId, retries, ...rest } = present

@@ -8,7 +8,9 @@ import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obs
 import type { RubricReporterOptions } from '../types.ts'
 import { writeChunksAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
+import { verdictText } from './baseline.ts'
 import { collectRecords } from './collect.ts'
+import { formatCostChange } from './cost-change.ts'
 import { evaluateRun, failureReasons, type RunEvaluation, withEvaluation } from './evaluate-run.ts'
 import { readGitCommit } from './git-commit.ts'
 import { groupFields, renderGroups, summarizeGroups } from './group-by.ts'
@@ -21,7 +23,7 @@ import {
   resolveReportOptions,
 } from './options.ts'
 import { emitEvaluationEvents } from './otel.ts'
-import { renderChecks, verdictCounts } from './render-checks.ts'
+import { paintVerdict, renderChecks, verdictCounts } from './render-checks.ts'
 import { renderSummary, terminalWidth } from './render-table.ts'
 import { buildReport, reportChunks } from './report-json.ts'
 import { type LoadedBaseline, loadBaseline, resolveFrom, shown, writeSummaries } from './run-outputs.ts'
@@ -314,7 +316,13 @@ function baselineNote(
   if (baseline.status === 'invalid') return c.yellow(` baseline ${baseline.error.message}`)
   const changes = evaluation.baseline?.dimensions ?? []
   const commit = baseline.report.commit ? ` at ${baseline.report.commit.slice(0, 7)}` : ''
-  return ` ${c.bold('baseline')} ${baseline.file}${commit}: ${verdictCounts(changes, c) || 'no dimension in common'}`
+  const costs = (evaluation.baseline?.costs ?? [])
+    .filter((change) => change.pairs > 0)
+    .map((change) =>
+      paintVerdict(change.verdict, `${formatCostChange(change)} ${verdictText(change.verdict)}`, c),
+    )
+  const verdicts = [verdictCounts(changes, c) || 'no dimension in common', ...costs]
+  return ` ${c.bold('baseline')} ${baseline.file}${commit}: ${verdicts.join(c.dim(' · '))}`
 }
 
 /** Colours when Vitest's output is a terminal, unless `NO_COLOR` asks for none or `FORCE_COLOR` for some. */

@@ -9,7 +9,9 @@ import { type LocatedRecord, locatedRecordSchema, unsentCauseSchema } from '../r
 /**
  * The version of the report this package writes. Version 3: a judgment is a record (with its `kind`) plus where
  * it happened; absent values are left out rather than `null`; `pass` is the score against its floor everywhere and
- * `assertionPassed` the assertion's own outcome. Version 4: records of kind `pairwise` and `summary.pairwise`.
+ * `assertionPassed` the assertion's own outcome. Version 4: records of kind `pairwise` and `summary.pairwise`; a
+ * judged conversation's record keeps its transcript (cut), a turn judged with `{ per: 'turn' }` says which turn it
+ * is, and the baseline comparison covers task costs.
  */
 export const REPORT_SCHEMA_VERSION = 4
 
@@ -132,6 +134,22 @@ export const dimensionChangeSchema = z.object({
   removed: z.number().int().nonnegative(),
 })
 
+/**
+ * How a task cost changed against the baseline, over the tasks both runs ran (`pairs`, `added` and `removed` count
+ * tasks): latency by its p95, tokens by their mean. A cost that rose beyond noise `regressed`, one that fell
+ * `improved`.
+ */
+export const costChangeSchema = dimensionChangeSchema
+  .omit({ dimension: true, baseMean: true, headMean: true })
+  .extend({
+    /** `latency` (milliseconds per task) or `tokens` (per task). */
+    dimension: z.enum(['latency', 'tokens']),
+    statistic: z.enum(['p95', 'mean']),
+    /** The statistic over the pairs in each run; `null` without pairs. */
+    baseValue: z.number().nullable(),
+    headValue: z.number().nullable(),
+  })
+
 /** The comparison of the run with a baseline report. */
 export const baselineComparisonSchema = z.object({
   /** The baseline file as configured, or as given on the command line. */
@@ -144,6 +162,8 @@ export const baselineComparisonSchema = z.object({
   resamples: z.number().int().positive(),
   seed: z.number().int(),
   dimensions: z.array(dimensionChangeSchema),
+  /** The task costs' changes, when either run had `describeEval` tasks. */
+  costs: z.array(costChangeSchema).optional(),
 })
 
 /** A dimension's calibration as the reporter's table shows it. */
@@ -252,6 +272,7 @@ export type ReportJudgment = LocatedRecord
 export type GateResult = z.output<typeof gateResultSchema>
 export type DimensionChange = z.output<typeof dimensionChangeSchema>
 export type BaselineComparison = z.output<typeof baselineComparisonSchema>
+export type CostChange = z.output<typeof costChangeSchema>
 export type RubricAlert = z.output<typeof alertSchema>
 export type CostStats = z.output<typeof costStatsSchema>
 export type TaskCostStats = z.output<typeof taskCostStatsSchema>

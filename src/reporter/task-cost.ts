@@ -46,7 +46,10 @@ const integer = new Intl.NumberFormat('en-US')
 
 /** p50, p95, p99 and mean of a cost as text in its unit: `1,980 ms` for latency, `443` for tokens. */
 export function costCells(dimension: CostDimension, stats: CostStats): string[] {
-  const unit = (value: number) =>
-    `${integer.format(Math.round(value))}${dimension === 'latency' ? ' ms' : ''}`
-  return [stats.p50, stats.p95, stats.p99, stats.mean].map(unit)
+  return [stats.p50, stats.p95, stats.p99, stats.mean].map((value) => costText(dimension, value))
+}
+
+/** A cost as text in its unit: `1,980 ms` for latency, `443` for tokens. */
+export function costText(dimension: CostDimension, value: number): string {
+  return `${integer.format(Math.round(value))}${dimension === 'latency' ? ' ms' : ''}`
 }
