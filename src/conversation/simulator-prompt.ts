@@ -120,7 +120,10 @@ export function parseSimulatorReply(
   }
   const { action, message } = (data ?? {}) as Record<string, unknown>
   if (action !== 'continue' && action !== 'done' && action !== 'give-up') {
-    return { ok: false, problem: `"action" is ${JSON.stringify(action)}, not "continue", "done" or "give-up".` }
+    return {
+      ok: false,
+      problem: `"action" is ${JSON.stringify(action)}, not "continue", "done" or "give-up".`,
+    }
   }
   if (action === 'continue' && (typeof message !== 'string' || message.trim() === '')) {
     return { ok: false, problem: '"action" is "continue" but "message" is not a message.' }

@@ -3,8 +3,8 @@
  * whose calls are made in the main process, so a worker never loads the SDK.
  */
 import { connect, type Socket } from 'node:net'
-import { RubricError } from '../../errors.ts'
 import type { SimulatorReply, SimulatorRequest } from '../../conversation/simulator-prompt.ts'
+import { RubricError } from '../../errors.ts'
 import type { Judge, Judgment, JudgmentError } from '../../types.ts'
 import { errorJudgment } from '../judgment-error.ts'
 import type {

@@ -23,8 +23,8 @@
 import { createServer, type Socket } from 'node:net'
 import type { SimulatorReply, SimulatorRequest } from '../../conversation/simulator-prompt.ts'
 import type { Judge, JudgeRequest, Judgment, JudgmentError } from '../../types.ts'
-import type { SimulatingJudge } from '../llm-judge.ts'
 import { judgmentErrorOf } from '../judgment-error.ts'
+import type { SimulatingJudge } from '../llm-judge.ts'
 import { type JudgeLimiter, limiterOver } from './limiter.ts'
 import { type JudgeLimits, LimiterCore, type LimiterStats } from './limits.ts'
 
@@ -172,12 +172,13 @@ export function serve(
         calls.delete(id)
         if (!closed) send(reply)
       }
-      const failed = (error: unknown) => answer({ id, error: judgmentErrorOf(error, 'RUBRIC_JUDGE_INTERNAL') })
+      const failed = (error: unknown) =>
+        answer({ id, error: judgmentErrorOf(error, 'RUBRIC_JUDGE_INTERNAL') })
       // A judge that throws, even before its first await, answers with the error.
       if (message.op === 'simulate') {
         new Promise<SimulatorReply>((resolve) => {
           const { simulate } = judgeFor(message.access)
-          if (!simulate) throw new Error('the run\'s judge cannot simulate a user: it is not an LLM judge')
+          if (!simulate) throw new Error("the run's judge cannot simulate a user: it is not an LLM judge")
           resolve(simulate({ ...message.request, signal: controller.signal }))
         }).then((simulated) => answer({ id, simulated }), failed)
         return
@@ -199,7 +200,10 @@ function isClientMessage(message: unknown): message is ClientMessage {
   if (typeof message !== 'object' || message === null) return false
   const { op, id, request } = message as Record<string, unknown>
   if (typeof id !== 'number') return false
-  return op === 'cancel' || ((op === 'judge' || op === 'simulate') && typeof request === 'object' && request !== null)
+  return (
+    op === 'cancel' ||
+    ((op === 'judge' || op === 'simulate') && typeof request === 'object' && request !== null)
+  )
 }
 
 /** Calls `onLine` with each newline-terminated line that arrives on `socket`. */
