@@ -9,16 +9,12 @@ import {
 } from '../src/conversation/simulated-user.ts'
 import { buildSimulatorMessages, parseSimulatorReply } from '../src/conversation/simulator-prompt.ts'
 import { createJudge } from '../src/judge/create-judge.ts'
-import { createLocalLimiter } from '../src/judge/limiter/limiter.ts'
-import { createLlmJudge } from '../src/judge/llm-judge.ts'
-import { dimensions } from '../src/rubric/builtin.ts'
-import { defineRubric } from '../src/rubric/define-rubric.ts'
 import { openStore, SharedStore } from '../src/store/shared-store.ts'
 import { parseStore, storePathFor } from '../src/store/store-file.ts'
 import type { TranscriptMessage } from '../src/transcript/schema.ts'
 import type { StoreMode } from '../src/types.ts'
 import { errorOf } from './support/errors.ts'
-import { gate, type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
+import { type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
 import { shownConversation, userTurn } from './support/simulated-user.ts'
 import { tempDirs } from './support/temp-dirs.ts'
 
@@ -26,9 +22,6 @@ const user: SimulatedUser = {
   persona: 'Sam, a customer who writes short messages and knows their order number, BW-10428.',
   goal: 'a refund for the cracked lid of order BW-10428',
 }
-const price = { inputPerMillion: 1, outputPerMillion: 10 }
-// The test server's usage: 100 prompt and 20 completion tokens per call.
-const CALL_COST = (100 * 1 + 20 * 10) / 1_000_000
 
 let server: JudgeServer
 beforeAll(async () => {
@@ -269,65 +262,5 @@ describe("the simulator's prompt", () => {
       ok: false,
       problem: '"action" is "stop", not "continue", "done" or "give-up".',
     })
-  })
-})
-
-describe('simulator calls are judge calls: limits, budget and cost', () => {
-  const rubric = defineRubric({ name: 'support', dimensions: { relevance: dimensions.relevance } })
-  const request = { rubric, dimensions: ['relevance'], output: 'Refunds take 14 days.' }
-  const turn = { model: 'judge-model', ...user, conversation: '', turn: 1 }
-
-  test('a turn is priced from its usage and spends the judge budget; once spent, no call is made', async () => {
-    const limiter = createLocalLimiter({ concurrency: 16, budgetUsd: 1.5 * CALL_COST })
-    const judge = createLlmJudge(
-      { model: 'judge-model', baseURL: server.baseURL, apiKey: 'test-key', prices: { 'judge-model': price } },
-      { limiter },
-    )
-    server.respond((call) =>
-      call.body.messages?.[0]?.content.startsWith('You play') ? userTurn.say('Hi') : undefined,
-    )
-    const played = await judge.simulate(turn)
-    expect(played).toMatchObject({ action: 'continue', message: 'Hi', tokens: { total: 120 } })
-    expect(played.costUsd).toBeCloseTo(CALL_COST, 12)
-    expect(limiter.core.snapshot().spentUsd).toBeCloseTo(CALL_COST, 12)
-    expect((await judge.judge(request)).error).toBeUndefined()
-    const refused = await judge.simulate(turn)
-    expect(refused.error).toMatchObject({ code: 'RUBRIC_JUDGE_BUDGET', unsent: 'budget' })
-    expect(refused.error?.message).toContain('the judge budget of $0.00045 for this run is spent')
-    expect(server.chatRequests).toHaveLength(2)
-  })
-
-  test('a turn waits for a slot of the limiter that judgments take', async () => {
-    const limiter = createLocalLimiter({ concurrency: 1 })
-    const judge = createLlmJudge(
-      { model: 'judge-model', baseURL: server.baseURL, apiKey: 'test-key' },
-      { limiter },
-    )
-    const release = gate()
-    server.enqueue(reply.held(release.promise), userTurn.say('Hi'))
-    const judged = judge.judge(request)
-    await server.received(1)
-    const played = judge.simulate(turn)
-    // The slot is the judgment's: the turn waits for it, without a request.
-    await expect.poll(() => limiter.core.snapshot().waiting).toBe(1)
-    expect(server.chatRequests).toHaveLength(1)
-    release.open()
-    expect((await judged).error).toBeUndefined()
-    expect(await played).toMatchObject({ message: 'Hi' })
-    expect(limiter.core.snapshot()).toMatchObject({ granted: 2, maxInFlight: 1 })
-  })
-
-  test('another model plays the user on the judge server, priced as that model', async () => {
-    const judge = createLlmJudge({
-      model: 'judge-model',
-      baseURL: server.baseURL,
-      apiKey: 'test-key',
-      prices: { 'user-model': { inputPerMillion: 2, outputPerMillion: 20 } },
-    })
-    server.enqueue(userTurn.say('Hi'))
-    const played = await judge.simulate({ ...turn, model: 'user-model' })
-    expect(server.chatRequests[0]!.body.model).toBe('user-model')
-    expect(played).toMatchObject({ model: 'user-model' })
-    expect(played.costUsd).toBeCloseTo(2 * CALL_COST, 12)
   })
 })

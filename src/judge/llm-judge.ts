@@ -272,20 +272,7 @@ export function createLlmJudge(
         },
       })
     } catch (error) {
-      const failure = toJudgeCallError(error, {
-        model,
-        sdk: connected?.sdk,
-        baseURL: connected?.client.baseURL,
-        timeoutMs: timeout,
-        retries: tally.retries,
-        signal: request.signal,
-      })
-      // Refused by the budget before its first attempt: nothing reached the judge.
-      const unsent = failure.code === 'RUBRIC_JUDGE_BUDGET' && tally.retries === 0 && tally.usage.total === 0
-      return finish({
-        scores: {},
-        error: { ...judgmentErrorOf(failure), ...(unsent ? { unsent: 'budget' } : {}) },
-      })
+      return finish({ scores: {}, error: callFailure(error, model, tally, request.signal) })
     }
   }
 
@@ -350,17 +337,28 @@ export function createLlmJudge(
           'Use a model that follows JSON instructions, or one whose server supports structured output (json_schema).',
       })
     } catch (error) {
-      const failure = toJudgeCallError(error, {
-        model: simulator,
-        sdk: connected?.sdk,
-        baseURL: connected?.client.baseURL,
-        timeoutMs: timeout,
-        retries: tally.retries,
-        signal: request.signal,
-      })
-      const unsent = failure.code === 'RUBRIC_JUDGE_BUDGET' && tally.retries === 0 && tally.usage.total === 0
-      return failed({ ...judgmentErrorOf(failure), ...(unsent ? { unsent: 'budget' } : {}) })
+      return failed(callFailure(error, simulator, tally, request.signal))
     }
+  }
+
+  /** What a judgment's or a turn's calls failed with, as an error value that keeps the status, request id and cause. */
+  function callFailure(
+    error: unknown,
+    called: string,
+    tally: Tally,
+    signal: AbortSignal | undefined,
+  ): JudgmentError {
+    const failure = toJudgeCallError(error, {
+      model: called,
+      sdk: connected?.sdk,
+      baseURL: connected?.client.baseURL,
+      timeoutMs: timeout,
+      retries: tally.retries,
+      signal,
+    })
+    // Refused by the budget before its first attempt: nothing reached the judge.
+    const unsent = failure.code === 'RUBRIC_JUDGE_BUDGET' && tally.retries === 0 && tally.usage.total === 0
+    return { ...judgmentErrorOf(failure), ...(unsent ? { unsent: 'budget' } : {}) }
   }
 
   /**
