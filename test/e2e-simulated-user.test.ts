@@ -70,13 +70,16 @@ describe('simulated users end to end', () => {
     ])
 
     // The agent's cost is the test's task record: its model's tokens only; the user's calls are the judge's.
+    // A describeEval row's task that holds a conversation has one task record, the row's.
     const tasks = recorded.report.judgments.filter((record) => record.kind === 'task') as TaskRecord[]
-    expect(tasks).toHaveLength(1)
-    expect(tasks[0]).toMatchObject({
-      assertion: 'runConversation',
+    expect(tasks.map((task) => `${task.assertion} ${task.rowId ?? '-'}`).sort()).toEqual([
+      'describeEval thanks',
+      'runConversation -',
+    ])
+    expect(tasks.find((task) => task.assertion === 'runConversation')).toMatchObject({
       tokensByModel: { 'agent-model': { input: 100, output: 20, total: 120 } },
     })
-    expect(recorded.output).toMatch(/latency\s+1 task/)
+    expect(recorded.output).toMatch(/latency\s+2 tasks/)
 
     // Replayed with the server stopped: the same conversation from the store, no call, no key needed.
     const stopped = await startJudgeServer()
