@@ -114,6 +114,22 @@ describe('runConversation with a simulated user', () => {
     )
     expect(called).toBe(false)
   })
+
+  test('an `opening` is the first message as written; the next turn needs the simulator', async () => {
+    const seen: string[] = []
+    const error = await errorOf(() =>
+      runConversation({
+        agent: ({ message }) => {
+          seen.push(message)
+          return 'Which order is it?'
+        },
+        user: { persona: 'a customer', goal: 'a refund for order A-17', opening: 'I want a refund.' },
+      }),
+    )
+    expect(seen).toEqual(['I want a refund.'])
+    expect(error.code).toBe('RUBRIC_SIMULATOR_UNAVAILABLE')
+    expect(error.message).toContain("the simulated user's turn 2 cannot be played")
+  })
 })
 
 // A reply with its usage, as the Chat Completions API answers it.

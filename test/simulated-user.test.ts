@@ -14,7 +14,7 @@ import { parseStore, storePathFor } from '../src/store/store-file.ts'
 import type { TranscriptMessage } from '../src/transcript/schema.ts'
 import type { StoreMode } from '../src/types.ts'
 import { errorOf } from './support/errors.ts'
-import { type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
+import { gate, type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
 import { shownConversation, userTurn } from './support/simulated-user.ts'
 import { tempDirs } from './support/temp-dirs.ts'
 
@@ -194,6 +194,20 @@ describe('simulated user turns through the store', () => {
     expect(error.code).toBe('RUBRIC_JUDGE_HTTP')
     expect(error.message).toContain("runConversation(): the simulated user's turn 1 failed:")
     expect((error as { status?: number }).status).toBe(500)
+    expect(await openStore(storeFile).read()).not.toHaveProperty('simulatedTurns')
+  })
+
+  test("the test's signal cancels a turn in flight; nothing is stored", async () => {
+    const storeFile = storePathFor(join(tempDir(), 'agent.eval.ts'))
+    const never = gate()
+    server.enqueue(reply.held(never.promise, userTurn.say('too late')))
+    const controller = new AbortController()
+    const move = errorOf(() => nextUserMove(user, source('auto', storeFile), [], 1, controller.signal))
+    await server.received(1)
+    controller.abort()
+    expect((await move).code).toBe('RUBRIC_JUDGE_ABORTED')
+    await server.abortedAtLeast(1)
+    never.open()
     expect(await openStore(storeFile).read()).not.toHaveProperty('simulatedTurns')
   })
 

@@ -45,7 +45,8 @@ export interface RunConversationOptions {
    * The test to record what the agent spent on (a `task` record: its time and the tokens its replies report),
    * for the reporter's latency and token statistics: the `task` of the test context. Without it, the cost is
    * recorded on Vitest's current test unless tests run concurrently (eval files do by default), where the current
-   * test may be another. A `describeEval` row records its task itself.
+   * test may be another. A `describeEval` row records its task itself. Its signal cancels a simulated turn in
+   * flight when the test times out.
    * @example test('...', async ({ expect, task }) => { const t = await runConversation({ agent, user, test: task }) })
    */
   test?: Readonly<RunnerTestCase>
@@ -83,7 +84,9 @@ export async function runConversation(options: RunConversationOptions): Promise<
       `runConversation() option \`maxTurns\` is ${String(maxTurns)}; pass a whole number of 1 or more.`,
     )
   }
-  const simulated = scripted ? undefined : await simulatedUserOf(user as SimulatedUser)
+  // A simulated turn is cancelled with the test it is recorded on (its timeout, or a failed run).
+  const signal = options.test?.context?.signal
+  const simulated = scripted ? undefined : await simulatedUserOf(user as SimulatedUser, signal)
   const messages: TranscriptMessage[] =
     options.system === undefined ? [] : [{ role: 'system', content: options.system }]
   const usage: TranscriptUsage[] = []
@@ -140,13 +143,13 @@ function isSimulatedUser(user: unknown): boolean {
 }
 
 /** A simulated user's next messages: `undefined` once the user is done or gives up. Its code loads here. */
-async function simulatedUserOf(user: SimulatedUser) {
+async function simulatedUserOf(user: SimulatedUser, signal: AbortSignal | undefined) {
   const { nextUserMove, simulatorSource } = await import('./simulated-user.ts')
   const source = simulatorSource(user)
   return {
     async next(messages: readonly TranscriptMessage[], turn: number): Promise<string | undefined> {
       if (turn === 1 && user.opening !== undefined) return user.opening
-      const move = await nextUserMove(user, source, messages, turn)
+      const move = await nextUserMove(user, source, messages, turn, signal)
       return move.action === 'continue' ? move.message : undefined
     },
   }

@@ -47,7 +47,7 @@ export interface SimulatorSource {
   /** The model that plays the user, when one is known. */
   model: string | undefined
   /** The judge's call, or `undefined` where the judge cannot play a user (the heuristic judge). */
-  simulate: ((request: SimulatorRequest) => Promise<SimulatorReply>) | undefined
+  simulate: ((request: SimulatorRequest & { signal?: AbortSignal }) => Promise<SimulatorReply>) | undefined
   mode: StoreMode
   /** The eval file's store; `undefined` outside a test file or with the store off. */
   store: SharedStore | undefined
@@ -114,6 +114,7 @@ export async function nextUserMove(
   source: SimulatorSource,
   messages: readonly TranscriptMessage[],
   turn: number,
+  signal?: AbortSignal,
 ): Promise<UserMove> {
   const { model, store, mode } = source
   const where = `runConversation(): the simulated user's turn ${turn}`
@@ -145,7 +146,8 @@ export async function nextUserMove(
       `${where}: ${storeMissMessage('turn of this simulated user after this conversation', source.storeFile)}`,
     )
   }
-  const reply = await source.simulate({ model, persona: user.persona, goal: user.goal, conversation, turn })
+  const request = { model, persona: user.persona, goal: user.goal, conversation, turn }
+  const reply = await source.simulate(signal ? { ...request, signal } : request)
   if (reply.error) {
     const { code, message, status, requestId, cause } = reply.error
     throw new JudgeFailureError(code, `${where} failed: ${message}`, {
