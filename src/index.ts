@@ -11,6 +11,7 @@ export {
   type AgentTurn,
   type RunConversationOptions,
   runConversation,
+  type SimulatedUser,
 } from './conversation/run-conversation.ts'
 export {
   DatasetDuplicateIdError,

@@ -7,6 +7,7 @@ import { dimensions } from '../src/rubric/builtin.ts'
 import { defineRubric } from '../src/rubric/define-rubric.ts'
 import type { JudgeRequest, LlmJudgeOptions } from '../src/types.ts'
 import { gate, type JudgeServer, reply, startJudgeServer } from './support/judge-server.ts'
+import { isSimulatorCall, userTurn } from './support/simulated-user.ts'
 
 // Retries, backoff, timeouts, cost and budget of the LLM judge, against the local OpenAI-compatible server.
 
@@ -273,5 +274,56 @@ describe('cost and budget', () => {
     expect(() => llmJudge({ prices: { 'judge-model': { inputPerMillion: 1 } as never } })).toThrow(
       "judge.prices['judge-model']",
     )
+  })
+})
+
+describe('simulator calls are judge calls: limits, budget and cost', () => {
+  const turn = {
+    model: 'judge-model',
+    persona: 'a customer',
+    goal: 'a refund for order BW-10428',
+    conversation: '',
+    turn: 1,
+  }
+
+  test('a turn is priced from its usage and spends the judge budget; once spent, no call is made', async () => {
+    const limiter = createLocalLimiter({ concurrency: 16, budgetUsd: 1.5 * CALL_COST })
+    const judge = llmJudge({ prices: { 'judge-model': price } }, { limiter })
+    server.respond((call) => (isSimulatorCall(call) ? userTurn.say('Hi') : undefined))
+    const played = await judge.simulate(turn)
+    expect(played).toMatchObject({ action: 'continue', message: 'Hi', tokens: { total: 120 } })
+    expect(played.costUsd).toBeCloseTo(CALL_COST, 12)
+    expect(limiter.core.snapshot().spentUsd).toBeCloseTo(CALL_COST, 12)
+    expect((await judge.judge(request)).error).toBeUndefined()
+    const refused = await judge.simulate(turn)
+    expect(refused.error).toMatchObject({ code: 'RUBRIC_JUDGE_BUDGET', unsent: 'budget' })
+    expect(refused.error?.message).toContain('the judge budget of $0.00045 for this run is spent')
+    expect(server.chatRequests).toHaveLength(2)
+  })
+
+  test('a turn waits for a slot of the limiter that judgments take', async () => {
+    const limiter = createLocalLimiter({ concurrency: 1 })
+    const judge = llmJudge({}, { limiter })
+    const release = gate()
+    server.enqueue(reply.held(release.promise), userTurn.say('Hi'))
+    const judged = judge.judge(request)
+    await server.received(1)
+    const played = judge.simulate(turn)
+    // The slot is the judgment's: the turn waits for it, without a request.
+    await expect.poll(() => limiter.core.snapshot().waiting).toBe(1)
+    expect(server.chatRequests).toHaveLength(1)
+    release.open()
+    expect((await judged).error).toBeUndefined()
+    expect(await played).toMatchObject({ message: 'Hi' })
+    expect(limiter.core.snapshot()).toMatchObject({ granted: 2, maxInFlight: 1 })
+  })
+
+  test('another model plays the user on the judge server, priced as that model', async () => {
+    const judge = llmJudge({ prices: { 'user-model': { inputPerMillion: 2, outputPerMillion: 20 } } })
+    server.enqueue(userTurn.say('Hi'))
+    const played = await judge.simulate({ ...turn, model: 'user-model' })
+    expect(server.chatRequests[0]!.body.model).toBe('user-model')
+    expect(played).toMatchObject({ model: 'user-model' })
+    expect(played.costUsd).toBeCloseTo(2 * CALL_COST, 12)
   })
 })

@@ -1,6 +1,6 @@
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions'
-import { describe, expect, test } from 'vitest'
-import { type RubricError, runConversation, TranscriptError } from '../src/index.ts'
+import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
+import { describe, expect, type RunnerTestCase, test } from 'vitest'
+import { type RubricError, type RubricRecord, runConversation, TranscriptError } from '../src/index.ts'
 import '../src/setup.ts'
 import { errorOf } from './support/errors.ts'
 
@@ -85,7 +85,115 @@ describe('runConversation with a scripted user', () => {
     expect(shapeless).toBeInstanceOf(TranscriptError)
     expect(shapeless.message).toContain("runConversation(): the agent's reply on turn 1 cannot be read:")
     expect((await errorOf(() => runConversation({ agent: () => 'x', user: [] }))).message).toContain(
-      "needs `user`, the scripted user's messages",
+      "needs `user`: the scripted user's messages (a non-empty array of strings, one per turn), or a simulated user",
     )
+    const personaless = await errorOf(() =>
+      runConversation({ agent: () => 'x', user: { persona: ' ', goal: 'a refund' } }),
+    )
+    expect(personaless.code).toBe('RUBRIC_INVALID_ARGUMENT')
+  })
+})
+
+describe('runConversation with a simulated user', () => {
+  test('the offline heuristic judge cannot play one: a clear error before the agent is called', async () => {
+    let called = false
+    const error = await errorOf(() =>
+      runConversation({
+        agent: () => {
+          called = true
+          return 'hello'
+        },
+        user: { persona: 'a customer', goal: 'a refund for order A-17' },
+      }),
+    )
+    expect(error.code).toBe('RUBRIC_SIMULATOR_UNAVAILABLE')
+    expect(error.message).toBe(
+      "runConversation(): the simulated user's turn 1 cannot be played: the offline heuristic judge cannot " +
+        "simulate a user. Configure an LLM judge (evals({ judge: { model: 'gpt-4.1-mini' } }), or OPENAI_API_KEY " +
+        "in the demo), script the user's messages (`user: [...]`), or name the `model` whose stored turns to replay.",
+    )
+    expect(called).toBe(false)
+  })
+
+  test('an `opening` is the first message as written; the next turn needs the simulator', async () => {
+    const seen: string[] = []
+    const error = await errorOf(() =>
+      runConversation({
+        agent: ({ message }) => {
+          seen.push(message)
+          return 'Which order is it?'
+        },
+        user: { persona: 'a customer', goal: 'a refund for order A-17', opening: 'I want a refund.' },
+      }),
+    )
+    expect(seen).toEqual(['I want a refund.'])
+    expect(error.code).toBe('RUBRIC_SIMULATOR_UNAVAILABLE')
+    expect(error.message).toContain("the simulated user's turn 2 cannot be played")
+  })
+})
+
+// A reply with its usage, as the Chat Completions API answers it.
+function completion(content: string, model: string, prompt: number, output: number): ChatCompletion {
+  return {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 0,
+    model,
+    choices: [
+      {
+        index: 0,
+        finish_reason: 'stop',
+        logprobs: null,
+        message: { role: 'assistant', content, refusal: null },
+      },
+    ],
+    usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output },
+  }
+}
+
+const taskRecords = (test: Readonly<RunnerTestCase>) =>
+  ((test.meta as { rubric?: RubricRecord[] }).rubric ?? []).filter((record) => record.kind === 'task')
+
+describe("the agent's cost as the test's task record", () => {
+  test('records the time the agent took and the tokens its replies reported, per model', async ({ task }) => {
+    await runConversation({
+      agent: ({ turn }) => [completion(`reply ${turn}`, turn === 1 ? 'gpt-4.1' : 'gpt-4.1-mini', 100, 20)],
+      user: ['Hello', 'Thanks'],
+    })
+    const [record, ...more] = taskRecords(task)
+    expect(more).toEqual([])
+    expect(record).toMatchObject({
+      kind: 'task',
+      assertion: 'runConversation',
+      dimension: 'latency',
+      score: null,
+      pass: null,
+      tokensByModel: {
+        'gpt-4.1': { input: 100, output: 20, total: 120 },
+        'gpt-4.1-mini': { input: 100, output: 20, total: 120 },
+      },
+    })
+    expect(record!.latencyMs).toBeGreaterThanOrEqual(0)
+    expect(record!.reason).toMatch(/^the agent took \d+ ms over 2 turns$/)
+  })
+
+  test('a reply without usage is recorded with its time only', async ({ task }) => {
+    await runConversation({ agent: () => 'ok', user: ['Hello'] })
+    const [record] = taskRecords(task)
+    expect(record).toBeDefined()
+    expect(record).not.toHaveProperty('tokensByModel')
+  })
+
+  describe.concurrent('in concurrent tests', () => {
+    test('records on the test it is given', async ({ task }) => {
+      await runConversation({ agent: () => 'ok', user: ['Hello'], test: task })
+      expect(taskRecords(task)).toHaveLength(1)
+    })
+
+    // Vitest's current test may be another concurrent test: without `test`, nothing is recorded anywhere.
+    test('records nothing without the test', async ({ task }) => {
+      await runConversation({ agent: () => 'ok', user: ['Hello'] })
+      expect(taskRecords(task)).toHaveLength(0)
+    })
   })
 })

@@ -58,6 +58,30 @@ describe('store files', () => {
     expect(() => parseStore(broken, 'store.json')).toThrow(/line 3: entry "bad" has no "scores"/)
   })
 
+  test("simulated users' turns: a section of their own, round-tripped; a bad turn is named with its line", () => {
+    const turn = {
+      model: 'gpt-4.1-mini',
+      action: 'continue' as const,
+      message: 'It is BW-10428.',
+      turn: 2,
+      persona: 'Noor',
+      goal: 'a refund',
+      after: 'Which order?',
+      latencyMs: 40,
+      simulatedAt: '2026-01-01T00:00:00.000Z',
+    }
+    const text = serializeStore({ version: 1, judgments: { a: entry('A') }, simulatedTurns: { t1: turn } })
+    expect(parseStore(text, 'store.json')).toEqual({
+      version: 1,
+      judgments: { a: entry('A') },
+      simulatedTurns: { t1: turn },
+    })
+    const broken = text.replace('"continue"', '"wave"')
+    expect(() => parseStore(broken, 'store.json')).toThrow(
+      `line ${text.split('\n').findIndex((line) => line.includes('"t1"')) + 1}: simulated turn "t1" has no "action" (continue, done or give-up) or "message"`,
+    )
+  })
+
   test('concurrent writers to one file lose no entry and leave no temporary files', async () => {
     const dir = scratch()
     const file = join(dir, '__judgments__', 'many.eval.ts.json')

@@ -20,7 +20,7 @@ import type { ExpectedToolCall } from '../transcript/tool-sequence.ts'
 import type { EvalJudgeInputs, Row, RubricRecord } from '../types.ts'
 import { ASSERTION, type SuitePlan } from './plan.ts'
 import { runScorers } from './run-scorers.ts'
-import { taskRecordDraft } from './task-cost.ts'
+import { markRowTest, taskRecordDraft } from './task-cost.ts'
 
 /** One row's test: run the task, judge, score, then tag the records with the row and keep its scores. */
 export async function runRow<T, O>(
@@ -30,6 +30,7 @@ export async function runRow<T, O>(
   context: TestContext,
 ): Promise<void> {
   const { expect, task, signal } = context
+  markRowTest(task)
   try {
     const result = plan.task ? await timedTask(plan.task, row, signal, task) : recordedOutput<O>(row)
     const judged = judgeInputsOf(row.data, result, plan.judgeInputs)

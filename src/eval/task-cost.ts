@@ -1,10 +1,24 @@
 /**
- * Internal to `describeEval`: what the system under test spent on one task, as a `task` record. Pure.
+ * Internal to `describeEval` and `runConversation`: what the system under test spent on one task, as a `task`
+ * record. Pure, but for the set of the tests that are `describeEval` rows.
  */
 import type { RecordDraft } from '../record/append.ts'
 import type { ModelTokens } from '../record/schema.ts'
 import { isConversation, toTranscript } from '../transcript/to-transcript.ts'
 import { ASSERTION } from './plan.ts'
+
+// A row's task is recorded by `describeEval`, whatever it calls: `runConversation` inside it records nothing.
+const rowTests = new WeakSet<object>()
+
+/** Marks `test` as a `describeEval` row, whose task `describeEval` records. */
+export function markRowTest(test: object): void {
+  rowTests.add(test)
+}
+
+/** Whether `test` is a `describeEval` row. */
+export function isRowTest(test: object): boolean {
+  return rowTests.has(test)
+}
 
 /** The key of tokens whose model the result does not name. */
 export const UNKNOWN_MODEL = 'unknown'

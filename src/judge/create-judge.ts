@@ -1,7 +1,7 @@
 import { createPanelJudge, isPanel } from '../reliability/panel.ts'
 import type { Judge, JudgeOption, LlmJudgeOptions } from '../types.ts'
 import { HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME } from './heuristic/identity.ts'
-import type { LlmJudgeInternals } from './llm-judge.ts'
+import type { LlmJudgeInternals, SimulatingJudge } from './llm-judge.ts'
 import { resolveLlmJudge } from './llm-options.ts'
 
 /**
@@ -9,7 +9,10 @@ import { resolveLlmJudge } from './llm-options.ts'
  * methods, or the verdict schemas and the SDK of an LLM judge) is loaded on the first live call, so that a suite
  * replayed from the judgment store never loads it.
  */
-export function createJudge(option: JudgeOption, internals: LlmJudgeInternals = {}): PreparableJudge {
+export function createJudge(
+  option: JudgeOption,
+  internals: LlmJudgeInternals = {},
+): PreparableJudge & Partial<Pick<SimulatingJudge, 'simulate'>> {
   if (option === 'heuristic') {
     return lazyJudge(HEURISTIC_JUDGE_ID, HEURISTIC_JUDGE_NAME, undefined, async () =>
       (await import('./heuristic/index.ts')).createHeuristicJudge(),
@@ -22,9 +25,16 @@ export function createJudge(option: JudgeOption, internals: LlmJudgeInternals = 
   }
   // Bad options (model, limits, prices, budget, base URL) are errors now, not at the first live call.
   const { id } = resolveLlmJudge(option)
-  return lazyJudge(id, option.model, option.model, async () =>
-    (await import('./llm-judge.ts')).createLlmJudge(option, internals),
-  )
+  let loaded: Promise<SimulatingJudge & { prepare(): Promise<void> }> | undefined
+  const load = () => {
+    loaded ??= import('./llm-judge.ts').then((module) => module.createLlmJudge(option, internals))
+    return loaded
+  }
+  return {
+    ...lazyJudge(id, option.model, option.model, load),
+    // An LLM judge can also play a simulated user (`runConversation`), with the same client and limits.
+    simulate: async (request) => (await load()).simulate(request),
+  }
 }
 
 /**

@@ -3,10 +3,26 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions'
+import {
+  buildSimulatorMessages,
+  parseSimulatorReply,
+  SIMULATOR_REPLY_SCHEMA,
+  type SimulatorReply,
+  type SimulatorRequest,
+  simulatorRetryInstruction,
+} from '../conversation/simulator-prompt.ts'
 import { MissingJudgeKeyError, RubricArgumentError } from '../errors.ts'
 import { applyExpectedScores, type CallLogprobs } from '../reliability/apply-expected.ts'
 import { assertExpectedScale } from '../reliability/expected-score.ts'
-import type { Judge, JudgeRequest, Judgment, JudgmentError, LlmJudgeOptions, TokenUsage } from '../types.ts'
+import type {
+  Judge,
+  JudgeRequest,
+  Judgment,
+  JudgmentError,
+  LlmJudgeOptions,
+  ModelPrice,
+  TokenUsage,
+} from '../types.ts'
 import { classifyFailure, JudgeCallError, toJudgeCallError } from './call-errors.ts'
 import { judgmentErrorOf } from './judgment-error.ts'
 import { createLocalLimiter, type JudgeLimiter, judgeLimits } from './limiter/limiter.ts'
@@ -77,6 +93,30 @@ export interface LlmJudgeInternals {
   limiter?: JudgeLimiter | undefined
 }
 
+/** Tokens a simulated user's turn is expected to take, for `tokensPerMinute` before the usage is known. */
+const EXPECTED_TOKENS_PER_TURN = 120
+/** The output token limit of a simulated user's turn when `maxOutputTokens` is not given. */
+const SIMULATOR_OUTPUT_TOKENS = 1024
+
+/** A judge that can also play a simulated user (an LLM judge). */
+export interface SimulatingJudge extends Judge {
+  simulate(request: SimulatorRequest & { signal?: AbortSignal }): Promise<SimulatorReply>
+}
+
+/** What one chat completion asks for, beyond the messages. */
+interface ChatSpec {
+  model: string
+  price: ModelPrice | undefined
+  outputLimit: number
+  /** Output tokens expected, for `tokensPerMinute` before the usage is known. */
+  expectedTokens: number
+  /** The JSON schema of the reply, in `json_schema` mode. */
+  jsonSchema: { name: string; strict?: boolean; schema: Record<string, unknown> }
+  /** Ask for log-probabilities (`scoring: 'expected'`). */
+  logprobs: boolean
+  signal: AbortSignal | undefined
+}
+
 /** What one judgment's calls used, gathered across its attempts. */
 interface Tally {
   usage: TokenUsage
@@ -93,7 +133,7 @@ interface Tally {
 export function createLlmJudge(
   options: LlmJudgeOptions,
   internals: LlmJudgeInternals = {},
-): Judge & { prepare(): Promise<void> } {
+): SimulatingJudge & { prepare(): Promise<void> } {
   const { id } = resolveLlmJudge(options)
   const model = options.model
   const temperature = options.temperature ?? 0
@@ -187,28 +227,19 @@ export function createLlmJudge(
       // The latency is the judge's, not the one-off import of the SDK.
       started = performance.now()
       let logprobs: CallLogprobs = null
+      const spec: ChatSpec = {
+        model,
+        price,
+        outputLimit: maxOutputTokens ?? defaultMaxOutputTokens(dimensions.length),
+        expectedTokens: EXPECTED_TOKENS_PER_DIMENSION * dimensions.length,
+        jsonSchema: comparing ? preferenceJsonSchema(dimensions) : verdictJsonSchema(dimensions, scale),
+        logprobs: expected,
+        signal: request.signal,
+      }
       const call = async (): Promise<string> => {
-        let switchedLimit = false
-        for (;;) {
-          const tried = mode
-          const sentLimit = limitParam
-          try {
-            const answered = await complete(sdk, client, request, messages, tried, tally)
-            logprobs = answered.logprobs
-            return answered.content
-          } catch (error) {
-            // A server that knows only the other field of the output token limit: switch once, for the instance.
-            if (!options.outputLimitParam && !switchedLimit && rejectsParam(sdk, error, sentLimit)) {
-              switchedLimit = true
-              if (limitParam === sentLimit) limitParam = OTHER_LIMIT_PARAM[sentLimit]
-              continue
-            }
-            const next = STEP_DOWN[tried]
-            if (!auto || next === undefined || !rejectsResponseFormat(sdk, error)) throw error
-            // Remembered for the judge instance: the next calls start with the mode the server accepts.
-            if (mode === tried) mode = next
-          }
-        }
+        const answered = await chat(sdk, client, messages, spec, tally)
+        logprobs = answered.logprobs
+        return answered.content
       }
       let content = await call()
       const first = content
@@ -241,50 +272,150 @@ export function createLlmJudge(
         },
       })
     } catch (error) {
-      const failure = toJudgeCallError(error, {
-        model,
-        sdk: connected?.sdk,
-        baseURL: connected?.client.baseURL,
-        timeoutMs: timeout,
-        retries: tally.retries,
-        signal: request.signal,
-      })
-      // Refused by the budget before its first attempt: nothing reached the judge.
-      const unsent = failure.code === 'RUBRIC_JUDGE_BUDGET' && tally.retries === 0 && tally.usage.total === 0
-      return finish({
-        scores: {},
-        error: { ...judgmentErrorOf(failure), ...(unsent ? { unsent: 'budget' } : {}) },
-      })
+      return finish({ scores: {}, error: callFailure(error, model, tally, request.signal) })
     }
   }
 
-  /** One chat completion, through the limiter and with retries; the verdict text it answered. */
+  /**
+   * A simulated user's next turn (see `runConversation`): one call, asked again once when the reply cannot be
+   * used, through the same limiter, retries, budget and price table as a judgment. `request.model` may name
+   * another model than the judge's, on the judge's server. A failure is a reply with `error`, never a turn.
+   */
+  async function simulate(request: SimulatorRequest & { signal?: AbortSignal }): Promise<SimulatorReply> {
+    let started = performance.now()
+    const tally: Tally = { usage: { prompt: 0, completion: 0, total: 0 }, costUsd: 0, retries: 0 }
+    const simulator = request.model
+    const simulatorPrice = simulator === model ? price : priceFor(simulator, validatePrices(options.prices))
+    const finish = (turn: Pick<SimulatorReply, 'action' | 'message'> & { error?: JudgmentError }) => {
+      const { usage } = tally
+      const used = usage.total > 0 || usage.prompt > 0
+      return {
+        ...turn,
+        model: simulator,
+        ...(used ? { tokens: usage } : {}),
+        ...(used && simulatorPrice ? { costUsd: tally.costUsd } : {}),
+        ...(tally.retries > 0 ? { retries: tally.retries } : {}),
+        latencyMs: Math.round(performance.now() - started),
+      }
+    }
+    const failed = (error: JudgmentError) => finish({ action: 'give-up', message: '', error })
+    const apiKey = judgeApiKey(options)
+    if (apiKey === undefined) {
+      return failed({ ...judgmentErrorOf(new MissingJudgeKeyError(simulator)), unsent: 'no-key' })
+    }
+    const prompt = buildSimulatorMessages(request)
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: prompt.system },
+      { role: 'user', content: prompt.user },
+    ]
+    const spec: ChatSpec = {
+      model: simulator,
+      price: simulatorPrice,
+      outputLimit: maxOutputTokens ?? SIMULATOR_OUTPUT_TOKENS,
+      expectedTokens: EXPECTED_TOKENS_PER_TURN,
+      jsonSchema: SIMULATOR_REPLY_SCHEMA,
+      logprobs: false,
+      signal: request.signal,
+    }
+    try {
+      const { sdk, client } = await connect(apiKey)
+      started = performance.now()
+      const first = (await chat(sdk, client, messages, spec, tally)).content
+      let parsed = parseSimulatorReply(first)
+      if (!parsed.ok) {
+        messages.push(
+          { role: 'assistant', content: first },
+          { role: 'user', content: simulatorRetryInstruction(parsed.problem) },
+        )
+        parsed = parseSimulatorReply((await chat(sdk, client, messages, spec, tally)).content)
+      }
+      if (parsed.ok) return finish({ action: parsed.action, message: parsed.message })
+      return failed({
+        code: 'RUBRIC_SIMULATOR_REPLY',
+        message:
+          `the simulated user's model "${simulator}" gave no usable turn after being asked twice: ${parsed.problem} ` +
+          'Use a model that follows JSON instructions, or one whose server supports structured output (json_schema).',
+      })
+    } catch (error) {
+      return failed(callFailure(error, simulator, tally, request.signal))
+    }
+  }
+
+  /** What a judgment's or a turn's calls failed with, as an error value that keeps the status, request id and cause. */
+  function callFailure(
+    error: unknown,
+    called: string,
+    tally: Tally,
+    signal: AbortSignal | undefined,
+  ): JudgmentError {
+    const failure = toJudgeCallError(error, {
+      model: called,
+      sdk: connected?.sdk,
+      baseURL: connected?.client.baseURL,
+      timeoutMs: timeout,
+      retries: tally.retries,
+      signal,
+    })
+    // Refused by the budget before its first attempt: nothing reached the judge.
+    const unsent = failure.code === 'RUBRIC_JUDGE_BUDGET' && tally.retries === 0 && tally.usage.total === 0
+    return { ...judgmentErrorOf(failure), ...(unsent ? { unsent: 'budget' } : {}) }
+  }
+
+  /**
+   * One chat completion in the response mode the server accepts: a server that rejects the mode (in `auto`) or the
+   * field of the output token limit is asked again with the next mode or the other field, remembered for the
+   * judge instance.
+   */
+  async function chat(
+    sdk: Sdk,
+    client: Client,
+    messages: ChatCompletionMessageParam[],
+    spec: ChatSpec,
+    tally: Tally,
+  ): Promise<{ content: string; logprobs: CallLogprobs }> {
+    let switchedLimit = false
+    for (;;) {
+      const tried = mode
+      const sentLimit = limitParam
+      try {
+        return await complete(sdk, client, messages, spec, tried, tally)
+      } catch (error) {
+        // A server that knows only the other field of the output token limit: switch once, for the instance.
+        if (!options.outputLimitParam && !switchedLimit && rejectsParam(sdk, error, sentLimit)) {
+          switchedLimit = true
+          if (limitParam === sentLimit) limitParam = OTHER_LIMIT_PARAM[sentLimit]
+          continue
+        }
+        const next = STEP_DOWN[tried]
+        if (!auto || next === undefined || !rejectsResponseFormat(sdk, error)) throw error
+        // Remembered for the judge instance: the next calls start with the mode the server accepts.
+        if (mode === tried) mode = next
+      }
+    }
+  }
+
+  /** One chat completion, through the limiter and with retries; the text it answered. */
   async function complete(
     sdk: Sdk,
     client: Client,
-    request: JudgeRequest,
     messages: ChatCompletionMessageParam[],
+    spec: ChatSpec,
     responseMode: ResponseMode,
     tally: Tally,
   ): Promise<{ content: string; logprobs: CallLogprobs }> {
-    const outputLimit = maxOutputTokens ?? defaultMaxOutputTokens(request.dimensions.length)
+    const { model, price, outputLimit, signal } = spec
     const body: ChatCompletionCreateParamsNonStreaming = {
       model,
       temperature,
       messages: [...messages],
       [limitParam]: outputLimit,
     }
-    if (scoring === 'expected' && !request.comparison) {
+    if (spec.logprobs) {
       body.logprobs = true
       body.top_logprobs = TOP_LOGPROBS
     }
     if (responseMode === 'json_schema') {
-      body.response_format = {
-        type: 'json_schema',
-        json_schema: request.comparison
-          ? preferenceJsonSchema(request.dimensions)
-          : verdictJsonSchema(request.dimensions, request.rubric.scale),
-      }
+      body.response_format = { type: 'json_schema', json_schema: spec.jsonSchema }
     } else if (responseMode === 'json_object') {
       body.response_format = { type: 'json_object' }
     }
@@ -293,17 +424,17 @@ export function createLlmJudge(
     const { data, response, requestId } = await callWithRetries({
       limiter,
       policy: { maxRetries, maxRetryDelayMs },
-      tokens: promptTokens + EXPECTED_TOKENS_PER_DIMENSION * request.dimensions.length,
+      tokens: promptTokens + spec.expectedTokens,
       // The most the call can cost: its prompt and the whole output limit.
       costUsd: price ? costOf({ prompt: promptTokens, completion: outputLimit }, price) : 0,
-      signal: request.signal,
+      signal,
       classify: (error) => classifyFailure(error, sdk),
       onRetry: () => {
         tally.retries += 1
       },
       attempt: async (spend) => {
         const answered = await client.chat.completions
-          .create(body, { maxRetries: 0, ...(request.signal ? { signal: request.signal } : {}) })
+          .create(body, { maxRetries: 0, ...(signal ? { signal } : {}) })
           .withResponse()
         // The SDK gives the body as text when the server does not answer JSON.
         const answer = answered.data as ChatCompletion | string
@@ -367,7 +498,7 @@ export function createLlmJudge(
     void globalThis.Headers
   }
 
-  return { id, name: model, model, judge, prepare }
+  return { id, name: model, model, judge, simulate, prepare }
 }
 
 /** A 200 whose body is not a chat completion (an HTML page, a proxy's text, another API's JSON). */

@@ -7,6 +7,7 @@ import { createPanelJudge, isPanel, isPanelJudge } from '../reliability/panel.ts
 import { combineTrials, trialJudge } from '../reliability/trials.ts'
 import { answering, judgeThroughStore } from '../store/judge-through-store.ts'
 import { JudgmentStore, materialKey } from '../store/judgment-store.ts'
+import { storeMissMessage } from '../store/mode.ts'
 import { storePathFor } from '../store/store-file.ts'
 import type {
   Judge,
@@ -186,9 +187,10 @@ async function judgeOnce(
     request,
     testFile === undefined ? undefined : store,
     policy.mode,
-    `no stored ${request.comparison ? 'comparison of these outputs' : 'judgment for this output'} in ${storeFile}; ` +
-      'run locally with a judge key to record it ' +
-      '(or set VITEST_RUBRIC_STORE=auto where the judge can be called).',
+    storeMissMessage(
+      request.comparison ? 'comparison of these outputs' : 'judgment for this output',
+      storeFile,
+    ),
   )
   const { judgment, key, written } = served
   if (key === undefined || storeFile === undefined) return { judgment }

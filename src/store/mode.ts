@@ -32,6 +32,17 @@ export function resolveStorePolicy(
   return canJudge ? { mode: 'auto', prune: false } : { mode: 'replay', prune: false }
 }
 
+/**
+ * What a `replay` run says of something it found no stored entry for (`what`, for example "judgment for this
+ * output"), in `storeFile`: how to record it.
+ */
+export function storeMissMessage(what: string, storeFile: string | undefined): string {
+  return (
+    `no stored ${what} in ${storeFile}; run locally with a judge key to record it ` +
+    '(or set VITEST_RUBRIC_STORE=auto where the judge can be called).'
+  )
+}
+
 function checkMode(value: string, where: string): StoreMode {
   if ((MODES as readonly string[]).includes(value)) return value as StoreMode
   throw new RubricArgumentError(`${where} is "${value}"; use one of ${MODES.join(', ')}.`)

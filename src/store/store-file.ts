@@ -63,6 +63,28 @@ export interface StoreDocument {
   rows?: StoredRowScores
   /** Embedding vectors by `embeddingKey` (model and text); absent from stores of files without embedding similarity. */
   embeddings?: Record<string, StoredEmbedding>
+  /** Simulated users' turns by `simulatedTurnKey`; absent from stores of files without simulated users. */
+  simulatedTurns?: Record<string, StoredSimulatedTurn>
+}
+
+/** One stored turn of a simulated user (`runConversation`), so that the conversation replays without a call. */
+export interface StoredSimulatedTurn {
+  /** The model that played the user. */
+  model: string
+  /** `continue` with the user's next message, `done` (goal reached) or `give-up`. */
+  action: 'continue' | 'done' | 'give-up'
+  message: string
+  /** The user turn, from 1. */
+  turn: number
+  /** The persona and goal, shortened, so that a diff of the store file shows which user changed. */
+  persona: string
+  goal: string
+  /** The agent's last message the user answered, shortened; absent for the opening turn. */
+  after?: string
+  tokens?: TokenUsage
+  latencyMs: number
+  /** ISO time of the live call. */
+  simulatedAt: string
 }
 
 /** One stored embedding vector, so that embedding similarity replays without a call. */
@@ -154,6 +176,7 @@ export function parseStore(text: string, file: string): StoreDocument {
   }
   if (document.rows !== undefined) checkRows(document.rows, text, file)
   if (document.embeddings !== undefined) checkEmbeddings(document.embeddings, text, file)
+  if (document.simulatedTurns !== undefined) checkSimulatedTurns(document.simulatedTurns, text, file)
   return document as StoreDocument
 }
 
@@ -168,7 +191,7 @@ export function serializeStore(document: StoreDocument, cache?: WeakMap<object, 
     const value = document[name as keyof StoreDocument]
     if (value === undefined) continue
     const text =
-      name === 'judgments' || name === 'embeddings'
+      name === 'judgments' || name === 'embeddings' || name === 'simulatedTurns'
         ? serializeEntries(value as Record<string, object>, cache)
         : stableStringify(value, 2).replaceAll('\n', '\n  ')
     sections.push(`  ${JSON.stringify(name)}: ${text}`)
@@ -208,6 +231,7 @@ function sortedKeysObject(entries: Readonly<Record<string, unknown>>): Record<st
 export interface StoreChanges {
   judgments?: Readonly<Record<string, StoredJudgment>>
   embeddings?: Readonly<Record<string, StoredEmbedding>>
+  simulatedTurns?: Readonly<Record<string, StoredSimulatedTurn>>
   /** Row scores by suite, then row id: each row's scores replace the stored ones. */
   rows?: Readonly<StoredRowScores>
   /** Keys of judgments or embeddings to remove. */
@@ -221,6 +245,9 @@ export function applyStoreChanges(document: StoreDocument, changes: StoreChanges
   Object.assign(document.judgments, changes.judgments)
   if (changes.embeddings && Object.keys(changes.embeddings).length > 0) {
     document.embeddings = { ...document.embeddings, ...changes.embeddings }
+  }
+  if (changes.simulatedTurns && Object.keys(changes.simulatedTurns).length > 0) {
+    document.simulatedTurns = { ...document.simulatedTurns, ...changes.simulatedTurns }
   }
   for (const [suite, byRow] of Object.entries(changes.rows ?? {})) {
     document.rows ??= {}
@@ -286,6 +313,25 @@ function checkEmbeddings(embeddings: unknown, text: string, file: string): void 
       throw new StoreCorruptError(
         file,
         `line ${lineOf(text, `"${key}"`)}: embedding "${key}" has no "model" or "vector"`,
+      )
+    }
+  }
+}
+
+function checkSimulatedTurns(turns: unknown, text: string, file: string): void {
+  if (turns === null || typeof turns !== 'object' || Array.isArray(turns)) {
+    throw new StoreCorruptError(
+      file,
+      `line ${lineOf(text, '"simulatedTurns"')}: "simulatedTurns" is not an object of turns`,
+    )
+  }
+  for (const [key, entry] of Object.entries(turns as Record<string, unknown>)) {
+    const candidate = entry as Partial<StoredSimulatedTurn> | null
+    const actions: unknown[] = ['continue', 'done', 'give-up']
+    if (!candidate || !actions.includes(candidate.action) || typeof candidate.message !== 'string') {
+      throw new StoreCorruptError(
+        file,
+        `line ${lineOf(text, `"${key}"`)}: simulated turn "${key}" has no "action" (continue, done or give-up) or "message"`,
       )
     }
   }

@@ -3,7 +3,13 @@
  * checked, and a transcript is the documented shape.
  */
 import { describe, expect, expectTypeOf, test } from 'vitest'
-import { type ToolCall, type Transcript, toTranscript } from 'vitest-rubric'
+import {
+  runConversation,
+  type SimulatedUser,
+  type ToolCall,
+  type Transcript,
+  toTranscript,
+} from 'vitest-rubric'
 
 const conversation = [{ role: 'user', content: 'Where is A-1?' }]
 
@@ -44,5 +50,21 @@ describe('toTranscript', () => {
     const message = transcript.messages[0]
     if (message?.role === 'assistant') expectTypeOf(message.toolCalls).toEqualTypeOf<ToolCall[] | undefined>()
     if (message?.role === 'tool') expectTypeOf(message.toolCallId).toBeString()
+  })
+})
+
+describe('runConversation', () => {
+  const agent = () => 'ok'
+
+  test('takes a scripted or a simulated user; resolves to a transcript', () => {
+    expectTypeOf(runConversation({ agent, user: ['Hello'] })).resolves.toEqualTypeOf<Transcript>()
+    const user: SimulatedUser = { persona: 'a customer', goal: 'a refund', model: 'gpt-4.1-mini' }
+    expectTypeOf(runConversation({ agent, user, maxTurns: 4 })).resolves.toEqualTypeOf<Transcript>()
+    // @ts-expect-error a simulated user needs a goal
+    void runConversation({ agent, user: { persona: 'a customer' } })
+  })
+
+  test("takes the test context's task to record on", ({ task }) => {
+    expectTypeOf(runConversation).toBeCallableWith({ agent, user: ['Hello'], test: task })
   })
 })

@@ -5,6 +5,7 @@
  * and tokens per minute, budget), with one HTTP client for the whole run. Newline-delimited JSON:
  *
  *   worker → { op: 'judge', id, request, access? }   main → { id, judgment } or { id, error: JudgmentError }
+ *   worker → { op: 'simulate', id, request, access? }   main → { id, simulated }   (a simulated user's turn)
  *   worker → { op: 'cancel', id }   (aborts the call, as the test's signal did; its answer still comes)
  *
  * `access` is the API key and base URL as the worker sees them (from the judge options, else its environment),
@@ -20,8 +21,10 @@
  * that a long file cannot starve the others into their test timeouts.
  */
 import { createServer, type Socket } from 'node:net'
+import type { SimulatorReply, SimulatorRequest } from '../../conversation/simulator-prompt.ts'
 import type { Judge, JudgeRequest, Judgment, JudgmentError } from '../../types.ts'
 import { judgmentErrorOf } from '../judgment-error.ts'
+import type { SimulatingJudge } from '../llm-judge.ts'
 import { type JudgeLimiter, limiterOver } from './limiter.ts'
 import { type JudgeLimits, LimiterCore, type LimiterStats } from './limits.ts'
 
@@ -53,10 +56,20 @@ export interface JudgeAccess {
 /** A message from a worker. */
 export type ClientMessage =
   | { op: 'judge'; id: number; request: WireRequest; access?: JudgeAccess }
+  | { op: 'simulate'; id: number; request: SimulatorRequest; access?: JudgeAccess }
   | { op: 'cancel'; id: number }
 
-/** An answer to `judge`: the judgment (error judgments included), or what the judge threw, as a value. */
-export type ServerMessage = { id: number; judgment: Judgment } | { id: number; error: JudgmentError }
+/**
+ * An answer to `judge`: the judgment (error judgments included), or what the judge threw, as a value; to
+ * `simulate`, the simulated turn (with its error when it failed).
+ */
+export type ServerMessage =
+  | { id: number; judgment: Judgment }
+  | { id: number; simulated: SimulatorReply }
+  | { id: number; error: JudgmentError }
+
+/** The judge the coordinator calls: an LLM judge can also play a simulated user. */
+type CoordinatedJudge = Judge & Partial<Pick<SimulatingJudge, 'simulate'>>
 
 const HOST = '127.0.0.1'
 
@@ -67,14 +80,14 @@ const HOST = '127.0.0.1'
  */
 export async function startCoordinator(
   limits: JudgeLimits,
-  makeJudge: (limiter: JudgeLimiter, access: JudgeAccess) => Judge,
+  makeJudge: (limiter: JudgeLimiter, access: JudgeAccess) => CoordinatedJudge,
 ): Promise<Coordinator> {
   const core = new LimiterCore(limits)
   // Each call runs with its own signal, which carries the rank of the connection that asked for it.
   const ranks = new WeakMap<AbortSignal, number>()
   const limiter = limiterOver(core, (signal) => (signal && ranks.get(signal)) ?? 0)
-  const judges = new Map<string, Judge>()
-  const judgeFor = (access: JudgeAccess = {}): Judge => {
+  const judges = new Map<string, CoordinatedJudge>()
+  const judgeFor = (access: JudgeAccess = {}): CoordinatedJudge => {
     const key = JSON.stringify([access.apiKey ?? '', access.baseURL ?? '', access.member ?? 0])
     let judge = judges.get(key)
     if (!judge) {
@@ -137,7 +150,7 @@ export async function startCoordinator(
  * sees each call's signal before the judge does.
  */
 export function serve(
-  judgeFor: (access?: JudgeAccess) => Judge,
+  judgeFor: (access?: JudgeAccess) => CoordinatedJudge,
   send: (message: ServerMessage) => void,
   onCall: (signal: AbortSignal) => void = () => {},
 ) {
@@ -159,13 +172,20 @@ export function serve(
         calls.delete(id)
         if (!closed) send(reply)
       }
+      const failed = (error: unknown) =>
+        answer({ id, error: judgmentErrorOf(error, 'RUBRIC_JUDGE_INTERNAL') })
       // A judge that throws, even before its first await, answers with the error.
+      if (message.op === 'simulate') {
+        new Promise<SimulatorReply>((resolve) => {
+          const { simulate } = judgeFor(message.access)
+          if (!simulate) throw new Error("the run's judge cannot simulate a user: it is not an LLM judge")
+          resolve(simulate({ ...message.request, signal: controller.signal }))
+        }).then((simulated) => answer({ id, simulated }), failed)
+        return
+      }
       new Promise<Judgment>((resolve) =>
         resolve(judgeFor(message.access).judge({ ...message.request, signal: controller.signal })),
-      ).then(
-        (judgment) => answer({ id, judgment }),
-        (error: unknown) => answer({ id, error: judgmentErrorOf(error, 'RUBRIC_JUDGE_INTERNAL') }),
-      )
+      ).then((judgment) => answer({ id, judgment }), failed)
     },
     close(): void {
       if (closed) return
@@ -180,7 +200,10 @@ function isClientMessage(message: unknown): message is ClientMessage {
   if (typeof message !== 'object' || message === null) return false
   const { op, id, request } = message as Record<string, unknown>
   if (typeof id !== 'number') return false
-  return op === 'cancel' || (op === 'judge' && typeof request === 'object' && request !== null)
+  return (
+    op === 'cancel' ||
+    ((op === 'judge' || op === 'simulate') && typeof request === 'object' && request !== null)
+  )
 }
 
 /** Calls `onLine` with each newline-terminated line that arrives on `socket`. */

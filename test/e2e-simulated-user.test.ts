@@ -1,0 +1,123 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import type { TaskRecord } from '../src/record/schema.ts'
+import { type JudgeServer, startJudgeServer } from './support/judge-server.ts'
+import { copyFixture, runEvals } from './support/run-vitest.ts'
+import { isSimulatorCall, shownConversation, userTurn } from './support/simulated-user.ts'
+
+const customer = {
+  persona: 'Sam, who writes short messages and gives the order number only when asked.',
+  goal: 'a refund for order BW-10428',
+  model: 'user-model',
+}
+
+let server: JudgeServer
+beforeAll(async () => {
+  server = await startJudgeServer()
+})
+afterAll(() => server.close())
+beforeEach(() => {
+  server.reset()
+  // The customer answers what the conversation so far asks: an opening, the order number when asked, then done.
+  server.respond((request) => {
+    const shown = shownConversation(request)
+    if (shown.length === 0) return userTurn.say('Hi, I want my money back.')
+    if (shown.at(-1)?.includes('Which order')) return userTurn.say('It is BW-10428.')
+    return userTurn.done()
+  })
+})
+
+const judge = (extra: object = {}) => ({
+  model: 'judge-model',
+  baseURL: server.baseURL,
+  apiKey: 'test-key',
+  maxRetries: 0,
+  ...extra,
+})
+
+function fixtureWith(user: object): string {
+  const root = copyFixture('simulated-user')
+  writeFileSync(join(root, 'user.json'), JSON.stringify(user))
+  return root
+}
+const transcriptOf = (root: string) => readFileSync(join(root, 'transcript.json'), 'utf8')
+
+describe('simulated users end to end', () => {
+  test('recorded through the coordinator over HTTP, then replayed with the server stopped: the same transcript', async () => {
+    const root = fixtureWith(customer)
+    const recorded = await runEvals(root, { judge: judge(), store: 'auto' })
+    expect(recorded.exitCode).toBe(0)
+    // Three turns asked of the user's model: the opening, the order number, and "done".
+    expect(server.chatRequests).toHaveLength(3)
+    expect(server.chatRequests.every(isSimulatorCall)).toBe(true)
+    expect(server.chatRequests.map((request) => request.body.model)).toEqual([
+      'user-model',
+      'user-model',
+      'user-model',
+    ])
+    const transcript = transcriptOf(root)
+    const said = (JSON.parse(transcript) as { messages: { role: string; content: string }[] }).messages
+      .filter((message) => message.content)
+      .map((message) => `${message.role}: ${message.content}`)
+    expect(said).toEqual([
+      'user: Hi, I want my money back.',
+      'assistant: Which order is it about?',
+      'user: It is BW-10428.',
+      'tool: {"found":true}',
+      'tool: {"status":"refund issued"}',
+      'assistant: Order BW-10428 is refunded (refund R-2).',
+    ])
+
+    // The agent's cost is the test's task record: its model's tokens only; the user's calls are the judge's.
+    // A describeEval row's task that holds a conversation has one task record, the row's.
+    const tasks = recorded.report.judgments.filter((record) => record.kind === 'task') as TaskRecord[]
+    expect(tasks.map((task) => `${task.assertion} ${task.rowId ?? '-'}`).sort()).toEqual([
+      'describeEval thanks',
+      'runConversation -',
+    ])
+    expect(tasks.find((task) => task.assertion === 'runConversation')).toMatchObject({
+      tokensByModel: { 'agent-model': { input: 100, output: 20, total: 120 } },
+    })
+    expect(recorded.output).toMatch(/latency\s+2 tasks/)
+
+    // Replayed with the server stopped: the same conversation from the store, no call, no key needed.
+    const stopped = await startJudgeServer()
+    const gone = stopped.baseURL
+    await stopped.close()
+    server.reset()
+    const replayed = await runEvals(root, {
+      judge: { model: 'judge-model', baseURL: gone, maxRetries: 0 },
+      store: 'replay',
+    })
+    expect(replayed.exitCode).toBe(0)
+    expect(transcriptOf(root)).toBe(transcript)
+    expect(server.chatRequests).toHaveLength(0)
+
+    // Another persona is another user: its turns are not stored, and replay says how to record them.
+    writeFileSync(join(root, 'user.json'), JSON.stringify({ ...customer, persona: 'An impatient customer.' }))
+    const missed = await runEvals(root, { judge: judge(), store: 'replay' })
+    expect(missed.exitCode).toBe(1)
+    expect(missed.output).toContain(
+      "runConversation(): the simulated user's turn 1: no stored turn of this simulated user after this " +
+        'conversation in __judgments__/customer.eval.ts.json; run locally with a judge key to record it',
+    )
+    expect(server.chatRequests).toHaveLength(0)
+  })
+
+  test("simulated turns spend the run's judge budget in the main process", async () => {
+    const root = fixtureWith(customer)
+    const price = { inputPerMillion: 1, outputPerMillion: 10 }
+    // The server's usage is 100 prompt and 20 completion tokens a call: $0.0003 a call, so two calls spend it.
+    const run = await runEvals(root, {
+      judge: judge({ prices: { 'user-model': price, 'judge-model': price }, budgetUsd: 0.00045 }),
+      store: 'auto',
+    })
+    expect(run.exitCode).toBe(1)
+    expect(server.chatRequests).toHaveLength(2)
+    expect(run.output).toContain(
+      "runConversation(): the simulated user's turn 3 failed: the judge budget of $0.00045",
+    )
+    expect(run.output).toContain('judge budget $0.00045: spent $0.00060')
+  })
+})
