@@ -6,8 +6,9 @@ import { formatChange, verdictText } from './baseline.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import { pairwiseMarkdown } from './pairwise-stats.ts'
+import { type HeldReport, spooledText } from './record-spool.ts'
 import { countOf } from './render-table.ts'
-import type { DimensionChange, RubricReport } from './schema.ts'
+import type { DimensionChange } from './schema.ts'
 import { type CostDimension, type CostStats, costCells } from './task-cost.ts'
 import { shorten, worstJudgments } from './worst.ts'
 
@@ -29,7 +30,7 @@ const VERDICT_MARKS: Record<DimensionChange['verdict'], string> = {
  * The summary: header, per-dimension table, gates, alerts, baseline comparison and the lowest-scoring outputs of
  * the dimensions with outputs below their floor.
  */
-export function renderMarkdown(report: RubricReport, options: MarkdownOptions = {}): string {
+export function renderMarkdown(report: HeldReport, options: MarkdownOptions = {}): string {
   const worst = options.worst ?? 5
   const maxText = options.maxText ?? 300
   const sections = [
@@ -64,7 +65,7 @@ export function renderMarkdown(report: RubricReport, options: MarkdownOptions = 
   return `${sections.filter((section) => section !== '').join('\n\n')}\n`
 }
 
-function header(report: RubricReport): string {
+function header(report: HeldReport): string {
   // As in the terminal header: judges are named once, however many ids (servers, versions) share a name.
   const names = [...new Set(report.judges.map((judge) => judge.name))]
   const judges = names.map((name) => `\`${escapeCode(name)}\``).join(', ') || '-'
@@ -80,7 +81,7 @@ function header(report: RubricReport): string {
   return parts.join(' · ')
 }
 
-function dimensionTable(report: RubricReport): string {
+function dimensionTable(report: HeldReport): string {
   const { head, withChange, rows: dimensions } = dimensionRows(report)
   // A run of pairwise comparisons alone has no dimension scores: their own table stands instead.
   if (dimensions.length === 0 && report.summary.pairwise) return ''
@@ -94,7 +95,7 @@ function dimensionTable(report: RubricReport): string {
 }
 
 /** What the system under test spent per `describeEval` task over the run; empty without tasks. */
-function taskCostTable(report: RubricReport): string {
+function taskCostTable(report: HeldReport): string {
   const cost = report.summary.taskCost?.run
   if (!cost) return ''
   const row = (name: CostDimension, stats: CostStats) =>
@@ -107,7 +108,7 @@ function taskCostTable(report: RubricReport): string {
   ].join('\n')
 }
 
-function baselineSection(report: RubricReport): string {
+function baselineSection(report: HeldReport): string {
   const baseline = report.baseline!
   const about = [
     baseline.commit ? `commit \`${baseline.commit.slice(0, 12)}\`` : undefined,
@@ -130,14 +131,14 @@ function baselineSection(report: RubricReport): string {
   ].join('\n')
 }
 
-function worstSection(report: RubricReport, count: number, maxText: number): string {
+function worstSection(report: HeldReport, count: number, maxText: number): string {
   const blocks: string[] = []
   // Only outputs below their floor: a dimension where every output passed has nothing to look into.
   for (const [dimension, stats] of Object.entries(report.summary.run)) {
     const worst = worstJudgments(report, dimension, count, { failedOnly: true })
     if (worst.length === 0) continue
     const failed = stats.n - stats.passed
-    const rows = worst.map((judgment) => {
+    const rows = worst.map(spooledText).map((judgment) => {
       const cells = [
         fixed(judgment.score),
         escapeMarkdown(`${judgment.file} > ${judgment.test}`, maxText),

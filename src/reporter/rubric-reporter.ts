@@ -8,7 +8,7 @@ import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obs
 import type { RubricReporterOptions } from '../types.ts'
 import { writeChunksAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
-import { collectRecords } from './collect.ts'
+import { collectRecords, holdRecords } from './collect.ts'
 import { evaluateRun, failureReasons, type RunEvaluation, withEvaluation } from './evaluate-run.ts'
 import { readGitCommit } from './git-commit.ts'
 import { groupFields, renderGroups, summarizeGroups } from './group-by.ts'
@@ -21,11 +21,11 @@ import {
   resolveReportOptions,
 } from './options.ts'
 import { emitEvaluationEvents } from './otel.ts'
+import type { HeldReport } from './record-spool.ts'
 import { renderChecks, verdictCounts } from './render-checks.ts'
 import { renderSummary, terminalWidth } from './render-table.ts'
 import { buildReport, reportChunks } from './report-json.ts'
 import { type LoadedBaseline, loadBaseline, resolveFrom, shown, writeSummaries } from './run-outputs.ts'
-import type { RubricReport } from './schema.ts'
 import { storeUsage } from './store-usage.ts'
 
 const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
@@ -72,6 +72,11 @@ export class RubricReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
+  }
+
+  /** Keeps what the run's end needs of the module's records in memory, and the rest on disk (record-spool.ts). */
+  onTestModuleEnd(testModule: TestModule): void {
+    if (this.vitest) holdRecords(testModule, this.vitest)
   }
 
   /**
@@ -194,7 +199,7 @@ export class RubricReporter implements Reporter {
 
   /** Reads the baseline and the history the run is checked against, and checks it. */
   private async evaluate(
-    report: RubricReport,
+    report: HeldReport,
     root: string,
     filtered: string | false,
   ): Promise<{ evaluation: RunEvaluation; baseline?: LoadedBaseline; history?: HistoryEntry[] }> {
@@ -218,7 +223,7 @@ export class RubricReporter implements Reporter {
   }
 
   /** Writes report.json unless `outputFile` is false; returns it, relative to the root, in a list. */
-  private async writeReport(report: RubricReport, root: string): Promise<string[]> {
+  private async writeReport(report: HeldReport, root: string): Promise<string[]> {
     const outputFile = this.options.outputFile ?? DEFAULT_OUTPUT_FILE
     if (outputFile === false) return []
     const path = isAbsolute(outputFile) ? outputFile : resolve(root, outputFile)
