@@ -82,7 +82,7 @@ describe('holdRecords', () => {
     const held = collectRecords([heldModule], root)
 
     expect(summarize(held)).toEqual(summarize(whole))
-    const wholeReport = buildReport(whole, { vitestVersion: '4.1.12', createdAt })
+    const wholeReport = buildReport(whole.map(spooledText), { vitestVersion: '4.1.12', createdAt })
     const heldReport = buildReport(held, { vitestVersion: '4.1.12', createdAt })
     expect(stringifyReport(heldReport)).toBe(stringifyReport(wholeReport))
     expect(renderMarkdown(heldReport)).toBe(renderMarkdown(wholeReport))

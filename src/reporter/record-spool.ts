@@ -38,7 +38,10 @@ const META_WRITERS = new Set(['blob', 'json'])
 /** Longer strings are not worth sharing: they are rarely equal. */
 const MAX_SHARED_STRING = 200
 const SPOOLED = new Set<string>(SPOOLED_FIELDS)
-const SPOOL_ENTRY = Symbol('vitest-rubric spool entry')
+// Registered symbols and a global: the package may be loaded more than once in a process (by a config bundled by
+// Vitest and by a test that starts Vitest), and every copy must read the same spool.
+const SPOOL_ENTRY = Symbol.for('vitest-rubric.spool-entry')
+const SPOOL = Symbol.for('vitest-rubric.spool')
 
 type Spooled = HeldRecord & { [SPOOL_ENTRY]?: number }
 
@@ -106,7 +109,7 @@ class Spool {
   }
 }
 
-let spool: Spool | undefined
+const processGlobal = globalThis as { [SPOOL]?: Spool }
 
 /**
  * Writes `records` whole to the spool and returns them held, in order; `undefined` when the spool cannot be written
@@ -115,8 +118,8 @@ let spool: Spool | undefined
 export function spoolRecords(records: readonly LocatedRecord[]): HeldRecord[] | undefined {
   let entry: number
   try {
-    spool ??= new Spool()
-    entry = spool.append(records.map((record) => `${JSON.stringify(record)}\n`))
+    processGlobal[SPOOL] ??= new Spool()
+    entry = processGlobal[SPOOL].append(records.map((record) => `${JSON.stringify(record)}\n`))
   } catch {
     return undefined
   }
@@ -151,6 +154,7 @@ export function mayHold(reporters: Vitest['config']['reporters']): boolean {
  */
 export function spooledText(record: HeldRecord): LocatedRecord {
   const entry = (record as Spooled)[SPOOL_ENTRY]
+  const spool = processGlobal[SPOOL]
   if (entry === undefined || !spool) return record as LocatedRecord
   return JSON.parse(spool.read(entry)) as LocatedRecord
 }
