@@ -98,10 +98,10 @@ export function evalsConfig(options) {
 
 /**
  * Runs `vitest run` in `dir` and measures wall time and peak memory (the largest resident set of the process
- * tree's processes, from GNU time when it is installed).
+ * tree's processes, from GNU time when it is installed). `reporters` are added to Vitest's dot reporter.
  */
-export function timedRun(dir, env = {}) {
-  const args = [vitestBin, 'run', '--reporter=dot']
+export function timedRun(dir, env = {}, reporters = []) {
+  const args = [vitestBin, 'run', '--reporter=dot', ...reporters.map((reporter) => `--reporter=${reporter}`)]
   const started = process.hrtime.bigint()
   const result = gnuTime
     ? spawnSync(gnuTime, ['-f', '__TIME__ %M', process.execPath, ...args], {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { isHeld, spooledText } from '../src/reporter/record-spool.ts'
 import type { RubricRecord } from '../src/types.ts'
 import { type JudgeServer, startJudgeServer } from './support/judge-server.ts'
 import { asJudgment } from './support/records.ts'
@@ -27,7 +28,11 @@ const run = (name: string) => runEvals(fixture('e2e', name), { judge: judge(), s
 function recordsOf(modules: Awaited<ReturnType<typeof run>>['modules']) {
   const byTest: Record<string, RubricRecord[]> = {}
   for (const module of modules) {
-    for (const testCase of module.children.allTests()) byTest[testCase.name] = testCase.meta().rubric ?? []
+    // Once its file has ended, a test's records are held: their text is read back from the reporter's spool.
+    for (const testCase of module.children.allTests())
+      byTest[testCase.name] = (testCase.meta().rubric ?? []).map((record) =>
+        isHeld(record) ? spooledText(record) : record,
+      )
   }
   return byTest
 }

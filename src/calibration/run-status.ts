@@ -3,6 +3,7 @@
  * calibration files; the decisions are in status.ts.
  */
 import { relative, resolve } from 'node:path'
+import type { Held } from '../reporter/record-spool.ts'
 import type { CalibrationGateOptions, RubricRecord } from '../types.ts'
 import { DEFAULT_CALIBRATION_DIR, readCalibrations } from './calibration-file.ts'
 import {
@@ -29,7 +30,7 @@ export interface RunCalibration {
 /** Reads `<root>/<dir>/*.json` and gives the run's calibration column, gate alerts and notes. */
 export async function runCalibration(
   root: string,
-  records: readonly RubricRecord[],
+  records: readonly Held<RubricRecord>[],
   options: CalibrationGateOptions = {},
 ): Promise<RunCalibration> {
   const dir = resolve(root, options.dir ?? DEFAULT_CALIBRATION_DIR)

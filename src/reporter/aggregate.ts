@@ -6,8 +6,9 @@ import type { JudgmentRecord } from '../record/schema.ts'
 import { trialSpread } from '../reliability/trials.ts'
 import { meanInterval } from '../stats/mean-interval.ts'
 import type { UnsentCause } from '../types.ts'
-import { callKey, type LocatedRecord } from './collect.ts'
+import { callKey } from './collect.ts'
 import { type PairwiseStats, pairwiseStats } from './pairwise-stats.ts'
+import type { HeldRecord } from './record-spool.ts'
 import type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
 import { type TaskCostStats, taskCostStats } from './task-cost.ts'
 
@@ -52,7 +53,7 @@ export interface RubricSummary {
 }
 
 /** Aggregates located records per dimension, per file and for the run. */
-export function summarize(located: readonly LocatedRecord[]): RubricSummary {
+export function summarize(located: readonly HeldRecord[]): RubricSummary {
   // A task's cost is no quality score: it never counts in a dimension's n, mean or pass rate.
   const records = located.filter((record) => record.kind !== 'task')
   const tasks = located.filter((record) => record.kind === 'task')
@@ -63,7 +64,7 @@ export function summarize(located: readonly LocatedRecord[]): RubricSummary {
   const keptCalls = new Set<string>()
   const unsentCalls = new Map<string, UnsentCause>()
   const sharedCalls = new Set<string>()
-  const byFile = new Map<string, LocatedRecord[]>()
+  const byFile = new Map<string, HeldRecord[]>()
   let tokens = 0
   let costUsd = 0
   let retries = 0
@@ -130,8 +131,8 @@ function countBy<T extends string>(values: Iterable<T>): Partial<Record<T, numbe
 }
 
 /** Statistics per dimension, sorted by dimension name. */
-export function aggregateDimensions(records: readonly LocatedRecord[]): DimensionStats[] {
-  const byDimension = new Map<string, LocatedRecord[]>()
+export function aggregateDimensions(records: readonly HeldRecord[]): DimensionStats[] {
+  const byDimension = new Map<string, HeldRecord[]>()
   for (const record of records) {
     if (record.kind === 'task' || record.kind === 'pairwise') continue
     const group = byDimension.get(record.dimension)
@@ -146,7 +147,7 @@ export function aggregateDimensions(records: readonly LocatedRecord[]): Dimensio
 /** Statistics of the records of one dimension. */
 export function dimensionStats(
   dimension: string,
-  records: readonly (Pick<LocatedRecord, 'score' | 'pass' | 'floor' | 'source'> &
+  records: readonly (Pick<HeldRecord, 'score' | 'pass' | 'floor' | 'source'> &
     Partial<Pick<JudgmentRecord, 'tokens' | 'costUsd' | 'trials' | 'unstable'>>)[],
 ): DimensionStats {
   const scores: number[] = []

@@ -10,13 +10,8 @@
 import { pairedBootstrapMeanDiff } from '../stats/bootstrap.ts'
 import { mean } from '../stats/descriptive.ts'
 import { compareCosts, formatCostChange } from './cost-change.ts'
-import type {
-  BaselineComparison,
-  DimensionChange,
-  ReportJudgment,
-  RubricAlert,
-  RubricReport,
-} from './schema.ts'
+import type { HeldRecord, HeldReport } from './record-spool.ts'
+import type { BaselineComparison, DimensionChange, ReportJudgment, RubricAlert } from './schema.ts'
 
 /** The confidence level, resamples and seed of the comparison; fixed, so a comparison is reproducible. */
 export const COMPARISON_LEVEL = 0.95
@@ -29,9 +24,9 @@ export const COMPARISON_SEED = 1
 export const MIN_PAIRS = 5
 
 /** The judgments of a report keyed by location; see the module comment. */
-export function judgmentsByLocation(judgments: readonly ReportJudgment[]): Map<string, ReportJudgment> {
+export function judgmentsByLocation<J extends HeldRecord>(judgments: readonly J[]): Map<string, J> {
   const occurrences = new Map<string, number>()
-  const keyed = new Map<string, ReportJudgment>()
+  const keyed = new Map<string, J>()
   for (const judgment of judgments) {
     const place = JSON.stringify([judgment.project, judgment.file, judgment.test, judgment.dimension])
     const occurrence = occurrences.get(place) ?? 0
@@ -42,12 +37,12 @@ export function judgmentsByLocation(judgments: readonly ReportJudgment[]): Map<s
 }
 
 /** Each judgment of `head` with the judgment of `base` made at the same place, when there is one. */
-export function pairJudgments(
+export function pairJudgments<J extends HeldRecord>(
   base: readonly ReportJudgment[],
-  head: readonly ReportJudgment[],
-): Map<ReportJudgment, ReportJudgment> {
+  head: readonly J[],
+): Map<J, ReportJudgment> {
   const baseByKey = judgmentsByLocation(base)
-  const pairs = new Map<ReportJudgment, ReportJudgment>()
+  const pairs = new Map<J, ReportJudgment>()
   for (const [key, judgment] of judgmentsByLocation(head)) {
     const match = baseByKey.get(key)
     if (match) pairs.set(judgment, match)
@@ -66,12 +61,12 @@ export interface CompareOptions {
  * holds it, incomparable with fewer than {@link MIN_PAIRS} pairs. Dimensions in name order.
  */
 export function compareReports(
-  base: RubricReport,
-  head: RubricReport,
+  base: HeldReport,
+  head: HeldReport,
   options: CompareOptions,
 ): BaselineComparison {
   // A pairwise preference is no score of its dimension: only scores are compared.
-  const scored = (judgments: readonly ReportJudgment[]) =>
+  const scored = (judgments: readonly HeldRecord[]) =>
     judgments.filter((record) => record.kind !== 'pairwise')
   const baseByKey = judgmentsByLocation(scored(base.judgments))
   const headByKey = judgmentsByLocation(scored(head.judgments))

@@ -2,8 +2,9 @@
  * Internal to the reporter: reads the records matchers left in `task.meta.rubric` from Vitest's reported tasks.
  */
 import { isAbsolute, relative } from 'node:path'
-import type { TestCase } from 'vitest/node'
+import type { TestCase, Vitest } from 'vitest/node'
 import type { LocatedRecord, RubricRecord } from '../record/schema.ts'
+import { type HeldRecord, isHeld, mayHold, spoolRecords } from './record-spool.ts'
 
 export type { LocatedRecord } from '../record/schema.ts'
 
@@ -20,24 +21,65 @@ export interface CollectableModule {
   readonly children: { allTests(): Iterable<CollectableTest> }
 }
 
-/** Every record of the last attempt of every test in `modules`, located by file, test and project. */
-export function collectRecords(modules: Iterable<CollectableModule>, root: string): LocatedRecord[] {
-  const located: LocatedRecord[] = []
+/**
+ * Every record of the last attempt of every test in `modules`, located by file, test and project. Records held by
+ * `holdRecords` are located already, and their spooled text is left on disk.
+ */
+export function collectRecords(modules: Iterable<CollectableModule>, root: string): HeldRecord[] {
+  const located: HeldRecord[] = []
   for (const module of modules) {
     const file = toRootRelative(module.moduleId, root)
     for (const testCase of module.children.allTests()) {
       const records = readRecords(testCase.meta())
       if (records.length === 0) continue
-      const test = testCase.fullName
-      const project = testCase.project.name
-      const state = testCase.result().state
-      // A `describeEval` row asserts in library code: its records point at the line that declared the test.
-      const line = testCase.location?.line
       for (const record of lastAttempt(records))
-        located.push({ file, test, project, state, ...(line === undefined ? {} : { line }), ...record })
+        located.push(isHeld(record) ? record : locateRecord(testCase, file, record))
     }
   }
   return located
+}
+
+/**
+ * Once a test module has ended, writes its tests' records whole to the spool and leaves held records in their meta
+ * (see record-spool.ts): what Vitest keeps of them until the process ends is then small. Records already held are
+ * left as they are, and so is everything when a reporter of the run writes the meta itself.
+ */
+export function holdRecords(
+  module: CollectableModule,
+  vitest: { readonly config: Pick<Vitest['config'], 'root' | 'reporters'> },
+): void {
+  if (!mayHold(vitest.config.reporters)) return
+  const file = toRootRelative(module.moduleId, vitest.config.root)
+  const slots: { records: unknown[]; index: number }[] = []
+  const located: LocatedRecord[] = []
+  for (const testCase of module.children.allTests()) {
+    const records = (testCase.meta() as { rubric?: unknown }).rubric
+    if (!Array.isArray(records)) continue
+    records.forEach((record, index) => {
+      if (!isRecord(record) || isHeld(record)) return
+      slots.push({ records, index })
+      located.push(locateRecord(testCase, file, record))
+    })
+  }
+  if (located.length === 0) return
+  const held = spoolRecords(located)
+  if (!held) return
+  slots.forEach((slot, at) => {
+    slot.records[slot.index] = held[at]
+  })
+}
+
+function locateRecord(testCase: CollectableTest, file: string, record: RubricRecord): LocatedRecord {
+  // A `describeEval` row asserts in library code: its records point at the line that declared the test.
+  const line = testCase.location?.line
+  return {
+    file,
+    test: testCase.fullName,
+    project: testCase.project.name,
+    state: testCase.result().state,
+    ...(line === undefined ? {} : { line }),
+    ...record,
+  }
 }
 
 /**
@@ -57,7 +99,7 @@ export function toRootRelative(path: string, root: string): string {
 }
 
 /** Identifies the call a record came from within the run: the records of one judge call share it. */
-export function callKey(record: LocatedRecord): string {
+export function callKey(record: Pick<HeldRecord, 'project' | 'file' | 'test' | 'callId'>): string {
   return `${record.project}\u0000${record.file}\u0000${record.test}\u0000${record.callId}`
 }
 

@@ -6,7 +6,7 @@
 import type { ReportedTranscript } from '../record/schema.ts'
 import type { ToolCall, TranscriptMessage } from '../transcript/schema.ts'
 import { escapeHtml as esc } from './escape-html.ts'
-import type { ReportJudgment } from './schema.ts'
+import type { HeldRecord } from './record-spool.ts'
 import { shorten } from './worst.ts'
 
 /**
@@ -14,10 +14,10 @@ import { shorten } from './worst.ts'
  * transcript is kept on its first record only, and the call's other dimensions share its call id.
  */
 export function transcriptFinder(
-  judgments: readonly ReportJudgment[],
-): (judgment: ReportJudgment) => ReportedTranscript | undefined {
+  judgments: readonly HeldRecord[],
+): (judgment: HeldRecord) => ReportedTranscript | undefined {
   const byCall = new Map<string, ReportedTranscript>()
-  const callKey = (judgment: ReportJudgment) =>
+  const callKey = (judgment: HeldRecord) =>
     JSON.stringify([judgment.project, judgment.file, judgment.test, judgment.callId])
   for (const judgment of judgments) {
     if (judgment.kind === 'judgment' && judgment.transcript)

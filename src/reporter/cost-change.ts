@@ -8,7 +8,8 @@
 import { taskTokens } from '../eval/task-cost.ts'
 import { type BootstrapOptions, bootstrapInterval, pairedBootstrapMeanDiff } from '../stats/bootstrap.ts'
 import { mean, quantile } from '../stats/descriptive.ts'
-import type { CostChange, ReportJudgment } from './schema.ts'
+import type { HeldRecord } from './record-spool.ts'
+import type { CostChange } from './schema.ts'
 
 export interface CostComparisonOptions extends Required<BootstrapOptions> {
   /** Fewer pairs than this are `incomparable`. */
@@ -20,8 +21,8 @@ export interface CostComparisonOptions extends Required<BootstrapOptions> {
  * location; `undefined` when neither run had tasks.
  */
 export function compareCosts(
-  base: ReadonlyMap<string, ReportJudgment>,
-  head: ReadonlyMap<string, ReportJudgment>,
+  base: ReadonlyMap<string, HeldRecord>,
+  head: ReadonlyMap<string, HeldRecord>,
   options: CostComparisonOptions,
 ): CostChange[] | undefined {
   const latency = { before: [] as number[], after: [] as number[], added: 0, removed: 0 }

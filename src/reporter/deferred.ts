@@ -4,6 +4,7 @@
  * config loads, which delays the start of every run. The options are checked when the config loads.
  */
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import { holdRecords } from './collect.ts'
 import type { EvalsReporter } from './rubric-reporter.ts'
 
 export class DeferredRubricReporter implements Reporter {
@@ -16,7 +17,8 @@ export class DeferredRubricReporter implements Reporter {
     this.vitest = vitest
   }
 
-  onTestModuleEnd(): void {
+  onTestModuleEnd(testModule: TestModule): void {
+    if (this.vitest) holdRecords(testModule, this.vitest)
     // A failure to load is reported when the run ends, where the reporter is needed.
     this.reporter().catch(() => {})
   }

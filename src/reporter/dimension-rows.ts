@@ -15,7 +15,7 @@ export interface DimensionRow {
 }
 
 /** The column names (the first is the dimension) and a row per dimension of the run. */
-export function dimensionRows(report: RubricReport): {
+export function dimensionRows(report: Omit<RubricReport, 'judgments'>): {
   head: string[]
   withChange: boolean
   rows: DimensionRow[]

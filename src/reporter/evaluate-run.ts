@@ -7,6 +7,7 @@ import type { DimensionStats } from './aggregate.ts'
 import { compareReports, regressionAlerts } from './baseline.ts'
 import { evaluateGates, gateAlerts } from './gates.ts'
 import { type DriftFinding, detectDrift, driftAlerts, type HistoryEntry, historyEntry } from './history.ts'
+import type { HeldReport } from './record-spool.ts'
 import type { BaselineComparison, GateResult, RubricAlert, RubricReport } from './schema.ts'
 
 export interface EvaluateRunOptions {
@@ -33,7 +34,7 @@ export interface RunEvaluation {
 }
 
 /** Checks the gates, compares with the baseline and looks for drift. */
-export function evaluateRun(report: RubricReport, options: EvaluateRunOptions): RunEvaluation {
+export function evaluateRun(report: HeldReport, options: EvaluateRunOptions): RunEvaluation {
   const run = Object.values(report.summary.run) as DimensionStats[]
   const gates = evaluateGates(
     options.gates,
@@ -60,7 +61,7 @@ export function evaluateRun(report: RubricReport, options: EvaluateRunOptions): 
 }
 
 /** The report with the evaluation's gates, comparison and alerts filled in. */
-export function withEvaluation(report: RubricReport, evaluation: RunEvaluation): RubricReport {
+export function withEvaluation<R extends HeldReport>(report: R, evaluation: RunEvaluation): R {
   return { ...report, gates: evaluation.gates, baseline: evaluation.baseline, alerts: evaluation.alerts }
 }
 

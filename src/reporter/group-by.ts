@@ -3,7 +3,7 @@
  */
 import picocolors from 'picocolors'
 import { aggregateDimensions, type DimensionStats } from './aggregate.ts'
-import type { LocatedRecord } from './collect.ts'
+import type { HeldRecord } from './record-spool.ts'
 import { renderTable } from './render-table.ts'
 
 /** The group of the records that do not carry the field. */
@@ -32,10 +32,10 @@ export function groupFields(option: string | readonly string[] | undefined): str
  * whose records never carry the field (a check outside `describeEval`, a rubric scored on other rows) is left
  * out: `(none)` holds only the records that lack the field among dimensions that have it elsewhere.
  */
-export function summarizeGroups(records: readonly LocatedRecord[], field: string): GroupedStats {
+export function summarizeGroups(records: readonly HeldRecord[], field: string): GroupedStats {
   const carried = new Set<string>()
   for (const record of records) if (record.metadata?.[field] !== undefined) carried.add(record.dimension)
-  const byValue = new Map<string, LocatedRecord[]>()
+  const byValue = new Map<string, HeldRecord[]>()
   const ungrouped = new Set<string>()
   let matched = 0
   for (const record of records) {

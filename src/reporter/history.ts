@@ -9,7 +9,8 @@ import type { DriftOptions } from '../types.ts'
 import { writeFileAtomic } from '../util/atomic-write.ts'
 import { contentHash } from '../util/hash.ts'
 import { DEFAULT_DRIFT } from './options.ts'
-import type { RubricAlert, RubricReport } from './schema.ts'
+import type { HeldReport } from './record-spool.ts'
+import type { RubricAlert } from './schema.ts'
 import { type CostDimension, costText } from './task-cost.ts'
 
 // `errorShare` and `coverage` came later: lines written before them still parse, and take no part in drift
@@ -43,7 +44,7 @@ export type HistoryEntry = z.output<typeof historyEntrySchema>
 export const HISTORY_LIMIT = 1000
 
 /** The history line of a report. */
-export function historyEntry(report: RubricReport): HistoryEntry {
+export function historyEntry(report: HeldReport): HistoryEntry {
   const dimensions: HistoryEntry['dimensions'] = {}
   let results = 0
   let errors = 0
@@ -84,7 +85,7 @@ export function historyEntry(report: RubricReport): HistoryEntry {
  * included, so a failing judge does not change what the run covered). Two runs of a dimension compare only when
  * these agree: a mean over other files or other tests is another quantity, not a drift of this one.
  */
-function dimensionCoverage(report: RubricReport, dimension: string): string {
+function dimensionCoverage(report: HeldReport, dimension: string): string {
   const files: [string, number][] = []
   for (const [file, stats] of Object.entries(report.summary.files)) {
     const fileStats = stats[dimension]

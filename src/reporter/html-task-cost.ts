@@ -5,11 +5,12 @@
 import { verdictText } from './baseline.ts'
 import { formatCostDiff } from './cost-change.ts'
 import { escapeHtml as esc } from './escape-html.ts'
-import type { CostChange, RubricReport, TaskCostStats } from './schema.ts'
+import type { HeldReport } from './record-spool.ts'
+import type { CostChange, TaskCostStats } from './schema.ts'
 import { type CostDimension, costCells } from './task-cost.ts'
 
 /** The section: the run's latency and tokens per task, then each file's when there are several; empty without tasks. */
-export function taskCostSection(report: RubricReport): string {
+export function taskCostSection(report: HeldReport): string {
   const cost = report.summary.taskCost
   if (!cost) return ''
   const costs = report.baseline?.costs

@@ -15,6 +15,7 @@ import { histogramSvg, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
 import { taskCostSection } from './html-task-cost.ts'
 import { pairwiseHtml } from './pairwise-stats.ts'
+import { type HeldRecord, type HeldReport, spooledText } from './record-spool.ts'
 import { countOf } from './render-table.ts'
 import type { ReportJudgment, RubricReport } from './schema.ts'
 import { type SourceLinks, sourceHref } from './source-links.ts'
@@ -35,7 +36,7 @@ const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 /** The whole page. */
-export function renderHtml(report: RubricReport, options: HtmlOptions = {}): string {
+export function renderHtml(report: HeldReport, options: HtmlOptions = {}): string {
   const history = trendEntries(report, options.history ?? [])
   const paired = options.baseline ? pairJudgments(options.baseline.judgments, report.judgments) : new Map()
   const worst = options.worst ?? 5
@@ -68,7 +69,7 @@ export function renderHtml(report: RubricReport, options: HtmlOptions = {}): str
   ].join('\n')
 }
 
-function metaLine(report: RubricReport): string {
+function metaLine(report: HeldReport): string {
   const judges = report.judges.map((judge) =>
     esc(judge.model && judge.model !== judge.name ? `${judge.name} (${judge.model})` : judge.name),
   )
@@ -83,7 +84,7 @@ function metaLine(report: RubricReport): string {
   ].join(' · ')
 }
 
-function dimensionTable(report: RubricReport): string {
+function dimensionTable(report: HeldReport): string {
   const { head, withChange, rows: dimensions } = dimensionRows(report)
   const rows = dimensions.map(({ stats, cells: values, change }) => {
     const cells = [
@@ -107,7 +108,7 @@ function dimensionTable(report: RubricReport): string {
   return `<table><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table>${note}`
 }
 
-function gatesSection(report: RubricReport): string {
+function gatesSection(report: HeldReport): string {
   if (report.gates.length === 0) return ''
   const scored = Object.keys(report.summary.run)
   const items = report.gates.map(
@@ -116,7 +117,7 @@ function gatesSection(report: RubricReport): string {
   return `<section id="gates"><h2>Gates</h2><ul>${items.join('')}</ul></section>`
 }
 
-function alertsSection(report: RubricReport): string {
+function alertsSection(report: HeldReport): string {
   if (report.alerts.length === 0) return ''
   const items = report.alerts.map(
     (alert) =>
@@ -126,13 +127,13 @@ function alertsSection(report: RubricReport): string {
 }
 
 function dimensionSection(
-  report: RubricReport,
+  report: HeldReport,
   dimension: string,
   history: readonly HistoryEntry[],
-  paired: ReadonlyMap<ReportJudgment, ReportJudgment>,
+  paired: ReadonlyMap<HeldRecord, ReportJudgment>,
   worst: number,
   sources: SourceLinks | undefined,
-  transcriptOf: (judgment: ReportJudgment) => ReportedTranscript | undefined,
+  transcriptOf: (judgment: HeldRecord) => ReportedTranscript | undefined,
 ): string {
   const stats = report.summary.run[dimension]!
   const floor = Number.isFinite(stats.floor.common) ? stats.floor.common : null
@@ -147,7 +148,7 @@ function dimensionSection(
   })
   const outputs = worstJudgments(report, dimension, worst).map((judgment, index) =>
     outputArticle(
-      judgment,
+      spooledText(judgment),
       paired.get(judgment),
       sources,
       transcriptOf(judgment),
@@ -171,7 +172,7 @@ function dimensionSection(
  * Who scored the dimension and how well that judge agrees with people. Deterministic checks and scorers have no
  * calibration; an LLM or heuristic judge without a calibration file says how to measure one.
  */
-function judgeLine(report: RubricReport, dimension: string): string {
+function judgeLine(report: HeldReport, dimension: string): string {
   const judged = report.judgments.filter((judgment) => judgment.dimension === dimension)
   const judges = [
     ...new Set(
@@ -245,7 +246,7 @@ function whereLink(judgment: ReportJudgment, sources: SourceLinks | undefined): 
 }
 
 /** The history with the report's own run last. */
-function trendEntries(report: RubricReport, history: readonly HistoryEntry[]): HistoryEntry[] {
+function trendEntries(report: HeldReport, history: readonly HistoryEntry[]): HistoryEntry[] {
   const last = history.at(-1)
   return last?.time === report.createdAt ? [...history] : [...history, historyEntry(report)]
 }

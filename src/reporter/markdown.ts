@@ -9,8 +9,9 @@ import { formatCostDiff } from './cost-change.ts'
 import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import { pairwiseMarkdown } from './pairwise-stats.ts'
+import { type HeldReport, spooledText } from './record-spool.ts'
 import { countOf } from './render-table.ts'
-import type { CostChange, DimensionChange, RubricReport } from './schema.ts'
+import type { CostChange, DimensionChange } from './schema.ts'
 import { type CostDimension, type CostStats, costCells, costText } from './task-cost.ts'
 import { shorten, worstJudgments } from './worst.ts'
 
@@ -32,7 +33,7 @@ const VERDICT_MARKS: Record<DimensionChange['verdict'], string> = {
  * The summary: header, per-dimension table, gates, alerts, baseline comparison and the lowest-scoring outputs of
  * the dimensions with outputs below their floor.
  */
-export function renderMarkdown(report: RubricReport, options: MarkdownOptions = {}): string {
+export function renderMarkdown(report: HeldReport, options: MarkdownOptions = {}): string {
   const worst = options.worst ?? 5
   const maxText = options.maxText ?? 300
   const sections = [
@@ -67,7 +68,7 @@ export function renderMarkdown(report: RubricReport, options: MarkdownOptions = 
   return `${sections.filter((section) => section !== '').join('\n\n')}\n`
 }
 
-function header(report: RubricReport): string {
+function header(report: HeldReport): string {
   // As in the terminal header: judges are named once, however many ids (servers, versions) share a name.
   const names = [...new Set(report.judges.map((judge) => judge.name))]
   const judges = names.map((name) => `\`${escapeCode(name)}\``).join(', ') || '-'
@@ -83,7 +84,7 @@ function header(report: RubricReport): string {
   return parts.join(' · ')
 }
 
-function dimensionTable(report: RubricReport): string {
+function dimensionTable(report: HeldReport): string {
   const { head, withChange, rows: dimensions } = dimensionRows(report)
   // A run of pairwise comparisons alone has no dimension scores: their own table stands instead.
   if (dimensions.length === 0 && report.summary.pairwise) return ''
@@ -97,7 +98,7 @@ function dimensionTable(report: RubricReport): string {
 }
 
 /** What the system under test spent per `describeEval` task over the run; empty without tasks. */
-function taskCostTable(report: RubricReport): string {
+function taskCostTable(report: HeldReport): string {
   const cost = report.summary.taskCost?.run
   if (!cost) return ''
   const row = (name: CostDimension, stats: CostStats) =>
@@ -110,7 +111,7 @@ function taskCostTable(report: RubricReport): string {
   ].join('\n')
 }
 
-function baselineSection(report: RubricReport): string {
+function baselineSection(report: HeldReport): string {
   const baseline = report.baseline!
   const about = [
     baseline.commit ? `commit \`${baseline.commit.slice(0, 12)}\`` : undefined,
@@ -155,7 +156,7 @@ function costChangeTable(costs: readonly CostChange[] | undefined): string[] {
 /** Messages of a low-scoring conversation shown in Markdown: its last ones, where the judged answer is. */
 const MARKDOWN_CHAT_MESSAGES = 8
 
-function worstSection(report: RubricReport, count: number, maxText: number): string {
+function worstSection(report: HeldReport, count: number, maxText: number): string {
   const blocks: string[] = []
   const transcriptOf = transcriptFinder(report.judgments)
   // Only outputs below their floor: a dimension where every output passed has nothing to look into.
@@ -164,7 +165,7 @@ function worstSection(report: RubricReport, count: number, maxText: number): str
     if (worst.length === 0) continue
     const failed = stats.n - stats.passed
     const chats: string[] = []
-    const rows = worst.map((judgment) => {
+    const rows = worst.map(spooledText).map((judgment) => {
       const turn = judgment.kind === 'judgment' && judgment.turn ? ` · ${turnText(judgment.turn)}` : ''
       const transcript = transcriptOf(judgment)
       if (transcript) {

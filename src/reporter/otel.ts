@@ -10,7 +10,8 @@
  */
 import { RubricArgumentError, RubricError } from '../errors.ts'
 import type { OtelExportOptions, RubricReporterOptions } from '../types.ts'
-import type { ReportJudgment, RubricReport } from './schema.ts'
+import { type HeldReport, spooledText } from './record-spool.ts'
+import type { ReportJudgment } from './schema.ts'
 
 /** The semantic conventions version the events follow. */
 export const GEN_AI_SEMCONV_VERSION = '1.45.0'
@@ -84,7 +85,7 @@ export interface EvaluationEvent {
 }
 
 /** One `gen_ai.evaluation.result` log record per scored record of the report (a task's cost is no evaluation). */
-export function evaluationEvents(report: RubricReport): EvaluationEvent[] {
+export function evaluationEvents(report: HeldReport): EvaluationEvent[] {
   const time = new Date(report.createdAt)
   const evaluations = report.judgments.filter((judgment) => judgment.kind !== 'task')
   return evaluations.map((judgment) => ({
@@ -92,7 +93,7 @@ export function evaluationEvents(report: RubricReport): EvaluationEvent[] {
     timestamp: time,
     severityNumber: judgment.pass === false || judgment.error ? WARN : INFO,
     severityText: judgment.pass === false || judgment.error ? 'WARN' : 'INFO',
-    attributes: eventAttributes(judgment),
+    attributes: eventAttributes(spooledText(judgment)),
   }))
 }
 
@@ -127,7 +128,7 @@ export type OtelOutcome = { sent: number } | { warning: string }
  * is on; a missing one is an error that names what to install. An export that fails (a collector that cannot be
  * reached, a rejected request) is returned as a warning.
  */
-export async function emitEvaluationEvents(report: RubricReport, target: OtelTarget): Promise<OtelOutcome> {
+export async function emitEvaluationEvents(report: HeldReport, target: OtelTarget): Promise<OtelOutcome> {
   const events = evaluationEvents(report)
   if (events.length === 0) return { sent: 0 }
   if (target.kind === 'global') {

@@ -6,7 +6,8 @@
 import picocolors from 'picocolors'
 import type { PairwiseRecord } from '../record/schema.ts'
 import { escapeHtml as esc } from './escape-html.ts'
-import type { PairwiseStats, RubricReport } from './schema.ts'
+import type { HeldReport } from './record-spool.ts'
+import type { PairwiseStats } from './schema.ts'
 import { shorten } from './worst.ts'
 
 export type { PairwiseStats } from './schema.ts'
@@ -88,7 +89,7 @@ export function renderPairwise(
 }
 
 /** The Markdown table of the run's comparisons, cells escaped with `escapeCell`; empty without any. */
-export function pairwiseMarkdown(report: RubricReport, escapeCell: (text: string) => string): string {
+export function pairwiseMarkdown(report: HeldReport, escapeCell: (text: string) => string): string {
   const stats = Object.values(report.summary.pairwise ?? {})
   if (stats.length === 0) return ''
   return [
@@ -104,7 +105,7 @@ export function pairwiseMarkdown(report: RubricReport, escapeCell: (text: string
 }
 
 /** The HTML section of the run's comparisons: the table, then each comparison's verdicts in both orders. */
-export function pairwiseHtml(report: RubricReport): string {
+export function pairwiseHtml(report: HeldReport): string {
   const stats = Object.values(report.summary.pairwise ?? {})
   if (stats.length === 0) return ''
   const head = `<tr>${HEAD.map((name, column) => `<th${column === 0 ? '' : ' class="num"'}>${name}</th>`).join('')}</tr>`

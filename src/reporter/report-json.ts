@@ -4,7 +4,7 @@
  */
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
 import { summarize } from './aggregate.ts'
-import type { LocatedRecord } from './collect.ts'
+import { type HeldRecord, type HeldReport, spooledText } from './record-spool.ts'
 import { REPORT_SCHEMA_VERSION, type RubricReport, type TaskCostStats } from './schema.ts'
 
 export type { ReportJudgment, RubricReport } from './schema.ts'
@@ -27,7 +27,10 @@ export interface BuildReportOptions {
  * The report of `records`: run metadata, run and per-file statistics, then every judgment ordered by file. Gates,
  * the baseline comparison and alerts start empty; the reporter fills them in once it has checked them.
  */
-export function buildReport(records: readonly LocatedRecord[], options: BuildReportOptions): RubricReport {
+export function buildReport<R extends HeldRecord>(
+  records: readonly R[],
+  options: BuildReportOptions,
+): Omit<RubricReport, 'judgments'> & { judgments: R[] } {
   const summary = options.summary ?? summarize(records)
   const files: Record<string, DimensionStatsMap> = {}
   for (const { file, dimensions } of summary.files) files[file] = byDimension(dimensions)
@@ -69,7 +72,7 @@ export function buildReport(records: readonly LocatedRecord[], options: BuildRep
 }
 
 /** The report as written to disk: indented JSON ending with a newline. */
-export function stringifyReport(report: RubricReport): string {
+export function stringifyReport(report: HeldReport): string {
   return [...reportChunks(report)].join('')
 }
 
@@ -79,7 +82,7 @@ export function stringifyReport(report: RubricReport): string {
  * the report's last key, and a judgment serialised on its own and indented by two levels is exactly its text
  * inside the report (strings never hold a raw line break).
  */
-export function* reportChunks(report: RubricReport): Generator<string> {
+export function* reportChunks(report: HeldReport): Generator<string> {
   const { judgments, ...head } = report
   const headText = JSON.stringify(head, null, 2)
   if (judgments.length === 0) {
@@ -90,14 +93,14 @@ export function* reportChunks(report: RubricReport): Generator<string> {
   yield `${headText.slice(0, -2)},\n  "judgments": [`
   let separator = '\n    '
   for (const judgment of judgments) {
-    yield separator + JSON.stringify(judgment, null, 2).replaceAll('\n', '\n    ')
+    yield separator + JSON.stringify(spooledText(judgment), null, 2).replaceAll('\n', '\n    ')
     separator = ',\n    '
   }
   yield '\n  ]\n}\n'
 }
 
 /** The cost of the live judgments, when any carries one (each carries its share of its judge call). */
-function totalCost(records: readonly LocatedRecord[]): number | null {
+function totalCost(records: readonly HeldRecord[]): number | null {
   let total: number | null = null
   for (const record of records) {
     if ((record.kind !== 'judgment' && record.kind !== 'pairwise') || record.costUsd === undefined) continue

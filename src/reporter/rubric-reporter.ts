@@ -9,7 +9,7 @@ import type { RubricReporterOptions } from '../types.ts'
 import { writeChunksAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
 import { verdictText } from './baseline.ts'
-import { collectRecords } from './collect.ts'
+import { collectRecords, holdRecords } from './collect.ts'
 import { formatCostChange } from './cost-change.ts'
 import { evaluateRun, failureReasons, type RunEvaluation, withEvaluation } from './evaluate-run.ts'
 import { readGitCommit } from './git-commit.ts'
@@ -23,11 +23,11 @@ import {
   resolveReportOptions,
 } from './options.ts'
 import { emitEvaluationEvents } from './otel.ts'
+import type { HeldReport } from './record-spool.ts'
 import { paintVerdict, renderChecks, verdictCounts } from './render-checks.ts'
 import { renderSummary, terminalWidth } from './render-table.ts'
 import { buildReport, reportChunks } from './report-json.ts'
 import { type LoadedBaseline, loadBaseline, resolveFrom, shown, writeSummaries } from './run-outputs.ts'
-import type { RubricReport } from './schema.ts'
 import { storeUsage } from './store-usage.ts'
 
 const DEFAULT_OUTPUT_FILE = '.vitest-rubric/report.json'
@@ -74,6 +74,11 @@ export class RubricReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
+  }
+
+  /** Keeps what the run's end needs of the module's records in memory, and the rest on disk (record-spool.ts). */
+  onTestModuleEnd(testModule: TestModule): void {
+    if (this.vitest) holdRecords(testModule, this.vitest)
   }
 
   /**
@@ -196,7 +201,7 @@ export class RubricReporter implements Reporter {
 
   /** Reads the baseline and the history the run is checked against, and checks it. */
   private async evaluate(
-    report: RubricReport,
+    report: HeldReport,
     root: string,
     filtered: string | false,
   ): Promise<{ evaluation: RunEvaluation; baseline?: LoadedBaseline; history?: HistoryEntry[] }> {
@@ -220,7 +225,7 @@ export class RubricReporter implements Reporter {
   }
 
   /** Writes report.json unless `outputFile` is false; returns it, relative to the root, in a list. */
-  private async writeReport(report: RubricReport, root: string): Promise<string[]> {
+  private async writeReport(report: HeldReport, root: string): Promise<string[]> {
     const outputFile = this.options.outputFile ?? DEFAULT_OUTPUT_FILE
     if (outputFile === false) return []
     const path = isAbsolute(outputFile) ? outputFile : resolve(root, outputFile)

@@ -11,6 +11,7 @@ import type { HistoryEntry } from './history.ts'
 import { renderHtml } from './html.ts'
 import { renderMarkdown } from './markdown.ts'
 import { ReportReadError, readReport } from './read-report.ts'
+import type { HeldReport } from './record-spool.ts'
 import type { RubricReport } from './schema.ts'
 import { sourceLinks } from './source-links.ts'
 
@@ -48,7 +49,7 @@ export interface SummaryTargets {
  * summary adds to the job's); the files are replaced atomically. Returns the files written, relative to `root`.
  */
 export async function writeSummaries(
-  report: RubricReport,
+  report: HeldReport,
   root: string,
   targets: SummaryTargets,
   context: { baseline?: RubricReport | undefined; history?: readonly HistoryEntry[] | undefined },

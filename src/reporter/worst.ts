@@ -2,20 +2,20 @@
  * Internal to the reporter: the lowest-scoring outputs of a dimension, shown by the Markdown summary and the HTML
  * report. Pure.
  */
-import type { ReportJudgment, RubricReport } from './schema.ts'
+import type { HeldRecord } from './record-spool.ts'
 
 /**
  * The `count` scored judgments of `dimension` with the lowest scores, lowest first; equal scores keep report
  * order. Error judgments are not scores and are left out; with `failedOnly`, so are scores at or above their floor.
  * One pass that keeps at most `count` judgments, however many the report holds.
  */
-export function worstJudgments(
-  report: RubricReport,
+export function worstJudgments<J extends HeldRecord>(
+  report: { judgments: readonly J[] },
   dimension: string,
   count: number,
   options: { failedOnly?: boolean } = {},
-): ReportJudgment[] {
-  const kept: (ReportJudgment & { score: number })[] = []
+): J[] {
+  const kept: (J & { score: number })[] = []
   if (count <= 0) return kept
   for (const judgment of report.judgments) {
     const { score } = judgment
@@ -26,7 +26,7 @@ export function worstJudgments(
     // After every kept judgment with the same score: equal scores keep report order.
     let at = kept.length
     while (at > 0 && kept[at - 1]!.score > score) at -= 1
-    kept.splice(at, 0, judgment as ReportJudgment & { score: number })
+    kept.splice(at, 0, judgment as J & { score: number })
     if (kept.length > count) kept.pop()
   }
   return kept
