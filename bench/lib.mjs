@@ -165,3 +165,70 @@ export function judgedSuiteFiles(files, perFile) {
   }
   return suite
 }
+
+/** A one-test suite without the plugin: Vitest's own start-up, the part of a run no judge call can shorten. */
+function emptySuite(name) {
+  const dir = scratch(`${name}-empty`)
+  write(dir, {
+    'empty.test.ts': "import { test } from 'vitest'\n\ntest('nothing', () => {})\n",
+    'vitest.config.ts': "export default { test: { include: ['**/*.test.ts'] } }\n",
+  })
+  return dir
+}
+
+/**
+ * Runs judged suites against a live judge and relates their wall time to the ideal: `calls` x `delayMs` /
+ * `concurrency` (the judge kept busy at the global limit, nothing else costing time) plus Vitest's start-up,
+ * measured in the same rounds on a one-test suite. Each round times the start-up, then every suite of `suites`
+ * (label to folder), each after resetting the judge's count and checking that it served exactly `calls` calls.
+ * `check(stdout)` may throw on a run whose output is not what the suite should print.
+ * Resolves to `{ startupMs, idealMs, maxInFlight, runs, ratio }`: `runs` the wall times per label, `ratio(ms)`
+ * against ideal + median start-up.
+ */
+export async function measureAgainstIdeal({
+  name,
+  judge,
+  suites,
+  calls,
+  delayMs,
+  concurrency,
+  rounds,
+  check,
+}) {
+  const emptyDir = emptySuite(name)
+  const runs = Object.fromEntries(Object.keys(suites).map((label) => [label, []]))
+  const startup = []
+  let maxInFlight = 0
+  for (let round = 0; round < rounds; round++) {
+    startup.push(timedRun(emptyDir).wallMs)
+    for (const [label, dir] of Object.entries(suites)) {
+      await judge.stats('/stats/reset', 'POST')
+      const run = timedRun(dir)
+      const served = await judge.stats()
+      if (served.calls !== calls) {
+        throw new Error(`expected ${calls} live calls, the judge served ${served.calls}:\n${run.stdout}`)
+      }
+      check?.(run.stdout)
+      maxInFlight = Math.max(maxInFlight, served.maxInFlight)
+      runs[label].push(run.wallMs)
+    }
+  }
+  const startupMs = median(startup)
+  const idealMs = (calls * delayMs) / concurrency
+  const ratio = (ms) => ms / (idealMs + startupMs)
+  return { startupMs, idealMs, maxInFlight, runs, ratio }
+}
+
+/** The lines every live benchmark prints: start-up, ideal, and per suite the median and each round's ratio. */
+export function printAgainstIdeal({ startupMs, idealMs, runs, ratio }, { ideal, target, labels = {} }) {
+  const times = (value) => `${ratio(value).toFixed(2)}x`
+  console.log(`  vitest start-up (one-test suite)  ${fmt(startupMs).padStart(8)}`)
+  console.log(`  ${`ideal (${ideal})`.padEnd(32)}  ${fmt(idealMs).padStart(8)}`)
+  for (const [label, values] of Object.entries(runs)) {
+    const middle = median(values)
+    const note = labels[label] ?? `of ideal + start-up (target: within ${target}x)`
+    console.log(`  ${label.padEnd(32)}  ${fmt(middle).padStart(8)}   ${times(middle).padStart(8)} ${note}`)
+    // Each round against the same median start-up: the spread shows how much the machine's load moves the ratio.
+    console.log(`  ${`${label}s, each`.padEnd(32)}  ${values.map(times).join(', ')}`)
+  }
+}
