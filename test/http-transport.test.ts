@@ -36,6 +36,7 @@ beforeAll(async () => {
     })
     req.on('end', () => routes[req.url ?? '']?.(req, res, body))
   })
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
@@ -77,6 +78,20 @@ describe('httpFetch', () => {
 
   test('a connection cut before the body ends rejects, with the code the judge retries on', async () => {
     await expect(httpFetch(`${base}/cut`)).rejects.toMatchObject({ code: 'ECONNRESET' })
+  })
+
+  test('an idle kept-alive connection is closed by the client, before a server would close it', async () => {
+    const closed = new Promise<boolean>((resolve) =>
+      server.once('connection', (socket) => socket.once('close', () => resolve(true))),
+    )
+    // A fresh connection: the earlier ones may still be idle in the pool.
+    const response = await httpFetch(`${base.replace('127.0.0.1', 'localhost')}/echo`, {
+      method: 'POST',
+      body: 'x',
+    })
+    await response.json()
+    // The test server never closes idle connections itself (keepAliveTimeout 0 below).
+    expect(await closed).toBe(true)
   })
 
   test('an abort rejects with an AbortError, as the SDK expects of a timeout', async () => {

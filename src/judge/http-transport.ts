@@ -9,6 +9,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
+import type { Socket } from 'node:net'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 
 type Fetch = typeof fetch
@@ -32,6 +33,9 @@ const DECODERS: Record<string, (body: Buffer) => Buffer> = {
   br: brotliDecompressSync,
 }
 
+/** How long a kept-alive connection may stay idle before it is closed. */
+const IDLE_MS = 2_000
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const NULL_BODY = new Set([101, 204, 205, 304])
 
@@ -43,7 +47,10 @@ export const httpFetch: Fetch = (input, init = {}) => {
   }
   const url = new URL(String(input))
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetch(input, init)
-  agents ??= { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }
+  agents ??= {
+    http: closingIdle(new http.Agent({ keepAlive: true })),
+    https: closingIdle(new https.Agent({ keepAlive: true })),
+  }
   const secure = url.protocol === 'https:'
   const headers: Record<string, string> = {}
   new Headers(init.headers).forEach((value, name) => {
@@ -84,9 +91,22 @@ export const httpFetch: Fetch = (input, init = {}) => {
         }
       })
     })
+    // The idle timeout is for kept-alive connections only; a call waits as long as the SDK's timeout allows.
+    request.on('socket', (socket) => socket.setTimeout(0))
     request.on('error', reject)
     request.end(body ?? undefined)
   })
+}
+
+/**
+ * Node's agent closes an idle kept-alive connection only when told a timeout (it ignores the server's
+ * `Keep-Alive: timeout=5` hint without one): closed well before servers close theirs (Node's: 5 s), a connection
+ * is not reused as the server drops it, which would fail the call before the server saw it.
+ */
+function closingIdle<A extends http.Agent>(agent: A): A {
+  // The agent's own 'free' listener, registered first, has just kept the socket (with no timeout) or destroyed it.
+  agent.on('free', (socket: Socket) => socket.setTimeout(IDLE_MS))
+  return agent
 }
 
 function toResponse(response: http.IncomingMessage, status: number, raw: Buffer): Response {
