@@ -97,27 +97,33 @@ export function evalsConfig(options) {
 }
 
 /**
- * Runs `vitest run` in `dir` and measures wall time and peak memory (the largest resident set of the process
- * tree's processes, from GNU time when it is installed). `reporters` are added to Vitest's dot reporter.
+ * Runs `vitest run` in `dir` and measures wall time, and with GNU time (when installed) peak memory (the largest
+ * resident set of the process tree's processes) and CPU time. `reporters` are added to Vitest's dot reporter.
  */
 export function timedRun(dir, env = {}, reporters = []) {
   const args = [vitestBin, 'run', '--reporter=dot', ...reporters.map((reporter) => `--reporter=${reporter}`)]
   const started = process.hrtime.bigint()
   const result = gnuTime
-    ? spawnSync(gnuTime, ['-f', '__TIME__ %M', process.execPath, ...args], {
+    ? spawnSync(gnuTime, ['-f', '__TIME__ %M %U %S', process.execPath, ...args], {
         cwd: dir,
         env: { ...process.env, ...env },
         encoding: 'utf8',
       })
     : spawnSync(process.execPath, args, { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' })
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6
-  const peak = /__TIME__ (\d+)/.exec(result.stderr ?? '')?.[1]
+  const [, peak, user, system] = /__TIME__ (\d+) ([\d.]+) ([\d.]+)/.exec(result.stderr ?? '') ?? []
   if (result.status !== 0) {
     throw new Error(
       `vitest run failed in ${dir} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
     )
   }
-  return { wallMs, peakRssMb: peak ? Number(peak) / 1024 : undefined, stdout: result.stdout }
+  return {
+    wallMs,
+    peakRssMb: peak ? Number(peak) / 1024 : undefined,
+    // CPU time of the process tree (user + system): unlike wall time, hardly moved by other load on the machine.
+    cpuMs: user ? (Number(user) + Number(system)) * 1000 : undefined,
+    stdout: result.stdout,
+  }
 }
 
 export function median(values) {
@@ -164,4 +170,81 @@ export function judgedSuiteFiles(files, perFile) {
     ].join('\n')
   }
   return suite
+}
+
+/** A one-test suite without the plugin: Vitest's own start-up, the part of a run no judge call can shorten. */
+function emptySuite(name) {
+  const dir = scratch(`${name}-empty`)
+  write(dir, {
+    'empty.test.ts': "import { test } from 'vitest'\n\ntest('nothing', () => {})\n",
+    'vitest.config.ts': "export default { test: { include: ['**/*.test.ts'] } }\n",
+  })
+  return dir
+}
+
+/**
+ * Runs judged suites against a live judge and relates their wall time to the ideal: `calls` x `delayMs` /
+ * `concurrency` (the judge kept busy at the global limit, nothing else costing time) plus Vitest's start-up,
+ * measured in the same rounds on a one-test suite. Each round times the start-up, then every suite of `suites`
+ * (label to folder), each after resetting the judge's count and checking that it served exactly `calls` calls.
+ * `check(stdout)` may throw on a run whose output is not what the suite should print.
+ * Resolves to `{ startupMs, idealMs, maxInFlight, runs, cpu, startupCpu, ratio }`: `runs` the wall times per
+ * label, `cpu` their CPU times (empty without GNU time), `ratio(ms)` against ideal + median start-up.
+ */
+export async function measureAgainstIdeal({
+  name,
+  judge,
+  suites,
+  calls,
+  delayMs,
+  concurrency,
+  rounds,
+  check,
+}) {
+  const emptyDir = emptySuite(name)
+  const runs = Object.fromEntries(Object.keys(suites).map((label) => [label, []]))
+  const cpu = Object.fromEntries(Object.keys(suites).map((label) => [label, []]))
+  const startup = []
+  const startupCpu = []
+  let maxInFlight = 0
+  for (let round = 0; round < rounds; round++) {
+    const empty = timedRun(emptyDir)
+    startup.push(empty.wallMs)
+    if (empty.cpuMs !== undefined) startupCpu.push(empty.cpuMs)
+    for (const [label, dir] of Object.entries(suites)) {
+      await judge.stats('/stats/reset', 'POST')
+      const run = timedRun(dir)
+      const served = await judge.stats()
+      if (served.calls !== calls) {
+        throw new Error(`expected ${calls} live calls, the judge served ${served.calls}:\n${run.stdout}`)
+      }
+      check?.(run.stdout)
+      maxInFlight = Math.max(maxInFlight, served.maxInFlight)
+      runs[label].push(run.wallMs)
+      if (run.cpuMs !== undefined) cpu[label].push(run.cpuMs)
+    }
+  }
+  const startupMs = median(startup)
+  const idealMs = (calls * delayMs) / concurrency
+  const ratio = (ms) => ms / (idealMs + startupMs)
+  return { startupMs, idealMs, maxInFlight, runs, cpu, startupCpu, ratio }
+}
+
+/** The lines every live benchmark prints: start-up, ideal, and per suite the median and each round's ratio. */
+export function printAgainstIdeal(
+  { startupMs, idealMs, runs, cpu, startupCpu, ratio },
+  { ideal, target, labels = {} },
+) {
+  const times = (value) => `${ratio(value).toFixed(2)}x`
+  // CPU time (median) beside the wall time: on a loaded machine it shows what a run costs whatever the load.
+  const cpuNote = (values) => (values.length > 0 ? `   CPU ${fmt(median(values))}` : '')
+  console.log(`  vitest start-up (one-test suite)  ${fmt(startupMs).padStart(8)}${cpuNote(startupCpu)}`)
+  console.log(`  ${`ideal (${ideal})`.padEnd(32)}  ${fmt(idealMs).padStart(8)}`)
+  for (const [label, values] of Object.entries(runs)) {
+    const middle = median(values)
+    const note = labels[label] ?? `of ideal + start-up (target: within ${target}x)`
+    console.log(`  ${label.padEnd(32)}  ${fmt(middle).padStart(8)}   ${times(middle).padStart(8)} ${note}`)
+    // Each round against the same median start-up: the spread shows how much the machine's load moves the ratio.
+    console.log(`  ${`${label}, each`.padEnd(32)}  ${values.map(times).join(', ')}${cpuNote(cpu[label])}`)
+  }
 }

@@ -43,6 +43,12 @@ describe('judge panels', () => {
       ],
     })
     expect(first.output).toContain('judge panel(a, b)')
+    // The table and report.json show each member's mean beside the panel's.
+    expect(first.output).toMatch(/ members\n[^\n]* 0\.50 [^\n]* a 0\.75, b 0\.25\n/)
+    expect(Object.values(first.report.summary.run)[0]?.members).toEqual([
+      { name: 'a', judgeId: expect.any(String), n: 3, mean: 0.75 },
+      { name: 'b', judgeId: expect.any(String), n: 3, mean: 0.25 },
+    ])
 
     server.reset()
     server.respond(perModel({}, () => reply.verdict()))

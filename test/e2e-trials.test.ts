@@ -110,6 +110,34 @@ describe('trials', () => {
   })
 })
 
+describe('describeEval with trials', () => {
+  test('each row is judged in n trials, stored by index and replayed; the mean decides', async () => {
+    const root = copyFixture('trials-rows')
+    // `warn`: both rows' trials straddle the floor, and the mean, not the unstable policy, must decide.
+    const first = await runEvals(root, { judge: judge(1), store: 'auto', unstable: 'warn' })
+    expect(server.chatRequests).toHaveLength(6)
+    const store = JSON.parse(readFileSync(join(root, '__judgments__', 'rows.eval.ts.json'), 'utf8'))
+    expect(Object.keys(store.judgments)).toHaveLength(6)
+    // Scores of 5, 1, 1 in some order (the trials run at once): their mean 1/3 fails the floor 0.5, though the first
+    // call alone would pass; 1, 5, 5 passes with 2/3.
+    const [refunds] = recordsOf(first, 'rows > refunds')
+    expect(refunds?.trials?.slice().sort()).toEqual([0, 0, 1])
+    expect(refunds).toMatchObject({ score: expect.closeTo(1 / 3), pass: false, unstable: true })
+    const [shipping] = recordsOf(first, 'rows > shipping')
+    expect(shipping?.trials?.slice().sort()).toEqual([0, 1, 1])
+    expect(shipping).toMatchObject({ score: expect.closeTo(2 / 3), pass: true, unstable: true })
+    expect(first.exitCode).toBe(1)
+
+    server.reset()
+    const replayed = await runEvals(root, { judge: judge(1), store: 'replay', unstable: 'warn' })
+    expect(server.chatRequests).toHaveLength(0)
+    expect(recordsOf(replayed, 'rows > refunds')[0]?.trials).toEqual(refunds?.trials)
+    expect(recordsOf(replayed, 'rows > shipping')[0]?.trials).toEqual(shipping?.trials)
+    expect(recordsOf(replayed, 'rows > shipping')[0]?.score).toBe(shipping?.score)
+    expect(replayed.output).toContain('0 live calls')
+  })
+})
+
 describe("scoring: 'expected' in a run", () => {
   test('a server without log-probabilities: sampled scores and one note for the run, not one per call', async () => {
     const root = copyFixture('trials')

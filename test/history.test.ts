@@ -40,15 +40,30 @@ afterEach(async () => {
 })
 
 describe('history file', () => {
-  test('a report becomes one line: time, commit and per dimension mean, n and pass rate', () => {
+  test('a report becomes one line: time, commit and per dimension mean with its interval, n and pass rate', () => {
     const report = reportOf([...scoredRecords('faithfulness', [1, 0.5]), ...scoredRecords('tone', [null])])
     expect(historyEntry(report)).toEqual({
       time: '2025-01-02T03:04:05.000Z',
       commit: 'a'.repeat(40),
       errorShare: 1 / 3,
       dimensions: {
-        faithfulness: { mean: 0.75, n: 2, passRate: 1, coverage: expect.stringMatching(/^[0-9a-f]{16}$/) },
-        tone: { mean: null, n: 0, passRate: null, coverage: expect.stringMatching(/^[0-9a-f]{16}$/) },
+        // Two scores 0.5 apart: t(0.975, 1) = 12.7 makes the interval wider than [0, 1], where it is cut.
+        faithfulness: {
+          mean: 0.75,
+          meanLow: 0,
+          meanHigh: 1,
+          n: 2,
+          passRate: 1,
+          coverage: expect.stringMatching(/^[0-9a-f]{16}$/),
+        },
+        tone: {
+          mean: null,
+          meanLow: null,
+          meanHigh: null,
+          n: 0,
+          passRate: null,
+          coverage: expect.stringMatching(/^[0-9a-f]{16}$/),
+        },
       },
     })
   })

@@ -103,6 +103,89 @@ describe('renderHtml', () => {
   })
 })
 
+describe('intervals on the charts', () => {
+  const run = report.summary.run.faithfulness!
+  const baseRun = base.summary.run.faithfulness!
+  // The plot spans x 34 to 348 for scores 0 to 1: a band's edges give back the interval they were drawn from.
+  const scoreAt = (x: number) => (x - 34) / 314
+  const bands = (page: string, kind: string) =>
+    [
+      ...page.matchAll(
+        new RegExp(`<rect class="interval ${kind}" x="([\\d.]+)" y="[\\d.]+" width="([\\d.]+)"`, 'g'),
+      ),
+    ].map((match) => [scoreAt(Number(match[1])), scoreAt(Number(match[1]) + Number(match[2]))])
+
+  test("the run's and the baseline's means are drawn over the band of their 95% intervals", () => {
+    const html = renderHtml(report, { baseline: base, history })
+    expect(run.meanLow).toBeTypeOf('number')
+    expect(baseRun.meanLow).toBeTypeOf('number')
+    const [runBand] = bands(html, 'mean')
+    expect(runBand![0]).toBeCloseTo(run.meanLow!, 2)
+    expect(runBand![1]).toBeCloseTo(run.meanHigh!, 2)
+    const [baseBand] = bands(html, 'baseline')
+    expect(baseBand![0]).toBeCloseTo(baseRun.meanLow!, 2)
+    expect(baseBand![1]).toBeCloseTo(baseRun.meanHigh!, 2)
+    expect(html).toContain(
+      `<title>mean ${run.mean!.toFixed(3)} (95% CI ${run.meanLow!.toFixed(3)}–${run.meanHigh!.toFixed(3)})</title>`,
+    )
+    expect(html).toContain(
+      `<title>baseline mean ${baseRun.mean!.toFixed(3)} (95% CI ${baseRun.meanLow!.toFixed(3)}–${baseRun.meanHigh!.toFixed(3)})</title>`,
+    )
+    expect(html).toContain(
+      'Scores (n = 3); mean (solid line) over its 95% interval, baseline mean (dashed) over its 95% interval',
+    )
+  })
+
+  test('a baseline written before intervals shows its mean alone, never an interval made up for it', () => {
+    const older = structuredClone(base)
+    for (const stats of Object.values(older.summary.run)) {
+      delete stats.meanSe
+      delete stats.meanLow
+      delete stats.meanHigh
+    }
+    const html = renderHtml(report, { baseline: older })
+    expect(bands(html, 'baseline')).toEqual([])
+    expect(html).toContain(`<title>baseline mean ${baseRun.mean!.toFixed(3)} (no interval)</title>`)
+    expect(html).toMatch(/<line class="mean baseline" x1="([\d.]+)" x2="\1"/)
+    expect(html).toContain('baseline mean (dashed; no interval known)')
+    // The run's own interval is still drawn.
+    expect(bands(html, 'mean')).toHaveLength(1)
+  })
+
+  test('a dimension with one score has no interval to draw', () => {
+    const single = reportOf([located({ test: 'refunds', score: 0.5 })])
+    const html = renderHtml(single)
+    expect(single.summary.run.faithfulness!.meanLow).toBeNull()
+    expect(html).not.toContain('class="interval')
+    expect(html).toContain('<title>mean 0.500 (no interval)</title>')
+  })
+
+  test('each trend point that recorded an interval gets a bar over it; older history lines get none', () => {
+    const withIntervals: HistoryEntry[] = [
+      history[0]!,
+      {
+        ...history[1]!,
+        dimensions: { faithfulness: { mean: 0.85, meanLow: 0.7, meanHigh: 0.95, n: 2, passRate: 1 } },
+      },
+    ]
+    const html = renderHtml(report, { history: withIntervals })
+    const faithfulness = html.slice(html.indexOf('id="dimension-faithfulness"'))
+    const trend = faithfulness.slice(faithfulness.indexOf('<svg class="chart trend"'))
+    const bars = [
+      ...trend.matchAll(/<line class="interval" x1="[\d.]+" x2="[\d.]+" y1="([\d.]+)" y2="([\d.]+)">/g),
+    ]
+    // The plot spans y 152 (score 0) to 16 (score 1).
+    const scoreAtY = (y: number) => (152 - y) / 136
+    // The first history line has none; the second and this run's have theirs.
+    expect(bars.map((bar) => [scoreAtY(Number(bar[1])), scoreAtY(Number(bar[2]))])).toEqual([
+      [expect.closeTo(0.95, 2), expect.closeTo(0.7, 2)],
+      [expect.closeTo(run.meanHigh!, 2), expect.closeTo(run.meanLow!, 2)],
+    ])
+    expect(trend).toContain('<title>2025-01-01T00:00:00.000Z bbbbbbb: 0.900 (no interval)</title>')
+    expect(trend).toContain('<title>2025-01-02T00:00:00.000Z: 0.850 (95% CI 0.700–0.950)</title>')
+  })
+})
+
 describe('charts', () => {
   test('ten bins over [0, 1], the last one holding 1', () => {
     expect(histogramCounts([0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.99, 1, 1])).toEqual([

@@ -38,6 +38,24 @@ const report = withEvaluation(
 )
 
 describe('renderMarkdown', () => {
+  test("a panel's dimension has its members' means beside the panel's, their names escaped", () => {
+    const member = (name: string, score: number) => ({ name, judgeId: `id-${name}`, score })
+    const paneled = reportOf([
+      located({ test: 'a', score: 0.75, members: [member('gpt|a', 1), member('b', 0.5)] }),
+      located({ test: 'b', score: 0.5, members: [member('gpt|a', 0.5), member('b', 0.5)] }),
+      located({ test: 'a', dimension: 'tone', score: 1 }),
+    ])
+    const table = renderMarkdown(paneled, { worst: 0 })
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+    expect(table).toEqual([
+      '| dimension | n | mean | se | 95% CI | p10 | min | pass | floor | errors | members |',
+      '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |',
+      '| faithfulness | 2 | 0.625 | 0.125 | 0.000–1.000 | 0.525 | 0.500 | 2/2 (100%) | 0.500 | 0 | gpt&#124;a 0.750, b 0.500 |',
+      '| tone | 1 | 1.000 | - | - | 1.000 | 1.000 | 1/1 (100%) | 0.500 | 0 | - |',
+    ])
+  })
+
   test('names each judge once in the header', () => {
     const twice = reportOf([
       located({ test: 'a', judgeId: 'judge-on-server-a', judgeName: 'gpt-4.1-mini' }),

@@ -188,3 +188,56 @@ describe('table width', () => {
     expect(terminalWidth(undefined)).toBe(100)
   })
 })
+
+describe('judge panels', () => {
+  // Panel members a and b; b failed on the third output (the panel scored it from a alone, quorum 1), and on the
+  // fourth the panel itself failed, so neither member's score there counts beside the panel's mean.
+  const member = (name: string, score: number | null) => ({
+    name,
+    judgeId: `judge-${name}`,
+    score,
+    ...(score === null ? { error: 'timed out' } : {}),
+  })
+  const panelRecords = [
+    record({ score: 0.75, callId: 'p1', members: [member('a', 1), member('b', 0.5)] }),
+    record({ score: 0.5, callId: 'p2', members: [member('a', 0.75), member('b', 0.25)] }),
+    record({ score: 0.5, callId: 'p3', members: [member('a', 0.5), member('b', null)] }),
+    record({ score: null, callId: 'p4', members: [member('a', 0), member('b', null)] }),
+    record({ dimension: 'relevance', score: 0.9, callId: 'p1' }),
+  ]
+
+  test("each member's mean beside the panel's, over the outputs the panel scored", () => {
+    const summary = summarize(panelRecords)
+    expect(summary.run[0]?.members).toEqual([
+      { name: 'a', judgeId: 'judge-a', n: 3, mean: 0.75 },
+      { name: 'b', judgeId: 'judge-b', n: 2, mean: 0.375 },
+    ])
+    expect(summary.run[1]?.members).toBeUndefined()
+    expect(
+      renderTable('run', summary.run, picocolors.createColors(false), { width: 200 }),
+    ).toMatchInlineSnapshot(`
+        " run
+           dimension     n  mean    se     95% CI   p10   min      pass  floor  errors  members
+           faithfulness  3  0.58  0.08  0.22-0.94  0.50  0.50  1/3  33%   0.70       1  a 0.75, b 0.38
+           relevance     1  0.90     -          -  0.90  0.90  1/1 100%   0.70       0  -"
+      `)
+  })
+
+  test('without a panel there is no members column', () => {
+    expect(renderTable('run', summarize(records).run)).not.toContain('members')
+  })
+
+  test('in a narrow terminal the members keep their means, in member order, without their names', () => {
+    const long = panelRecords.map((item) =>
+      item.kind === 'judgment' && item.members
+        ? {
+            ...item,
+            members: item.members.map((m) => ({ ...m, name: `${m.name}-judge-model-with-a-long-name` })),
+          }
+        : item,
+    )
+    const text = renderTable('run', summarize(long).run, picocolors.createColors(false), { width: 100 })
+    expect(text).toContain('0.75/0.38')
+    expect(text).not.toContain('long-name')
+  })
+})

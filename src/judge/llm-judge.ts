@@ -24,6 +24,7 @@ import type {
   TokenUsage,
 } from '../types.ts'
 import { classifyFailure, JudgeCallError, toJudgeCallError } from './call-errors.ts'
+import { judgeFetch } from './http-transport.ts'
 import { judgmentErrorOf } from './judgment-error.ts'
 import { createLocalLimiter, type JudgeLimiter, judgeLimits } from './limiter/limiter.ts'
 import { DEFAULT_BASE_URL, judgeApiKey, judgeBaseURL, resolveLlmJudge } from './llm-options.ts'
@@ -162,7 +163,14 @@ export function createLlmJudge(
       (sdk) => {
         const baseURL = judgeBaseURL(options)
         // Retries are made by callWithRetries, through the limiter.
-        const client = new sdk.OpenAI({ apiKey, maxRetries: 0, timeout, ...(baseURL ? { baseURL } : {}) })
+        const fetch = judgeFetch()
+        const client = new sdk.OpenAI({
+          apiKey,
+          maxRetries: 0,
+          timeout,
+          ...(baseURL ? { baseURL } : {}),
+          ...(fetch ? { fetch } : {}),
+        })
         connected = { sdk, client }
         return connected
       },

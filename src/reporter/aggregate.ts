@@ -148,7 +148,7 @@ export function aggregateDimensions(records: readonly HeldRecord[]): DimensionSt
 export function dimensionStats(
   dimension: string,
   records: readonly (Pick<HeldRecord, 'score' | 'pass' | 'floor' | 'source'> &
-    Partial<Pick<JudgmentRecord, 'tokens' | 'costUsd' | 'trials' | 'unstable'>>)[],
+    Partial<Pick<JudgmentRecord, 'tokens' | 'costUsd' | 'trials' | 'unstable' | 'members'>>)[],
 ): DimensionStats {
   const scores: number[] = []
   let passed = 0
@@ -159,11 +159,13 @@ export function dimensionStats(
   let trialled = 0
   let spread = 0
   let unstable = 0
+  const members = new Map<string, MemberTotal>()
   for (const record of records) {
     if (record.score === null) errors += 1
     else {
       scores.push(record.score)
       if (record.pass === true) passed += 1
+      if (record.members) addMemberScores(members, record.members)
       if (record.trials && record.trials.length > 1) {
         trialled += 1
         spread += trialSpread(record.trials)
@@ -200,6 +202,40 @@ export function dimensionStats(
     live,
     stored: records.length - live,
     ...(trialled > 0 ? { trialled, trialSpread: spread / trialled, unstable } : {}),
+    ...(members.size > 0
+      ? {
+          members: [...members.values()].map(({ name, judgeId, n, sum }) => ({
+            name,
+            judgeId,
+            n,
+            mean: n === 0 ? null : sum / n,
+          })),
+        }
+      : {}),
+  }
+}
+
+interface MemberTotal {
+  name: string
+  judgeId: string
+  n: number
+  sum: number
+}
+
+/** Adds a panel judgment's member scores to the totals per member (by judge id, in order of appearance). */
+function addMemberScores(
+  totals: Map<string, MemberTotal>,
+  members: NonNullable<JudgmentRecord['members']>,
+): void {
+  for (const { name, judgeId, score } of members) {
+    let total = totals.get(judgeId)
+    if (!total) {
+      total = { name, judgeId, n: 0, sum: 0 }
+      totals.set(judgeId, total)
+    }
+    if (score === null) continue
+    total.n += 1
+    total.sum += score
   }
 }
 

@@ -8,7 +8,7 @@ type RunStats = RubricReport['summary']['run'][string]
 
 export interface DimensionRow {
   stats: RunStats
-  /** n, mean, se, 95% CI, p10, min, pass, floor, errors, as text. */
+  /** n, mean, se, 95% CI, p10, min, pass, floor, errors, and with a judge panel its members' means, as text. */
   cells: string[]
   /** The change against the baseline; `undefined` for a dimension the baseline did not score. */
   change: DimensionChange | undefined
@@ -22,6 +22,7 @@ export function dimensionRows(report: Omit<RubricReport, 'judgments'>): {
 } {
   const changes = new Map(report.baseline?.dimensions.map((change) => [change.dimension, change]))
   const withChange = report.baseline !== null
+  const paneled = Object.values(report.summary.run).some((stats) => stats.members)
   const head = [
     'dimension',
     'n',
@@ -33,6 +34,7 @@ export function dimensionRows(report: Omit<RubricReport, 'judgments'>): {
     'pass',
     'floor',
     'errors',
+    ...(paneled ? ['members'] : []),
     ...(withChange ? ['change'] : []),
   ]
   const rows = Object.values(report.summary.run).map((stats) => {
@@ -54,10 +56,23 @@ export function dimensionRows(report: Omit<RubricReport, 'judgments'>): {
       pass,
       floor,
       String(stats.errors),
+      ...(paneled ? [membersText(stats, fixed)] : []),
     ]
     return { stats, cells, change: changes.get(stats.dimension) }
   })
   return { head, withChange, rows }
+}
+
+/**
+ * Each panel member's mean beside the panel's, `a 0.820, b 0.750` (`-` for a member without scores, and for a
+ * dimension no panel judged); `format` writes a mean as its table does. Member names are the user's: escape them.
+ */
+export function membersText(
+  stats: Pick<RunStats, 'members'>,
+  format: (value: number | null) => string,
+): string {
+  if (!stats.members) return '-'
+  return stats.members.map((member) => `${member.name} ${format(member.mean)}`).join(', ')
 }
 
 /** A score with three decimals, `-` for none. */

@@ -25,6 +25,9 @@ const historyEntrySchema = z.object({
     z.string(),
     z.object({
       mean: z.number().nullable(),
+      /** The mean's 95% interval; absent in lines written before intervals, `null` below 2 scores. */
+      meanLow: z.number().nullable().optional(),
+      meanHigh: z.number().nullable().optional(),
       n: z.number(),
       passRate: z.number().nullable(),
       /** A hash of what the run asked of the dimension: each file with its number of results, errors included. */
@@ -37,7 +40,7 @@ const historyEntrySchema = z.object({
     .optional(),
 })
 
-/** One line of the history: a run's error share and per-dimension mean, n, pass rate and coverage. */
+/** One line of the history: a run's error share and per-dimension mean (with its interval), n, pass rate and coverage. */
 export type HistoryEntry = z.output<typeof historyEntrySchema>
 
 /** The history keeps this many runs; older lines are dropped when a run is added. */
@@ -51,6 +54,8 @@ export function historyEntry(report: HeldReport): HistoryEntry {
   for (const [name, stats] of Object.entries(report.summary.run)) {
     dimensions[name] = {
       mean: stats.mean,
+      ...(stats.meanLow === undefined ? {} : { meanLow: stats.meanLow }),
+      ...(stats.meanHigh === undefined ? {} : { meanHigh: stats.meanHigh }),
       n: stats.n,
       passRate: stats.passRate,
       coverage: dimensionCoverage(report, name),

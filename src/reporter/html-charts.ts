@@ -20,8 +20,32 @@ export function histogramCounts(scores: readonly number[], bins = 10): number[] 
   return counts
 }
 
-/** A histogram of scores in [0, 1] with the floor marked by a vertical line. */
-export function histogramSvg(scores: readonly number[], floor: number | null, label: string): string {
+/**
+ * A mean and its 95% interval as a report gives them: `low` and `high` are `null` below 2 scores and absent in
+ * reports (and history lines) written before intervals existed; a chart then shows the mean alone.
+ */
+export interface ChartMean {
+  mean: number
+  low?: number | null | undefined
+  high?: number | null | undefined
+}
+
+/** Means marked on a histogram: the run's and the baseline's, each with its interval when known. */
+export interface HistogramMeans {
+  run?: ChartMean | undefined
+  baseline?: ChartMean | undefined
+}
+
+/**
+ * A histogram of scores in [0, 1] with the floor marked by a vertical line, and the run's and the baseline's
+ * means each by a line over the band of its 95% interval.
+ */
+export function histogramSvg(
+  scores: readonly number[],
+  floor: number | null,
+  label: string,
+  means: HistogramMeans = {},
+): string {
   const counts = histogramCounts(scores)
   const top = Math.max(1, ...counts)
   const barWidth = PLOT_WIDTH / counts.length
@@ -45,13 +69,69 @@ export function histogramSvg(scores: readonly number[], floor: number | null, la
   return svg(
     'histogram',
     `Histogram of ${label} scores`,
-    [axes(['0', '0.5', '1'], [0, 0.5, 1].map(xAt), `${top}`), ...bars, floorLine].join(''),
+    [
+      axes(['0', '0.5', '1'], [0, 0.5, 1].map(xAt), `${top}`),
+      ...bars,
+      meanMark('baseline', means.baseline),
+      meanMark('mean', means.run),
+      floorLine,
+    ].join(''),
   )
 }
 
-/** The mean of a dimension over the runs of the history, oldest first, with the floor as a dashed line. */
+/** The interval of `value`, when both ends are known. */
+function intervalOf(value: ChartMean): { low: number; high: number } | undefined {
+  const { low, high } = value
+  return typeof low === 'number' && typeof high === 'number' ? { low, high } : undefined
+}
+
+/** `0.850 (95% CI 0.800–0.900)`, or the mean alone when its interval is not known. */
+function meanText(value: ChartMean): string {
+  const interval = intervalOf(value)
+  return interval
+    ? `${value.mean.toFixed(3)} (95% CI ${interval.low.toFixed(3)}–${interval.high.toFixed(3)})`
+    : `${value.mean.toFixed(3)} (no interval)`
+}
+
+/**
+ * What the histogram's mean lines are, for its caption: `; mean (solid line) over its 95% interval, baseline
+ * mean (dashed; its report has no interval)`.
+ */
+export function meansCaption(means: HistogramMeans): string {
+  const parts: string[] = []
+  if (means.run) {
+    parts.push(`mean (solid line)${intervalOf(means.run) ? ' over its 95% interval' : ''}`)
+  }
+  if (means.baseline) {
+    parts.push(
+      `baseline mean (dashed${intervalOf(means.baseline) ? ') over its 95% interval' : '; no interval known)'}`,
+    )
+  }
+  return parts.length === 0 ? '' : `; ${parts.join(', ')}`
+}
+
+/** A mean across the histogram's height, over the band of its interval when known. */
+function meanMark(kind: 'mean' | 'baseline', value: ChartMean | undefined): string {
+  if (!value) return ''
+  const title = `<title>${kind === 'mean' ? 'mean' : 'baseline mean'} ${meanText(value)}</title>`
+  const interval = intervalOf(value)
+  const band = interval
+    ? `<rect class="interval ${kind}" x="${num(xAt(interval.low))}" y="${MARGIN.top}" ` +
+      `width="${num(xAt(interval.high) - xAt(interval.low))}" height="${PLOT_HEIGHT}">${title}</rect>`
+    : ''
+  const x = num(xAt(value.mean))
+  return (
+    band +
+    `<line class="mean ${kind}" x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_HEIGHT}">${title}</line>`
+  )
+}
+
+/**
+ * The mean of a dimension over the runs of the history, oldest first, each with a bar over its 95% interval when
+ * its run recorded one, and the floor as a dashed line.
+ */
 export function trendSvg(
-  points: readonly { label: string; mean: number }[],
+  points: readonly (ChartMean & { label: string })[],
   floor: number | null,
   label: string,
 ) {
@@ -63,11 +143,15 @@ export function trendSvg(
     count >= 2
       ? `<polyline class="trend" points="${points.map((point, index) => `${num(xOf(index))},${num(yOf(point.mean))}`).join(' ')}"/>`
       : ''
-  const dots = points.map(
-    (point, index) =>
-      `<circle class="point" cx="${num(xOf(index))}" cy="${num(yOf(point.mean))}" r="3">` +
-      `<title>${escapeHtml(point.label)}: ${point.mean.toFixed(3)}</title></circle>`,
-  )
+  const dots = points.map((point, index) => {
+    const title = `<title>${escapeHtml(point.label)}: ${meanText(point)}</title>`
+    const interval = intervalOf(point)
+    const x = num(xOf(index))
+    const bar = interval
+      ? `<line class="interval" x1="${x}" x2="${x}" y1="${num(yOf(interval.high))}" y2="${num(yOf(interval.low))}">${title}</line>`
+      : ''
+    return `${bar}<circle class="point" cx="${x}" cy="${num(yOf(point.mean))}" r="3">${title}</circle>`
+  })
   const floorLine =
     floor === null
       ? ''

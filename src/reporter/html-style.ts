@@ -32,6 +32,11 @@ svg .floor { stroke: var(--floor); stroke-width: 2; }
 svg .floor.dashed { stroke-dasharray: 5 4; stroke-width: 1.5; }
 svg .trend { fill: none; stroke: var(--bar); stroke-width: 2; }
 svg .point { fill: var(--bar); }
+svg rect.interval { fill: var(--fg); fill-opacity: 0.12; }
+svg rect.interval.baseline { fill: var(--muted); }
+svg line.interval { stroke: var(--bar); stroke-width: 1.5; stroke-opacity: 0.6; }
+svg line.mean { stroke: var(--fg); stroke-width: 1.5; }
+svg line.mean.baseline { stroke: var(--muted); stroke-dasharray: 3 3; }
 svg text { font-size: 10px; fill: var(--muted); text-anchor: middle; }
 svg text.y { text-anchor: end; }
 svg text.floor-label { fill: var(--floor); text-anchor: start; }

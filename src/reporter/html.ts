@@ -11,13 +11,13 @@ import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml as esc } from './escape-html.ts'
 import { formatGate } from './gates.ts'
 import { type HistoryEntry, historyEntry } from './history.ts'
-import { histogramSvg, trendSvg } from './html-charts.ts'
+import { type ChartMean, histogramSvg, meansCaption, trendSvg } from './html-charts.ts'
 import { HTML_STYLE } from './html-style.ts'
 import { taskCostSection } from './html-task-cost.ts'
 import { pairwiseHtml } from './pairwise-stats.ts'
 import { type HeldRecord, type HeldReport, spooledText } from './record-spool.ts'
 import { countOf } from './render-table.ts'
-import type { ReportJudgment, RubricReport } from './schema.ts'
+import type { DimensionStats, ReportJudgment, RubricReport } from './schema.ts'
 import { type SourceLinks, sourceHref } from './source-links.ts'
 import { worstJudgments } from './worst.ts'
 
@@ -50,7 +50,16 @@ export function renderHtml(report: HeldReport, options: HtmlOptions = {}): strin
     gatesSection(report),
     alertsSection(report),
     ...dimensions.map((dimension) =>
-      dimensionSection(report, dimension, history, paired, worst, options.sources, transcriptOf),
+      dimensionSection(
+        report,
+        dimension,
+        history,
+        paired,
+        worst,
+        options.sources,
+        transcriptOf,
+        options.baseline?.summary.run[dimension],
+      ),
     ),
   ]
   return [
@@ -134,6 +143,7 @@ function dimensionSection(
   worst: number,
   sources: SourceLinks | undefined,
   transcriptOf: (judgment: HeldRecord) => ReportedTranscript | undefined,
+  baseline: DimensionStats | undefined,
 ): string {
   const stats = report.summary.run[dimension]!
   const floor = Number.isFinite(stats.floor.common) ? stats.floor.common : null
@@ -141,11 +151,14 @@ function dimensionSection(
     .filter((judgment) => judgment.dimension === dimension && judgment.score !== null)
     .map((judgment) => judgment.score!)
   const trend = history.flatMap((entry) => {
-    const mean = entry.dimensions[dimension]?.mean
-    return typeof mean === 'number'
-      ? [{ label: entry.commit ? `${entry.time} ${entry.commit.slice(0, 7)}` : entry.time, mean }]
-      : []
+    const { mean, meanLow, meanHigh } = entry.dimensions[dimension] ?? {}
+    const label = entry.commit ? `${entry.time} ${entry.commit.slice(0, 7)}` : entry.time
+    return typeof mean === 'number' ? [{ label, mean, low: meanLow, high: meanHigh }] : []
   })
+  const means = {
+    run: chartMean(stats),
+    baseline: baseline && chartMean(baseline),
+  }
   const outputs = worstJudgments(report, dimension, worst).map((judgment, index) =>
     outputArticle(
       spooledText(judgment),
@@ -160,12 +173,17 @@ function dimensionSection(
     `<h2>${esc(dimension)}</h2>`,
     judgeLine(report, dimension),
     '<div class="charts">',
-    `<figure>${histogramSvg(scores, floor, dimension)}<figcaption>Scores (n = ${scores.length})</figcaption></figure>`,
+    `<figure>${histogramSvg(scores, floor, dimension, means)}<figcaption>Scores (n = ${scores.length})${meansCaption(means)}</figcaption></figure>`,
     `<figure>${trendSvg(trend, floor, dimension)}<figcaption>Mean over the run history</figcaption></figure>`,
     '</div>',
     outputs.length > 0 ? `<h3>Lowest-scoring outputs</h3>${outputs.join('')}` : '',
     '</section>',
   ].join('')
+}
+
+/** A dimension's mean with its interval (when its report has one), for the charts; none without scores. */
+function chartMean(stats: DimensionStats): ChartMean | undefined {
+  return stats.mean === null ? undefined : { mean: stats.mean, low: stats.meanLow, high: stats.meanHigh }
 }
 
 /**

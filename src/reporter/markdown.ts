@@ -89,10 +89,15 @@ function dimensionTable(report: HeldReport): string {
   // A run of pairwise comparisons alone has no dimension scores: their own table stands instead.
   if (dimensions.length === 0 && report.summary.pairwise) return ''
   // The dimension and change columns are text, aligned left; the statistics between them are numbers.
-  const align = head.map((name) => (name === 'dimension' || name === 'change' ? '---' : '--:'))
+  const align = head.map((name) =>
+    name === 'dimension' || name === 'change' || name === 'members' ? '---' : '--:',
+  )
+  // The members cell holds judge names, which are the user's text; the other cells are numbers.
+  const members = head.indexOf('members') - 1
   const rows = dimensions.map(({ stats, cells, change }) => {
     const changeCell = change ? `${formatChange(change)} ${VERDICT_MARKS[change.verdict]}` : 'new'
-    return `| ${[escapeMarkdown(stats.dimension), ...cells, ...(withChange ? [changeCell] : [])].join(' | ')} |`
+    const shown = cells.map((cell, index) => (index === members ? escapeMarkdown(cell) : cell))
+    return `| ${[escapeMarkdown(stats.dimension), ...shown, ...(withChange ? [changeCell] : [])].join(' | ')} |`
   })
   return [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows].join('\n')
 }

@@ -7,6 +7,7 @@ import type { CalibrationCell } from '../calibration/status.ts'
 import { formatUsd } from '../judge/limiter/limiter.ts'
 import type { UnsentCause } from '../types.ts'
 import type { DimensionStats, RubricSummary } from './aggregate.ts'
+import { membersText } from './dimension-rows.ts'
 import { renderPairwise } from './pairwise-stats.ts'
 import { changeCell, paintVerdict } from './render-checks.ts'
 import type { DimensionChange } from './schema.ts'
@@ -171,7 +172,8 @@ const DROPPED_FIRST = ['cost', 'se', 'p10', 'min', '95% CI', 'floor']
  * A titled table with a row per dimension, at most `options.width` columns wide: when it is wider, the change
  * and calibration columns lose their intervals and row counts, then the cost, se, p10, min, 95% CI and floor columns
  * are left out
- * (a note says so), then the text of the dimension and calibration columns is cut with `…` (never the verdicts).
+ * (a note says so), then the text of the members, dimension and calibration columns is cut with `…` (never the
+ * verdicts).
  */
 export function renderTable(
   title: string,
@@ -186,6 +188,8 @@ export function renderTable(
   const priced = dimensions.some((stats) => stats.costUsd > 0)
   // Trial columns only when some output was judged in several trials.
   const trialled = dimensions.some((stats) => (stats.trialled ?? 0) > 0)
+  // A members column only when a judge panel scored some dimension: each member's mean beside the panel's.
+  const paneled = dimensions.some((stats) => stats.members)
   let columns: Column[] = [
     { name: 'dimension', left: true, minWidth: 12, cells: all((stats) => ({ text: stats.dimension })) },
     { name: 'n', cells: all((stats) => ({ text: String(stats.n) })) },
@@ -210,6 +214,20 @@ export function renderTable(
       ? [
           { name: 'spread', cells: all((stats) => trialCells(stats, c)[0]!) },
           { name: 'unstable', cells: all((stats) => trialCells(stats, c)[1]!) },
+        ]
+      : []),
+    ...(paneled
+      ? [
+          {
+            name: 'members',
+            left: true,
+            minWidth: 12,
+            cells: all((stats) => ({ text: membersText(stats, fixed) })),
+            // `a 0.82, b 0.75` → `0.82/0.75`: the means in member order, without the names.
+            short: all((stats) => ({
+              text: stats.members ? stats.members.map((member) => fixed(member.mean)).join('/') : '-',
+            })),
+          },
         ]
       : []),
     ...(changes
@@ -250,7 +268,7 @@ export function renderTable(
     columns = columns.filter((column) => column.name !== name)
     dropped.push(name)
   }
-  for (const name of ['dimension', 'calibration']) {
+  for (const name of ['members', 'dimension', 'calibration']) {
     const over = tableWidth() - width
     if (over <= 0) break
     columns = columns.map((column) =>

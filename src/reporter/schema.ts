@@ -65,6 +65,20 @@ export const dimensionStatsSchema = z.object({
   trialSpread: z.number().nullable().optional(),
   /** Those records whose trials fall on both sides of the floor. */
   unstable: z.number().int().nonnegative().optional(),
+  /**
+   * With a judge panel: each member's mean over the records the panel scored, beside the panel's `mean`, in member
+   * order; `n` counts the member's scores (a member that failed on an output has none for it).
+   */
+  members: z
+    .array(
+      z.object({
+        name: z.string(),
+        judgeId: z.string(),
+        n: z.number().int().nonnegative(),
+        mean: z.number().nullable(),
+      }),
+    )
+    .optional(),
 })
 
 const dimensionStatsMapSchema = z.record(z.string(), dimensionStatsSchema)
