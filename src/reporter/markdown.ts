@@ -77,6 +77,9 @@ function header(report: HeldReport): string {
     `${names.length === 1 ? 'judge' : 'judges'} ${judges}`,
     countOf(totals.liveCalls, 'live call', 'live calls'),
     `${totals.storedCalls} stored`,
+    ...(totals.simulatedCalls > 0
+      ? [`incl. ${countOf(totals.simulatedCalls, 'simulated user turn', 'simulated user turns')}`]
+      : []),
     `${totals.tokens.toLocaleString('en-US')} tokens`,
     ...(totals.costUsd === null ? [] : [`$${totals.costUsd.toFixed(4)}`]),
     ...(report.commit ? [`commit \`${report.commit.slice(0, 12)}\``] : []),

@@ -88,6 +88,10 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
     `${integer.format(summary.storedCalls)} stored`,
     ...(summary.sharedCalls > 0 ? [`${integer.format(summary.sharedCalls)} shared`] : []),
     ...unsentParts(summary.unsentCalls, c),
+    // Of the live, stored and unsent calls above, not more of them: a simulated user's turn is a call of the judge client.
+    ...(summary.simulatedCalls > 0
+      ? [`incl. ${countOf(summary.simulatedCalls, 'simulated user turn', 'simulated user turns')}`]
+      : []),
     ...(summary.writtenCalls > 0 ? [`${integer.format(summary.writtenCalls)} written`] : []),
     ...(summary.keptCalls > 0
       ? [c.yellow(`${integer.format(summary.keptCalls)} kept (re-judging failed)`)]
