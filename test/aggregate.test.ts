@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest'
+import type { RecordLocation, SimulationRecord } from '../src/record/schema.ts'
 import { dimensionStats, percentile, summarize, summarizeFloors } from '../src/reporter/aggregate.ts'
 import { lastAttempt } from '../src/reporter/collect.ts'
+import { renderHeader } from '../src/reporter/render-table.ts'
 import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
 
 function record(overrides: Partial<LocatedJudgment> = {}): LocatedJudgment {
@@ -178,5 +180,82 @@ describe('summarize', () => {
     const faithfulness = summary.run[0]
     expect(faithfulness).toMatchObject({ n: 2, errors: 1, min: 0.2, passed: 1, live: 1, stored: 2 })
     expect(faithfulness?.mean).toBeCloseTo(0.6)
+  })
+})
+
+describe('summarize: simulated user turns', () => {
+  const turn = (overrides: Partial<SimulationRecord>): RecordLocation & SimulationRecord => ({
+    file: 'chat.eval.ts',
+    test: 'gets a refund',
+    project: '',
+    state: 'passed',
+    kind: 'simulation',
+    assertion: 'runConversation',
+    callId: 's1',
+    dimension: 'simulated user',
+    score: null,
+    floor: 0,
+    pass: null,
+    assertionPassed: null,
+    reason: "the simulated user's turn 1: continue",
+    judgeId: 'simulator:user-model',
+    judgeName: 'user-model',
+    model: 'user-model',
+    latencyMs: 40,
+    source: 'live',
+    retry: 0,
+    output: 'Hi, I want my money back.',
+    turn: 1,
+    action: 'continue',
+    ...overrides,
+  })
+  const tokens = { prompt: 100, completion: 20, total: 120 }
+  const located = [
+    // one judge call, live: 60 tokens, $0.001
+    record({
+      callId: 'j1',
+      source: 'live',
+      tokens: { prompt: 50, completion: 10, total: 60 },
+      costUsd: 0.001,
+    }),
+    // two live turns, one with a retry, and a stored one (its recorded tokens cost nothing in this run)
+    turn({ callId: 's1', tokens, costUsd: 0.0003, store: { file: 'a.json', key: 'k1', written: true } }),
+    turn({ callId: 's2', turn: 2, tokens, costUsd: 0.0003, retries: 1 }),
+    turn({ callId: 's3', turn: 3, source: 'stored', tokens, action: 'done', output: '' }),
+    // a turn the budget stopped: no call
+    turn({
+      callId: 's4',
+      turn: 4,
+      source: 'live',
+      error: { code: 'RUBRIC_BUDGET_EXCEEDED', message: 'budget spent', unsent: 'budget' },
+    }),
+  ]
+  const summary = summarize(located)
+
+  test("count with the judge's calls: live, stored, unsent, written, tokens, cost and retries", () => {
+    expect(summary).toMatchObject({
+      liveCalls: 3,
+      storedCalls: 1,
+      unsentCalls: { budget: 1 },
+      writtenCalls: 1,
+      simulatedCalls: 4,
+      tokens: 300,
+      retries: 1,
+    })
+    expect(summary.costUsd).toBeCloseTo(0.0016)
+  })
+
+  test('are spend, not quality: no dimension, no judge, no record of the quality statistics', () => {
+    expect(summary.run.map((stats) => stats.dimension)).toEqual(['faithfulness'])
+    expect(summary.files.map((file) => file.file)).toEqual(['qa.eval.ts'])
+    expect(summary.judges.map((judge) => judge.id)).toEqual(['judge-a'])
+    expect(summary.records).toBe(1)
+  })
+
+  test('the header says how many of the calls played a user', () => {
+    expect(renderHeader(summary)).toContain(
+      '3 live calls · 1 stored · 1 skipped (budget spent) · incl. 4 simulated user turns · 1 written · 300 tokens · $0.0016',
+    )
+    expect(renderHeader(summarize(located.slice(0, 1)))).not.toContain('simulated')
   })
 })

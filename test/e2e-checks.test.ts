@@ -81,7 +81,7 @@ describe('deterministic checks end to end', () => {
       .filter((j) => j.test.endsWith('a declined request'))
       .map(
         (j) =>
-          `${j.dimension} ${j.judgeName} ${j.score} ${j.pass} ${j.kind === 'judgment' ? j.rubricId : j.kind === 'task' || j.kind === 'pairwise' ? j.kind : `scorer:${j.scorer}`}`,
+          `${j.dimension} ${j.judgeName} ${j.score} ${j.pass} ${j.kind === 'judgment' ? j.rubricId : j.kind === 'task' || j.kind === 'pairwise' || j.kind === 'simulation' ? j.kind : `scorer:${j.scorer}`}`,
       )
     expect(rows).toEqual([
       `tone judge-model 0.75 true ${report.rubricIds.find((id) => !id.startsWith('scorer:'))}`,

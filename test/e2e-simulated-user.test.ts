@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import type { TaskRecord } from '../src/record/schema.ts'
+import type { LocatedRecord, SimulationRecord, TaskRecord } from '../src/record/schema.ts'
 import { type JudgeServer, startJudgeServer } from './support/judge-server.ts'
 import { copyFixture, runEvals } from './support/run-vitest.ts'
 import { isSimulatorCall, shownConversation, userTurn } from './support/simulated-user.ts'
@@ -42,6 +42,8 @@ function fixtureWith(user: object): string {
   return root
 }
 const transcriptOf = (root: string) => readFileSync(join(root, 'transcript.json'), 'utf8')
+const simulationsOf = (judgments: readonly LocatedRecord[]) =>
+  judgments.filter((record) => record.kind === 'simulation') as (LocatedRecord & SimulationRecord)[]
 
 describe('simulated users end to end', () => {
   test('recorded through the coordinator over HTTP, then replayed with the server stopped: the same transcript', async () => {
@@ -81,6 +83,38 @@ describe('simulated users end to end', () => {
     })
     expect(recorded.output).toMatch(/latency\s+2 tasks/)
 
+    // Each turn is a simulation record on the test it ran in: the judge's spend, counted with its calls.
+    const turns = simulationsOf(recorded.report.judgments)
+    expect(
+      turns.map((record) => [
+        record.test,
+        record.turn,
+        record.action,
+        record.source,
+        record.model,
+        record.score,
+      ]),
+    ).toEqual([
+      ['simulated customer > gets a refund', 1, 'continue', 'live', 'user-model', null],
+      ['simulated customer > gets a refund', 2, 'continue', 'live', 'user-model', null],
+      ['simulated customer > gets a refund', 3, 'done', 'live', 'user-model', null],
+    ])
+    expect(turns[0]).toMatchObject({
+      tokens: { prompt: 100, completion: 20, total: 120 },
+      store: { file: '__judgments__/customer.eval.ts.json', written: true },
+    })
+    expect(recorded.report.summary.totals).toMatchObject({
+      liveCalls: 3,
+      storedCalls: 0,
+      simulatedCalls: 3,
+      tokens: 360,
+    })
+    expect(recorded.output).toContain(
+      '3 live calls · 0 stored · incl. 3 simulated user turns · 3 written · 360 tokens',
+    )
+    // Spend is no quality score: no dimension row for it.
+    expect(recorded.report.summary.run['simulated user']).toBeUndefined()
+
     // Replayed with the server stopped: the same conversation from the store, no call, no key needed.
     const stopped = await startJudgeServer()
     const gone = stopped.baseURL
@@ -93,6 +127,19 @@ describe('simulated users end to end', () => {
     expect(replayed.exitCode).toBe(0)
     expect(transcriptOf(root)).toBe(transcript)
     expect(server.chatRequests).toHaveLength(0)
+    expect(
+      simulationsOf(replayed.report.judgments).map((record) => [
+        record.turn,
+        record.source,
+        record.store?.written,
+      ]),
+    ).toEqual([
+      [1, 'stored', false],
+      [2, 'stored', false],
+      [3, 'stored', false],
+    ])
+    expect(replayed.report.summary.totals).toMatchObject({ liveCalls: 0, storedCalls: 3, tokens: 0 })
+    expect(replayed.output).toContain('0 live calls · 3 stored · incl. 3 simulated user turns · 0 tokens')
 
     // Another persona is another user: its turns are not stored, and replay says how to record them.
     writeFileSync(join(root, 'user.json'), JSON.stringify({ ...customer, persona: 'An impatient customer.' }))
@@ -119,5 +166,9 @@ describe('simulated users end to end', () => {
       "runConversation(): the simulated user's turn 3 failed: the judge budget of $0.00045",
     )
     expect(run.output).toContain('judge budget $0.00045: spent $0.00060')
+    // The header's cost is what the budget spent; the third turn, skipped, made no call.
+    expect(run.output).toContain(
+      '2 live calls · 0 stored · 1 skipped (budget spent) · incl. 3 simulated user turns · 2 written · 240 tokens · $0.0006',
+    )
   })
 })

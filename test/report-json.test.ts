@@ -2,6 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
+import type { RecordLocation, SimulationRecord } from '../src/record/schema.ts'
+import { renderMarkdown } from '../src/reporter/markdown.ts'
 import {
   buildReport,
   REPORT_SCHEMA_VERSION,
@@ -215,5 +217,74 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(join(path, 'x'), 'ok')
     await expect(writeFileAtomic(path, 'text')).rejects.toThrow()
     expect((await readdir(directory)).sort()).toEqual(['keep.txt', 'report.json'])
+  })
+})
+
+describe('simulated user turns in report.json', () => {
+  const turn = (
+    callId: string,
+    source: 'live' | 'stored',
+    costUsd?: number,
+  ): RecordLocation & SimulationRecord => ({
+    file: 'chat.eval.ts',
+    test: 'gets a refund',
+    project: 'evals',
+    state: 'passed',
+    kind: 'simulation',
+    assertion: 'runConversation',
+    callId,
+    dimension: 'simulated user',
+    score: null,
+    floor: 0,
+    pass: null,
+    assertionPassed: null,
+    reason: "the simulated user's turn 1: continue",
+    judgeId: 'simulator:user-model',
+    judgeName: 'user-model',
+    model: 'user-model',
+    latencyMs: 40,
+    source,
+    retry: 0,
+    output: 'Hi, I want my money back.',
+    turn: 1,
+    action: 'continue',
+    tokens: { prompt: 100, completion: 20, total: 120 },
+    ...(costUsd === undefined ? {} : { costUsd }),
+  })
+  const report = buildReport([record({ costUsd: 0.001 }), turn('s1', 'live', 0.0003), turn('s2', 'stored')], {
+    vitestVersion: '4.1.12',
+    createdAt: new Date('2025-01-02T03:04:05Z'),
+  })
+
+  test("count with the judge's calls, in tokens and cost, and are no dimension", () => {
+    expect(report.summary.totals).toMatchObject({
+      records: 1,
+      liveCalls: 2,
+      storedCalls: 1,
+      simulatedCalls: 2,
+      tokens: 240,
+    })
+    expect(report.summary.totals.costUsd).toBeCloseTo(0.0013)
+    expect(Object.keys(report.summary.run)).toEqual(['faithfulness'])
+    expect(report.judgments.map((record) => record.kind)).toEqual(['simulation', 'simulation', 'judgment'])
+  })
+
+  test('read by the published schema (version 4); a report without the count still reads', () => {
+    const parsed = reportSchema.parse(JSON.parse(stringifyReport(report)))
+    expect(parsed.judgments[0]).toMatchObject({
+      kind: 'simulation',
+      turn: 1,
+      action: 'continue',
+      source: 'live',
+    })
+    const { simulatedCalls: _count, ...older } = report.summary.totals
+    const old = { ...report, summary: { ...report.summary, totals: older } }
+    expect(reportSchema.parse(JSON.parse(JSON.stringify(old))).summary.totals.simulatedCalls).toBe(0)
+  })
+
+  test('the Markdown header says how many of the calls played a user', () => {
+    expect(renderMarkdown(report)).toContain(
+      '2 live calls · 1 stored · incl. 2 simulated user turns · 240 tokens · $0.0013',
+    )
   })
 })

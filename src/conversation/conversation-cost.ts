@@ -13,10 +13,18 @@ import type { Transcript } from '../transcript/schema.ts'
  * its task itself.
  */
 export function costTest(given: RunnerTestCase | undefined): RunnerTestCase | undefined {
+  const test = conversationTest(given)
+  return test && !isRowTest(test) ? test : undefined
+}
+
+/**
+ * The test a conversation runs in: the one given, else Vitest's current test when only it can be running. A
+ * simulated user's turns are recorded on it, a `describeEval` row's included.
+ */
+export function conversationTest(given: RunnerTestCase | undefined): RunnerTestCase | undefined {
   // Vitest 4 and 5 both export the runner class with the current test (Vitest 5 has no `vitest/suite`).
   const test = given ?? TestRunner.getCurrentTest<RunnerTestCase | undefined>()
-  if (!test || isRowTest(test)) return undefined
-  if (!given && test.concurrent) return undefined
+  if (!test || (!given && test.concurrent)) return undefined
   return test
 }
 

@@ -86,7 +86,7 @@ export async function runConversation(options: RunConversationOptions): Promise<
   }
   // A simulated turn is cancelled with the test it is recorded on (its timeout, or a failed run).
   const signal = options.test?.context?.signal
-  const simulated = scripted ? undefined : await simulatedUserOf(user as SimulatedUser, signal)
+  const simulated = scripted ? undefined : await simulatedUserOf(user as SimulatedUser, options.test, signal)
   const messages: TranscriptMessage[] =
     options.system === undefined ? [] : [{ role: 'system', content: options.system }]
   const usage: TranscriptUsage[] = []
@@ -143,9 +143,15 @@ function isSimulatedUser(user: unknown): boolean {
 }
 
 /** A simulated user's next messages: `undefined` once the user is done or gives up. Its code loads here. */
-async function simulatedUserOf(user: SimulatedUser, signal: AbortSignal | undefined) {
+async function simulatedUserOf(
+  user: SimulatedUser,
+  test: Readonly<RunnerTestCase> | undefined,
+  signal: AbortSignal | undefined,
+) {
   const { nextUserMove, simulatorSource } = await import('./simulated-user.ts')
-  const source = simulatorSource(user)
+  const { conversationTest } = await import('./conversation-cost.ts')
+  // Each turn's `simulation` record goes to the conversation's test, where its spend shows in the reports.
+  const source = simulatorSource(user, conversationTest(test as RunnerTestCase | undefined))
   return {
     async next(messages: readonly TranscriptMessage[], turn: number): Promise<string | undefined> {
       if (turn === 1 && user.opening !== undefined) return user.opening

@@ -4,11 +4,13 @@
  * Loaded only when a conversation has a simulated user.
  */
 import { relative } from 'node:path'
-import { expect } from 'vitest'
+import { expect, type RunnerTestCase } from 'vitest'
 import { JudgeFailureError, RubricError } from '../errors.ts'
 import { errorOfCause } from '../judge/judgment-error.ts'
 import { currentJudge } from '../matchers/judge-service.ts'
 import { provided } from '../matchers/worker-options.ts'
+import { appendRecords } from '../record/append.ts'
+import type { RecordError } from '../record/schema.ts'
 import { isPanel, isPanelJudge } from '../reliability/panel.ts'
 import { shorten } from '../reporter/worst.ts'
 import { storeMissMessage } from '../store/mode.ts'
@@ -53,6 +55,8 @@ export interface SimulatorSource {
   store: SharedStore | undefined
   /** The store file as messages name it (relative to the root). */
   storeFile: string | undefined
+  /** The test each turn's `simulation` record is appended to; absent when none can be told (nothing recorded). */
+  test?: Readonly<RunnerTestCase>
 }
 
 /** The user's next move. */
@@ -62,7 +66,10 @@ export interface UserMove {
 }
 
 /** The simulated user of this eval file's run: the judge's, and the eval file's store. */
-export function simulatorSource(user: SimulatedUser): SimulatorSource {
+export function simulatorSource(
+  user: SimulatedUser,
+  test: Readonly<RunnerTestCase> | undefined,
+): SimulatorSource {
   const { judge: option, store: policy, root } = provided()
   const testFile = expect.getState().testPath
   const judge = currentJudge()
@@ -75,6 +82,7 @@ export function simulatorSource(user: SimulatedUser): SimulatorSource {
     mode: policy.mode,
     store: file === undefined ? undefined : openStore(file),
     storeFile: file && relative(root, file).split('\\').join('/'),
+    ...(test ? { test } : {}),
   }
 }
 
@@ -130,7 +138,17 @@ export async function nextUserMove(
   const key = simulatedTurnKey(model, user, conversation)
   if (store && mode !== 'record') {
     const stored = (await store.read()).simulatedTurns?.[key]
-    if (stored) return { action: stored.action, message: stored.message }
+    if (stored) {
+      recordTurn(source, key, turn, {
+        model: stored.model,
+        source: 'stored',
+        latencyMs: stored.latencyMs,
+        action: stored.action,
+        message: stored.message,
+        ...(stored.tokens ? { tokens: stored.tokens } : {}),
+      })
+      return { action: stored.action, message: stored.message }
+    }
   }
   if (!source.simulate) {
     throw new RubricError(
@@ -148,7 +166,16 @@ export async function nextUserMove(
   }
   const request = { model, persona: user.persona, goal: user.goal, conversation, turn }
   const reply = await source.simulate(signal ? { ...request, signal } : request)
+  const spent = {
+    model: reply.model,
+    source: 'live' as const,
+    latencyMs: reply.latencyMs,
+    ...(reply.tokens ? { tokens: reply.tokens } : {}),
+    ...(reply.costUsd === undefined ? {} : { costUsd: reply.costUsd }),
+    ...(reply.retries ? { retries: reply.retries } : {}),
+  }
   if (reply.error) {
+    recordTurn(source, key, turn, { ...spent, error: reply.error, message: '' })
     const { code, message, status, requestId, cause } = reply.error
     throw new JudgeFailureError(code, `${where} failed: ${message}`, {
       status,
@@ -157,7 +184,57 @@ export async function nextUserMove(
     })
   }
   if (store) await store.write({ simulatedTurns: { [key]: storedTurn(user, reply, turn, messages) } })
+  recordTurn(source, key, turn, {
+    ...spent,
+    action: reply.action,
+    message: reply.message,
+    written: store !== undefined,
+  })
   return { action: reply.action, message: reply.message }
+}
+
+/** What a turn's `simulation` record says of its call. */
+interface TurnSpend {
+  model: string
+  source: 'live' | 'stored'
+  latencyMs: number
+  message: string
+  action?: SimulatorAction
+  tokens?: { prompt: number; completion: number; total: number }
+  costUsd?: number
+  retries?: number
+  error?: RecordError
+  written?: boolean
+}
+
+/** Appends the turn's `simulation` record to the conversation's test: spend, counted with the judge's calls. */
+function recordTurn(source: SimulatorSource, key: string, turn: number, spend: TurnSpend): void {
+  if (!source.test) return
+  const { model, message, action, written, error, ...rest } = spend
+  appendRecords(source.test, [
+    {
+      ...rest,
+      kind: 'simulation',
+      assertion: 'runConversation',
+      dimension: 'simulated user',
+      score: null,
+      floor: 0,
+      pass: null,
+      assertionPassed: null,
+      reason: error
+        ? `the simulated user's turn ${turn} failed: ${error.message}`
+        : `the simulated user's turn ${turn}: ${action}`,
+      judgeId: `simulator:${model}`,
+      judgeName: model,
+      model,
+      latencyMs: Math.round(spend.latencyMs),
+      output: message,
+      turn,
+      ...(action ? { action } : {}),
+      ...(error ? { error } : {}),
+      ...(source.storeFile ? { store: { file: source.storeFile, key, written: written === true } } : {}),
+    },
+  ])
 }
 
 const MAX_STORED_TEXT = 300

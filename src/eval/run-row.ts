@@ -13,6 +13,7 @@ import type { JudgedText } from '../matchers/types.ts'
 import { undecidedError } from '../matchers/undecided.ts'
 import { appendRecords, tagRecords } from '../record/append.ts'
 import type { RowFields } from '../record/schema.ts'
+import { isSpend } from '../record/spend.ts'
 import { RowScoresWriter } from '../store/row-scores.ts'
 import { storePathFor } from '../store/store-file.ts'
 import { isConversation } from '../transcript/to-transcript.ts'
@@ -166,7 +167,7 @@ async function keepRowScores(
   const scores: Record<string, number> = {}
   const failed: string[] = []
   for (const record of records) {
-    if (record.kind === 'task') continue
+    if (isSpend(record)) continue
     if (record.score !== null) scores[record.dimension] = record.score
     else failed.push(record.dimension)
   }

@@ -7,6 +7,7 @@ import { annotateRecord, assertionLine } from '../matchers/annotate.ts'
 import { provided } from '../matchers/worker-options.ts'
 import { contentHash } from '../util/hash.ts'
 import type { RowFields, RubricRecord } from './schema.ts'
+import { isSpend } from './spend.ts'
 
 /** Judged text kept in a record for reports: enough to read, small enough for meta to travel. */
 const MAX_REPORTED_TEXT = 2000
@@ -42,8 +43,8 @@ export function appendRecords(task: Readonly<Test>, drafts: readonly RecordDraft
       }) as RubricRecord,
   )
   meta.rubric.push(...records)
-  // A task's cost is no verdict: nothing to annotate the test with.
-  for (const record of records) if (record.kind !== 'task') annotateRecord(task, record)
+  // Spend (a task's cost, a simulated user's turn) is no verdict: nothing to annotate the test with.
+  for (const record of records) if (!isSpend(record)) annotateRecord(task, record)
   // A shard's share of the judge limits travels with its eval files into the merged report.
   const { shardLimits } = provided()
   if (shardLimits) task.file.meta.rubricShardLimits = shardLimits

@@ -229,6 +229,26 @@ export const taskRecordSchema = recordBase.extend({
   tokensByModel: z.record(z.string(), modelTokensSchema).optional(),
 })
 
+/**
+ * One turn of a simulated user (`runConversation` with `{ persona, goal }`): a call of the run's LLM judge, or the
+ * turn read from the judgment store. Like a `task`, it is spend, never a quality score: `score`, `pass` and
+ * `assertionPassed` are always `null`, and quality statistics leave it out; its call counts with the judge's calls.
+ * Its dimension is `simulated user`, its `output` the user's message.
+ */
+export const simulationRecordSchema = recordBase.extend({
+  kind: z.literal('simulation'),
+  /** The user turn, from 1. */
+  turn: z.number().int().positive(),
+  /** What the user did: went on with a message, reached the goal, or gave up; absent with an error. */
+  action: z.enum(['continue', 'done', 'give-up']).optional(),
+  /** The call's tokens (of the recorded call, on a stored turn: a stored turn costs nothing in this run). */
+  tokens: tokenUsageSchema.optional(),
+  /** The call's cost in US dollars, when the model has a price; live turns only. */
+  costUsd: z.number().optional(),
+  /** Calls of the turn retried after a transient failure. */
+  retries: z.number().int().nonnegative().optional(),
+})
+
 /** One order of a comparison: which output the judge saw as A, what it preferred, and why. */
 export const pairOrderVerdictSchema = z.object({
   /** `candidate-first`: the candidate was shown as A and the baseline as B; `baseline-first`: the other way. */
@@ -272,6 +292,7 @@ export const rubricRecordSchema = z.discriminatedUnion('kind', [
   similarityRecordSchema,
   taskRecordSchema,
   pairwiseRecordSchema,
+  simulationRecordSchema,
 ])
 
 /** Where a record was made: what `report.json` adds to each record. */
@@ -294,6 +315,7 @@ export const locatedRecordSchema = z.discriminatedUnion('kind', [
   recordLocationSchema.extend(similarityRecordSchema.shape),
   recordLocationSchema.extend(taskRecordSchema.shape),
   recordLocationSchema.extend(pairwiseRecordSchema.shape),
+  recordLocationSchema.extend(simulationRecordSchema.shape),
 ])
 
 export type TokenUsageRecord = z.output<typeof tokenUsageSchema>
@@ -306,6 +328,7 @@ export type SimilarityRecord = z.output<typeof similarityRecordSchema>
 export type ModelTokens = z.output<typeof modelTokensSchema>
 export type TaskRecord = z.output<typeof taskRecordSchema>
 export type PairwiseRecord = z.output<typeof pairwiseRecordSchema>
+export type SimulationRecord = z.output<typeof simulationRecordSchema>
 export type PairOrderVerdict = z.output<typeof pairOrderVerdictSchema>
 export type JudgedTurn = z.output<typeof judgedTurnSchema>
 export type ReportedTranscript = z.output<typeof reportedTranscriptSchema>

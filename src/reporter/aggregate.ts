@@ -3,6 +3,7 @@
  */
 
 import type { JudgmentRecord } from '../record/schema.ts'
+import { isSpend } from '../record/spend.ts'
 import { trialSpread } from '../reliability/trials.ts'
 import { meanInterval } from '../stats/mean-interval.ts'
 import type { UnsentCause } from '../types.ts'
@@ -17,15 +18,20 @@ export type { DimensionStats, FloorSummary, JudgeSummary } from './schema.ts'
 /** Everything the reporter shows: run header data, then statistics per file and for the run. */
 export interface RubricSummary {
   judges: JudgeSummary[]
-  /** Distinct judge calls made live in this run: requests that reached the judge. */
+  /**
+   * Distinct judge calls made live in this run: requests that reached the judge, simulated users' turns included
+   * (see `simulatedCalls`).
+   */
   liveCalls: number
   /**
    * Distinct judgments whose request never reached the judge, by cause: skipped by the budget, or errors before
    * sending (no key, store unreadable, no stored judgment in `replay`). Not live calls.
    */
   unsentCalls: Partial<Record<UnsentCause, number>>
-  /** Distinct judgments read from the store. */
+  /** Distinct judgments read from the store, simulated users' stored turns included. */
   storedCalls: number
+  /** Simulated users' turns (`runConversation`), live, stored or unsent: of the calls above, not besides them. */
+  simulatedCalls: number
   /** Distinct assertions answered by another assertion's judgment of the same output: no call of their own. */
   sharedCalls: number
   /** Distinct live judgments written to the store. */
@@ -54,8 +60,9 @@ export interface RubricSummary {
 
 /** Aggregates located records per dimension, per file and for the run. */
 export function summarize(located: readonly HeldRecord[]): RubricSummary {
-  // A task's cost is no quality score: it never counts in a dimension's n, mean or pass rate.
-  const records = located.filter((record) => record.kind !== 'task')
+  // Spend (a task's cost, a simulated user's turn) is no quality score: it never counts in a dimension's n, mean or
+  // pass rate.
+  const records = located.filter((record) => !isSpend(record))
   const tasks = located.filter((record) => record.kind === 'task')
   const judges = new Map<string, JudgeSummary>()
   const liveCalls = new Set<string>()
@@ -68,6 +75,24 @@ export function summarize(located: readonly HeldRecord[]): RubricSummary {
   let tokens = 0
   let costUsd = 0
   let retries = 0
+  let simulatedCalls = 0
+  // A simulated user's turn is a call of the run's judge client, under its limits and budget (whose spent total
+  // includes it): it counts with the judge's calls, so that live calls, tokens and cost add up to what the budget
+  // saw, and `simulatedCalls` says how many of them played a user rather than judged.
+  for (const record of located) {
+    if (record.kind !== 'simulation') continue
+    simulatedCalls += 1
+    const call = callKey(record)
+    const unsent = record.error?.unsent
+    if (unsent) unsentCalls.set(call, unsent)
+    else if (record.source === 'live') {
+      liveCalls.add(call)
+      retries += record.retries ?? 0
+      tokens += record.tokens?.total ?? 0
+      costUsd += record.costUsd ?? 0
+    } else storedCalls.add(call)
+    if (record.store?.written) writtenCalls.add(call)
+  }
   for (const record of records) {
     // A deterministic check's or scorer's record is a dimension like any other, but neither a judge nor a call.
     // A pairwise preference is no score, but its two calls are calls of the judge.
@@ -106,6 +131,7 @@ export function summarize(located: readonly HeldRecord[]): RubricSummary {
     liveCalls: liveCalls.size,
     unsentCalls: countBy(unsentCalls.values()),
     storedCalls: storedCalls.size,
+    simulatedCalls,
     sharedCalls: sharedCalls.size,
     writtenCalls: writtenCalls.size,
     keptCalls: keptCalls.size,
@@ -134,7 +160,7 @@ function countBy<T extends string>(values: Iterable<T>): Partial<Record<T, numbe
 export function aggregateDimensions(records: readonly HeldRecord[]): DimensionStats[] {
   const byDimension = new Map<string, HeldRecord[]>()
   for (const record of records) {
-    if (record.kind === 'task' || record.kind === 'pairwise') continue
+    if (isSpend(record) || record.kind === 'pairwise') continue
     const group = byDimension.get(record.dimension)
     if (group) group.push(record)
     else byDimension.set(record.dimension, [record])

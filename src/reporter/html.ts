@@ -16,7 +16,7 @@ import { HTML_STYLE } from './html-style.ts'
 import { taskCostSection } from './html-task-cost.ts'
 import { pairwiseHtml } from './pairwise-stats.ts'
 import { type HeldRecord, type HeldReport, spooledText } from './record-spool.ts'
-import { countOf } from './render-table.ts'
+import { countOf, simulatedParts } from './render-table.ts'
 import type { DimensionStats, ReportJudgment, RubricReport } from './schema.ts'
 import { type SourceLinks, sourceHref } from './source-links.ts'
 import { worstJudgments } from './worst.ts'
@@ -86,7 +86,12 @@ function metaLine(report: HeldReport): string {
   return [
     esc(report.createdAt),
     `judge ${judges.join(', ') || '-'}`,
-    `${countOf(totals.liveCalls, 'live call', 'live calls')} · ${totals.storedCalls} stored · ${totals.tokens.toLocaleString('en-US')} tokens`,
+    [
+      countOf(totals.liveCalls, 'live call', 'live calls'),
+      `${totals.storedCalls} stored`,
+      ...simulatedParts(totals.simulatedCalls),
+      `${totals.tokens.toLocaleString('en-US')} tokens`,
+    ].join(' · '),
     ...(totals.costUsd === null ? [] : [`$${totals.costUsd.toFixed(4)}`]),
     ...(report.commit ? [`commit <code>${esc(report.commit.slice(0, 12))}</code>`] : []),
     `Vitest ${esc(report.vitestVersion)}`,

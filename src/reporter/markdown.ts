@@ -10,7 +10,7 @@ import { dimensionRows, fixed } from './dimension-rows.ts'
 import { escapeHtml } from './escape-html.ts'
 import { pairwiseMarkdown } from './pairwise-stats.ts'
 import { type HeldReport, spooledText } from './record-spool.ts'
-import { countOf } from './render-table.ts'
+import { countOf, simulatedParts } from './render-table.ts'
 import type { CostChange, DimensionChange } from './schema.ts'
 import { type CostDimension, type CostStats, costCells, costText } from './task-cost.ts'
 import { shorten, worstJudgments } from './worst.ts'
@@ -77,6 +77,7 @@ function header(report: HeldReport): string {
     `${names.length === 1 ? 'judge' : 'judges'} ${judges}`,
     countOf(totals.liveCalls, 'live call', 'live calls'),
     `${totals.storedCalls} stored`,
+    ...simulatedParts(totals.simulatedCalls),
     `${totals.tokens.toLocaleString('en-US')} tokens`,
     ...(totals.costUsd === null ? [] : [`$${totals.costUsd.toFixed(4)}`]),
     ...(report.commit ? [`commit \`${report.commit.slice(0, 12)}\``] : []),

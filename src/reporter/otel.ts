@@ -8,7 +8,9 @@
  * failed; the judge model as `gen_ai.request.model`; the test as `test.case.name`, `code.file.path` and
  * `code.line.number`.
  */
+
 import { RubricArgumentError, RubricError } from '../errors.ts'
+import { isSpend } from '../record/spend.ts'
 import type { OtelExportOptions, RubricReporterOptions } from '../types.ts'
 import { type HeldReport, spooledText } from './record-spool.ts'
 import type { ReportJudgment } from './schema.ts'
@@ -84,10 +86,13 @@ export interface EvaluationEvent {
   attributes: Record<string, string | number | boolean>
 }
 
-/** One `gen_ai.evaluation.result` log record per scored record of the report (a task's cost is no evaluation). */
+/**
+ * One `gen_ai.evaluation.result` log record per scored record of the report (spend, a task's cost or a simulated
+ * user's turn, is no evaluation).
+ */
 export function evaluationEvents(report: HeldReport): EvaluationEvent[] {
   const time = new Date(report.createdAt)
-  const evaluations = report.judgments.filter((judgment) => judgment.kind !== 'task')
+  const evaluations = report.judgments.filter((judgment) => !isSpend(judgment))
   return evaluations.map((judgment) => ({
     eventName: EVENT_NAME,
     timestamp: time,

@@ -88,6 +88,7 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
     `${integer.format(summary.storedCalls)} stored`,
     ...(summary.sharedCalls > 0 ? [`${integer.format(summary.sharedCalls)} shared`] : []),
     ...unsentParts(summary.unsentCalls, c),
+    ...simulatedParts(summary.simulatedCalls),
     ...(summary.writtenCalls > 0 ? [`${integer.format(summary.writtenCalls)} written`] : []),
     ...(summary.keptCalls > 0
       ? [c.yellow(`${integer.format(summary.keptCalls)} kept (re-judging failed)`)]
@@ -100,6 +101,14 @@ export function renderHeader(summary: RubricSummary, c: Colors = picocolors.crea
       : []),
   ]
   return ` ${c.bold(c.inverse(' Rubric '))} ${parts.join(c.dim(' · '))}`
+}
+
+/**
+ * `incl. 3 simulated user turns`, when there are any: of the live, stored and unsent calls before it, not more of
+ * them, since a simulated user's turn is a call of the judge's client, under its limits and budget.
+ */
+export function simulatedParts(count: number): string[] {
+  return count > 0 ? [`incl. ${countOf(count, 'simulated user turn', 'simulated user turns')}`] : []
 }
 
 /** `3 live calls`, `1 live call` */

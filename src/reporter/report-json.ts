@@ -52,6 +52,7 @@ export function buildReport<R extends HeldRecord>(
         liveCalls: summary.liveCalls,
         unsentCalls: summary.unsentCalls,
         storedCalls: summary.storedCalls,
+        simulatedCalls: summary.simulatedCalls,
         sharedCalls: summary.sharedCalls,
         tokens: summary.tokens,
         costUsd: totalCost(ordered),
@@ -99,11 +100,15 @@ export function* reportChunks(report: HeldReport): Generator<string> {
   yield '\n  ]\n}\n'
 }
 
-/** The cost of the live judgments, when any carries one (each carries its share of its judge call). */
+/**
+ * The cost of the live judge calls (judgments, comparisons, simulated user turns), when any carries one (each
+ * carries its share of its call).
+ */
 function totalCost(records: readonly HeldRecord[]): number | null {
   let total: number | null = null
   for (const record of records) {
-    if ((record.kind !== 'judgment' && record.kind !== 'pairwise') || record.costUsd === undefined) continue
+    if (record.kind !== 'judgment' && record.kind !== 'pairwise' && record.kind !== 'simulation') continue
+    if (record.costUsd === undefined) continue
     total = (total ?? 0) + (record.source === 'live' ? record.costUsd : 0)
   }
   return total

@@ -105,6 +105,7 @@ export class RubricReporter implements Reporter {
       summary.liveCalls = rerun.liveCalls
       summary.unsentCalls = rerun.unsentCalls
       summary.storedCalls = rerun.storedCalls
+      summary.simulatedCalls = rerun.simulatedCalls
       summary.sharedCalls = rerun.sharedCalls
       summary.writtenCalls = rerun.writtenCalls
       summary.keptCalls = rerun.keptCalls

@@ -238,6 +238,8 @@ export const reportSchema = z.object({
       /** Judgments whose request never reached the judge, by cause (budget, no key, store, replay miss). */
       unsentCalls: z.partialRecord(unsentCauseSchema, z.number().int().nonnegative()).default({}),
       storedCalls: z.number().int().nonnegative(),
+      /** Simulated users' turns: of the live, stored and unsent calls above, not besides them. */
+      simulatedCalls: z.number().int().nonnegative().default(0),
       /** Assertions answered by another assertion's judgment of the same output: no call of their own. */
       sharedCalls: z.number().int().nonnegative().default(0),
       tokens: z.number().nonnegative(),
