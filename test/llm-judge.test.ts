@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { describe, expect, test, vi } from 'vitest'
 import { MissingJudgeKeyError } from '../src/errors.ts'
 import { createLlmJudge, outputLimitParamFor } from '../src/judge/llm-judge.ts'
+import { DEFAULT_BASE_URL } from '../src/judge/llm-options.ts'
 import { frameNonce } from '../src/judge/prompt.ts'
 import { dimensions } from '../src/rubric/builtin.ts'
 import { defineRubric } from '../src/rubric/define-rubric.ts'
@@ -11,7 +12,7 @@ import { supportRequest as request, supportRubric as rubric } from './support/ju
 import { gate, reply } from './support/judge-server.ts'
 
 /** OpenAI's API as a base URL: only named in judge ids, messages and request fields; no test calls it. */
-const OPENAI_API = new URL('/v1', 'https://api.openai.com').href
+const OPENAI_API = DEFAULT_BASE_URL
 
 const server = useJudgeServer()
 
