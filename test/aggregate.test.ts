@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import type { RecordLocation, SimulationRecord } from '../src/record/schema.ts'
+import type { SimulationRecord } from '../src/record/schema.ts'
 import { dimensionStats, percentile, summarize, summarizeFloors } from '../src/reporter/aggregate.ts'
 import { lastAttempt } from '../src/reporter/collect.ts'
 import { renderHeader } from '../src/reporter/render-table.ts'
-import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
+import { type LocatedJudgment, locatedJudgment, simulationTurn } from './support/records.ts'
 
 function record(overrides: Partial<LocatedJudgment> = {}): LocatedJudgment {
   const score = overrides.score === undefined ? 0.8 : overrides.score
@@ -184,31 +184,7 @@ describe('summarize', () => {
 })
 
 describe('summarize: simulated user turns', () => {
-  const turn = (overrides: Partial<SimulationRecord>): RecordLocation & SimulationRecord => ({
-    file: 'chat.eval.ts',
-    test: 'gets a refund',
-    project: '',
-    state: 'passed',
-    kind: 'simulation',
-    assertion: 'runConversation',
-    callId: 's1',
-    dimension: 'simulated user',
-    score: null,
-    floor: 0,
-    pass: null,
-    assertionPassed: null,
-    reason: "the simulated user's turn 1: continue",
-    judgeId: 'simulator:user-model',
-    judgeName: 'user-model',
-    model: 'user-model',
-    latencyMs: 40,
-    source: 'live',
-    retry: 0,
-    output: 'Hi, I want my money back.',
-    turn: 1,
-    action: 'continue',
-    ...overrides,
-  })
+  const turn = (overrides: Partial<SimulationRecord>) => simulationTurn({ project: '', ...overrides })
   const tokens = { prompt: 100, completion: 20, total: 120 }
   const located = [
     // one judge call, live: 60 tokens, $0.001

@@ -2,7 +2,6 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { RecordLocation, SimulationRecord } from '../src/record/schema.ts'
 import { renderMarkdown } from '../src/reporter/markdown.ts'
 import {
   buildReport,
@@ -12,7 +11,7 @@ import {
 } from '../src/reporter/report-json.ts'
 import { reportSchema } from '../src/reporter/schema.ts'
 import { writeChunksAtomic, writeFileAtomic } from '../src/util/atomic-write.ts'
-import { type LocatedJudgment, locatedJudgment } from './support/records.ts'
+import { type LocatedJudgment, locatedJudgment, simulationTurn } from './support/records.ts'
 
 function record(overrides: Partial<LocatedJudgment>): LocatedJudgment {
   return locatedJudgment({
@@ -221,36 +220,13 @@ describe('writeFileAtomic', () => {
 })
 
 describe('simulated user turns in report.json', () => {
-  const turn = (
-    callId: string,
-    source: 'live' | 'stored',
-    costUsd?: number,
-  ): RecordLocation & SimulationRecord => ({
-    file: 'chat.eval.ts',
-    test: 'gets a refund',
-    project: 'evals',
-    state: 'passed',
-    kind: 'simulation',
-    assertion: 'runConversation',
-    callId,
-    dimension: 'simulated user',
-    score: null,
-    floor: 0,
-    pass: null,
-    assertionPassed: null,
-    reason: "the simulated user's turn 1: continue",
-    judgeId: 'simulator:user-model',
-    judgeName: 'user-model',
-    model: 'user-model',
-    latencyMs: 40,
-    source,
-    retry: 0,
-    output: 'Hi, I want my money back.',
-    turn: 1,
-    action: 'continue',
-    tokens: { prompt: 100, completion: 20, total: 120 },
-    ...(costUsd === undefined ? {} : { costUsd }),
-  })
+  const turn = (callId: string, source: 'live' | 'stored', costUsd?: number) =>
+    simulationTurn({
+      callId,
+      source,
+      tokens: { prompt: 100, completion: 20, total: 120 },
+      ...(costUsd === undefined ? {} : { costUsd }),
+    })
   const report = buildReport([record({ costUsd: 0.001 }), turn('s1', 'live', 0.0003), turn('s2', 'stored')], {
     vitestVersion: '4.1.12',
     createdAt: new Date('2025-01-02T03:04:05Z'),

@@ -1,4 +1,4 @@
-import type { JudgmentRecord, RecordLocation } from '../../src/record/schema.ts'
+import type { JudgmentRecord, RecordLocation, SimulationRecord } from '../../src/record/schema.ts'
 
 /** A judgment record where it was made; what a report's `judgments` hold for a judge's verdict. */
 export type LocatedJudgment = RecordLocation & JudgmentRecord
@@ -37,6 +37,37 @@ export function locatedJudgment(overrides: Partial<LocatedJudgment> = {}): Locat
     project: 'evals',
     state: 'passed',
     ...judgmentRecord(overrides),
+    ...overrides,
+  }
+}
+
+/** A simulated user's first turn in a test of `chat.eval.ts`, live and unpriced; tests override what they look at. */
+export function simulationTurn(
+  overrides: Partial<RecordLocation & SimulationRecord> = {},
+): RecordLocation & SimulationRecord {
+  return {
+    file: 'chat.eval.ts',
+    test: 'gets a refund',
+    project: 'evals',
+    state: 'passed',
+    kind: 'simulation',
+    assertion: 'runConversation',
+    callId: 's1',
+    dimension: 'simulated user',
+    score: null,
+    floor: 0,
+    pass: null,
+    assertionPassed: null,
+    reason: "the simulated user's turn 1: continue",
+    judgeId: 'simulator:user-model',
+    judgeName: 'user-model',
+    model: 'user-model',
+    latencyMs: 40,
+    source: 'live',
+    retry: 0,
+    output: 'Hi, I want my money back.',
+    turn: 1,
+    action: 'continue',
     ...overrides,
   }
 }
