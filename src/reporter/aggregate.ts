@@ -80,23 +80,10 @@ export function summarize(located: readonly HeldRecord[]): RubricSummary {
   // includes it): it counts with the judge's calls, so that live calls, tokens and cost add up to what the budget
   // saw, and `simulatedCalls` says how many of them played a user rather than judged.
   for (const record of located) {
-    if (record.kind !== 'simulation') continue
-    simulatedCalls += 1
-    const call = callKey(record)
-    const unsent = record.error?.unsent
-    if (unsent) unsentCalls.set(call, unsent)
-    else if (record.source === 'live') {
-      liveCalls.add(call)
-      retries += record.retries ?? 0
-      tokens += record.tokens?.total ?? 0
-      costUsd += record.costUsd ?? 0
-    } else storedCalls.add(call)
-    if (record.store?.written) writtenCalls.add(call)
-  }
-  for (const record of records) {
     // A deterministic check's or scorer's record is a dimension like any other, but neither a judge nor a call.
     // A pairwise preference is no score, but its two calls are calls of the judge.
-    if (record.kind === 'judgment' || record.kind === 'pairwise') {
+    if (record.kind === 'simulation') simulatedCalls += 1
+    else if (record.kind === 'judgment' || record.kind === 'pairwise') {
       if (!judges.has(record.judgeId)) {
         judges.set(record.judgeId, {
           id: record.judgeId,
@@ -104,24 +91,27 @@ export function summarize(located: readonly HeldRecord[]): RubricSummary {
           model: record.model ?? null,
         })
       }
-      const call = callKey(record)
-      const unsent = record.error?.unsent
-      if (record.source === 'live' && !record.shared && !unsent) {
-        // A call's retries are on each of its records; its tokens and cost are split over them.
-        if (!liveCalls.has(call)) retries += record.retries ?? 0
-        tokens += record.tokens?.total ?? 0
-        costUsd += record.costUsd ?? 0
-      }
-      // The two orders of a comparison are two calls, with one record per dimension for both.
-      for (const order of record.kind === 'pairwise' ? [call, `${call}\u0000baseline-first`] : [call]) {
-        if (record.shared) sharedCalls.add(order)
-        else if (unsent) unsentCalls.set(order, unsent)
-        else if (record.source === 'live') liveCalls.add(order)
-        else storedCalls.add(order)
-        if (record.store?.written && !record.shared) writtenCalls.add(order)
-        if (record.store?.kept && !record.shared) keptCalls.add(order)
-      }
+    } else continue
+    const shared = record.kind !== 'simulation' && record.shared === true
+    const call = callKey(record)
+    const unsent = record.error?.unsent
+    if (record.source === 'live' && !shared && !unsent) {
+      // A call's retries are on each of its records; its tokens and cost are split over them.
+      if (!liveCalls.has(call)) retries += record.retries ?? 0
+      tokens += record.tokens?.total ?? 0
+      costUsd += record.costUsd ?? 0
     }
+    // The two orders of a comparison are two calls, with one record per dimension for both.
+    for (const order of record.kind === 'pairwise' ? [call, `${call}\u0000baseline-first`] : [call]) {
+      if (shared) sharedCalls.add(order)
+      else if (unsent) unsentCalls.set(order, unsent)
+      else if (record.source === 'live') liveCalls.add(order)
+      else storedCalls.add(order)
+      if (record.store?.written && !shared) writtenCalls.add(order)
+      if (record.store?.kept && !shared) keptCalls.add(order)
+    }
+  }
+  for (const record of records) {
     const fileRecords = byFile.get(record.file)
     if (fileRecords) fileRecords.push(record)
     else byFile.set(record.file, [record])
