@@ -69,6 +69,16 @@ const bundle = await rolldown({
         }
         const mainProcess = new Set()
         for (const entry of [input.config, input.reporter]) reach(entry, mainProcess)
+        // `vitest` itself is the test API: loading it in the main process costs about 10 MB that every run keeps.
+        const testApi = [...mainProcess].filter((id) =>
+          this.getModuleInfo(id)?.importedIds.includes('vitest'),
+        )
+        if (testApi.length > 0) {
+          this.error(
+            `the config and reporter entries reach ${testApi.join(', ')}, which import \`vitest\` (the test API, ` +
+              'for workers). Import what the main process needs from a module that does not.',
+          )
+        }
         const cli = reach(input.cli)
         for (const id of reach(input.setup)) {
           if (id === input.setup || cli.has(id)) continue

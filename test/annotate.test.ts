@@ -5,7 +5,7 @@ import { located } from './support/reports.ts'
 describe('annotationText', () => {
   test('says the dimension, the score against its floor, the judge and the reason on one line', () => {
     expect(annotationText(located())).toBe(
-      'faithfulness 0.75 ≥ floor 0.50 · judge judge-model · supported by the context',
+      'faithfulness 0.75 >= floor 0.50 · judge judge-model · supported by the context',
     )
     expect(annotationText(located({ score: 0.25, pass: false, judgeName: 'panel', model: 'gpt-4.1' }))).toBe(
       'faithfulness 0.25 < floor 0.50 · judge panel (gpt-4.1) · supported by the context',
@@ -13,6 +13,19 @@ describe('annotationText', () => {
     expect(
       annotationText(located({ score: null, pass: null, reason: 'the judge timed out after 30 s' })),
     ).toBe('faithfulness error · judge judge-model · the judge timed out after 30 s')
+  })
+
+  test('writes its own part in Latin-1, which V8 keeps at one byte per character', () => {
+    // Vitest keeps every annotation of the run in the main process; one character beyond Latin-1 doubles its size.
+    const latin1 = /^[\u0000-\u00ff]*$/
+    const records = [
+      located(),
+      located({ score: 0.25, pass: false }),
+      located({ score: null, pass: null }),
+      located({ reason: 'x'.repeat(400) }),
+      located({ turn: { index: 1, of: 2, message: 2 } }),
+    ]
+    for (const record of records) expect(annotationText(record)).toMatch(latin1)
   })
 
   test('removes escape sequences and control characters, and keeps long reasons short', () => {
@@ -24,7 +37,7 @@ describe('annotationText', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters
     expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
     expect(text).toBe(
-      `faithfulness 0.75 ≥ floor 0.50 · judge judge-model · link bell next ${'x'.repeat(285)}…`,
+      `faithfulness 0.75 >= floor 0.50 · judge judge-model · link bell next ${'x'.repeat(285)}...`,
     )
   })
 

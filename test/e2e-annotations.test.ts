@@ -84,9 +84,9 @@ afterAll(async () => {
 })
 
 const grounded = [
-  'notice: relevance 1.00 ≥ floor 0.50 · judge judge-model · relevance looks like 5',
-  'notice: tone 1.00 ≥ floor 0.75 · judge judge-model · tone looks like 5',
-  'notice: contains-all 1.00 ≥ floor 1.00 · judge check · contains all 1 item',
+  'notice: relevance 1.00 >= floor 0.50 · judge judge-model · relevance looks like 5',
+  'notice: tone 1.00 >= floor 0.75 · judge judge-model · tone looks like 5',
+  'notice: contains-all 1.00 >= floor 1.00 · judge check · contains all 1 item',
 ]
 const curt = 'tone 0.25 < floor 0.75 · judge judge-model · tone looks like 2'
 const leaky = 'leaky 0.00 < floor 1.00 · judge scorer · found sk-proj-******** in red across lines'

@@ -8,10 +8,9 @@ import { rubricFloors } from '../matchers/score-matchers.ts'
 import { assertTrialAggregate, assertTrials } from '../reliability/trials.ts'
 import { defaultRubric } from '../rubric/define-rubric.ts'
 import type { DescribeEvalOptions, EvalSlice, Row, SampleOptions, Scorer } from '../types.ts'
+import { ASSERTION } from './assertion.ts'
 import { assertMargin, DEFAULT_BOUNDARY_MARGIN, type FloorOf, resolveSlice } from './boundary.ts'
 import { checkScorers } from './run-scorers.ts'
-
-export const ASSERTION = 'describeEval'
 
 /** A suite's options, checked and resolved when it is defined. */
 export interface SuitePlan<T, O> {

@@ -5,7 +5,7 @@
 import type { RecordDraft } from '../record/append.ts'
 import type { ModelTokens } from '../record/schema.ts'
 import { isConversation, toTranscript } from '../transcript/to-transcript.ts'
-import { ASSERTION } from './plan.ts'
+import { ASSERTION } from './assertion.ts'
 
 // A row's task is recorded by `describeEval`, whatever it calls: `runConversation` inside it records nothing.
 const rowTests = new WeakSet<object>()

@@ -63,7 +63,8 @@ function withDeepStacks<T>(read: () => T): T {
 /**
  * One line that says what a record found: `relevance 0.40 < floor 0.50 · judge gpt-4.1-mini · the reason`.
  * Control characters are removed and secrets (the judge's key in `secrets`, anything that looks like a key or
- * token) are masked: annotations are printed to terminals and uploaded to CI systems.
+ * token) are masked: annotations are printed to terminals and uploaded to CI systems. Its own characters are all
+ * Latin-1, so that V8 stores it one byte per character: Vitest keeps every annotation of a run in the main process.
  */
 export function annotationText(record: RubricRecord, secrets: readonly string[] = []): string {
   const verdict =
@@ -71,7 +72,7 @@ export function annotationText(record: RubricRecord, secrets: readonly string[] 
       ? `${record.dimension} error`
       : record.kind === 'pairwise'
         ? `${record.dimension} ${record.outcome} against the baseline`
-        : `${record.dimension} ${record.score.toFixed(2)} ${record.score >= record.floor ? '≥' : '<'} floor ${record.floor.toFixed(2)}`
+        : `${record.dimension} ${record.score.toFixed(2)} ${record.score >= record.floor ? '>=' : '<'} floor ${record.floor.toFixed(2)}`
   const judge =
     record.model && record.judgeName !== record.model
       ? `${record.judgeName} (${record.model})`
@@ -113,5 +114,5 @@ function maskSecrets(text: string, secrets: readonly string[]): string {
 }
 
 function clip(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length)}…`
+  return text.length <= length ? text : `${text.slice(0, length)}...`
 }
