@@ -21,6 +21,11 @@ declare module 'vitest' {
     rubricSlice?: 'boundary'
     /** On an eval file's meta, in a shard of a sharded run: the judge limits the shard enforced, as one line. */
     rubricShardLimits?: string
+    /**
+     * On an eval file's meta: the store keys of the simulated user turns it read or wrote that no test recorded (a
+     * concurrent test's `runConversation` without `test`), so that `-u` does not remove them as unused.
+     */
+    rubricStoreKeys?: string[]
   }
 
   interface ProvidedContext {

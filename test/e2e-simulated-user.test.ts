@@ -152,6 +152,50 @@ describe('simulated users end to end', () => {
     expect(server.chatRequests).toHaveLength(0)
   })
 
+  test('-u keeps the turns a conversation played, recorded on a test or not, and removes the others', async () => {
+    const root = fixtureWith(customer)
+    expect((await runEvals(root, { judge: judge(), store: 'auto' })).exitCode).toBe(0)
+    const storeFile = join(root, '__judgments__', 'customer.eval.ts.json')
+    const storedTurns = () => Object.keys(JSON.parse(readFileSync(storeFile, 'utf8')).simulatedTurns ?? {})
+    const played = storedTurns()
+    expect(played).toHaveLength(3)
+
+    // A concurrent test without `test`: no record of its turns, but the eval file notes their keys as used.
+    const evalFile = join(root, 'customer.eval.ts')
+    writeFileSync(
+      evalFile,
+      readFileSync(evalFile, 'utf8')
+        .replace(
+          "test('gets a refund', async ({ expect, task })",
+          "test.concurrent('gets a refund', async ({ expect })",
+        )
+        .replace('maxTurns: 4, test: task', 'maxTurns: 4'),
+    )
+    const calls = server.chatRequests.length
+    const replayed = await runEvals(root, { judge: judge(), store: 'replay' }, { cli: { update: true } })
+    expect(replayed.exitCode).toBe(0)
+    expect(server.chatRequests).toHaveLength(calls)
+    expect(simulationsOf(replayed.report.judgments)).toEqual([])
+    expect(replayed.output).not.toContain('obsolete')
+    expect(storedTurns()).toEqual(played)
+
+    // Another persona plays other turns: the first persona's three are obsolete, and -u removes them.
+    writeFileSync(join(root, 'user.json'), JSON.stringify({ ...customer, persona: 'An impatient customer.' }))
+    const kept = await runEvals(root, { judge: judge(), store: 'auto' })
+    expect(kept.exitCode).toBe(0)
+    expect(kept.output).toContain(
+      '3 obsolete simulated user turns in __judgments__/customer.eval.ts.json: no test used them. Run with -u to remove them.',
+    )
+    expect(storedTurns()).toHaveLength(6)
+    const updated = await runEvals(root, { judge: judge(), store: 'replay' }, { cli: { update: true } })
+    expect(updated.output).toContain(
+      'removed 3 obsolete simulated user turns from __judgments__/customer.eval.ts.json',
+    )
+    const left = storedTurns()
+    expect(left).toHaveLength(3)
+    expect(left.some((key) => played.includes(key))).toBe(false)
+  })
+
   test("simulated turns spend the run's judge budget in the main process", async () => {
     const root = fixtureWith(customer)
     const price = { inputPerMillion: 1, outputPerMillion: 10 }

@@ -96,15 +96,17 @@ describe('toHaveToolSequence', () => {
 
   test('inOrder: other calls may come between; order still counts', ({ expect, task }) => {
     expect(chat).toHaveToolSequence(['lookupOrder', 'escalate'], { order: 'inOrder' })
-    // The assertion passes; the score, F1 0.8, is below the floor of a perfect trajectory.
-    expect(last(task)).toMatchObject({ pass: false, assertionPassed: true })
-    expect(last(task).score).toBeCloseTo(0.8)
+    // Other calls are allowed, so the score is the recall: every expected call made in order passes, as the
+    // assertion does; the reason still gives the F1.
+    expect(last(task)).toMatchObject({ score: 1, pass: true, assertionPassed: true })
+    expect(last(task).reason).toContain('F1 0.80 (precision 0.67, recall 1.00)')
     expect(() =>
       expect(chat).toHaveToolSequence(['issueRefund', 'lookupOrder'], { order: 'inOrder' }),
     ).toThrow(
       'tool-call F1 0.40, precision 0.33, recall 0.50\n' +
         'extra escalate({"reason":"damaged in transit"}); out of order issueRefund({"orderId":"A-4417","amount":25})',
     )
+    expect(last(task)).toMatchObject({ score: 0.5, pass: false, assertionPassed: false })
     expect(() =>
       expect(chat).toHaveToolSequence(['issueRefund', 'lookupOrder'], { order: 'inOrder' }),
     ).toThrow(
@@ -121,7 +123,8 @@ describe('toHaveToolSequence', () => {
       [{ name: 'issueRefund', args: expect.objectContaining({ amount: 25 }) }, 'lookupOrder'],
       { order: 'anyOrder' },
     )
-    expect(last(task).score).toBeCloseTo(0.8)
+    expect(last(task)).toMatchObject({ score: 1, pass: true, assertionPassed: true })
+    expect(last(task).reason).toContain('F1 0.80')
     expect(() =>
       expect(anthropic).toHaveToolSequence([{ name: 'issueRefund', args: { orderId: 'B-2' } }], {
         order: 'anyOrder',

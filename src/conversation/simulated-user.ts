@@ -4,7 +4,7 @@
  * Loaded only when a conversation has a simulated user.
  */
 import { relative } from 'node:path'
-import { expect, type RunnerTestCase } from 'vitest'
+import { expect, type RunnerTestCase, TestRunner } from 'vitest'
 import { JudgeFailureError, RubricError } from '../errors.ts'
 import { errorOfCause } from '../judge/judgment-error.ts'
 import { currentJudge } from '../matchers/judge-service.ts'
@@ -207,9 +207,17 @@ interface TurnSpend {
   written?: boolean
 }
 
-/** Appends the turn's `simulation` record to the conversation's test: spend, counted with the judge's calls. */
+/**
+ * Appends the turn's `simulation` record to the conversation's test: spend, counted with the judge's calls. Without
+ * a test to record on, the eval file still notes the turn's store key as used, for the obsolete entries of `-u`.
+ */
 function recordTurn(source: SimulatorSource, key: string, turn: number, spend: TurnSpend): void {
-  if (!source.test) return
+  if (!source.test) {
+    // Whichever test is current, it is in this eval file: a worker runs one file at a time.
+    const file = TestRunner.getCurrentTest<RunnerTestCase | undefined>()?.file
+    if (file && source.storeFile) (file.meta.rubricStoreKeys ??= []).push(key)
+    return
+  }
   const { model, message, action, written, error, ...rest } = spend
   appendRecords(source.test, [
     {

@@ -171,8 +171,9 @@ export interface RubricMatchers<R = unknown> {
   toHaveCalledToolTimes: (name: string, times: number, args?: unknown, options?: TrajectoryOptions) => R
   /**
    * Compares the conversation's tool calls with `expected` (tool names, or `{ name, args }`), in the `order` given.
-   * Records dimension `tool-sequence`: the tool-call F1 of precision and recall against `expected`. The failure
-   * names the calls missing, extra and out of order, and shows a diff.
+   * Records dimension `tool-sequence`: for `exact`, the tool-call F1 of precision and recall against `expected`;
+   * for `inOrder` and `anyOrder`, which allow other calls, the recall. The failure names the calls missing, extra
+   * and out of order, and shows a diff.
    */
   toHaveToolSequence: (expected: readonly ExpectedToolCall[], options?: ToolSequenceOptions) => R
   /**

@@ -114,7 +114,10 @@ export class RubricReporter implements Reporter {
       summary.retries = rerun.retries
     }
     const obsolete = await this.obsoleteEntries(testModules)
-    summary.obsolete = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
+    summary.obsolete = obsolete.reduce(
+      (sum, entries) => sum + entries.keys.length + (entries.turns?.length ?? 0),
+      0,
+    )
     const colors = useColors(vitest.logger.outputStream)
     const width = terminalWidth(vitest.logger.outputStream)
     const perFile = this.options.perFile ?? true
@@ -257,19 +260,22 @@ export class RubricReporter implements Reporter {
   /** Removes obsolete entries on `-u` (as Vitest does with snapshots), else says how to. */
   private async settleObsolete(vitest: Vitest, obsolete: ObsoleteEntries[]): Promise<void> {
     const root = vitest.config.root
-    const count = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
+    const judgments = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
+    const turns = obsolete.reduce((sum, entries) => sum + (entries.turns?.length ?? 0), 0)
+    const what = [
+      ...(judgments > 0 ? [`${judgments} obsolete ${judgments === 1 ? 'judgment' : 'judgments'}`] : []),
+      ...(turns > 0 ? [`${turns} obsolete simulated user ${turns === 1 ? 'turn' : 'turns'}`] : []),
+    ].join(' and ')
     const files = obsolete
       .map((entries) => relative(root, entries.storeFile).replaceAll('\\', '/'))
       .join(', ')
     const update = vitest.config.snapshotOptions.updateSnapshot === 'all'
     if (update && this.store?.prune) {
       await removeObsolete(obsolete)
-      vitest.logger.log(
-        ` removed ${count} obsolete ${count === 1 ? 'judgment' : 'judgments'} from ${files}\n`,
-      )
+      vitest.logger.log(` removed ${what} from ${files}\n`)
     } else {
       vitest.logger.log(
-        ` ${count} obsolete ${count === 1 ? 'judgment' : 'judgments'} in ${files}: no test used them. ` +
+        ` ${what} in ${files}: no test used them. ` +
           `${this.store?.prune ? 'Run with -u to remove them.' : 'They are kept in CI; run with -u locally to remove them.'}\n`,
       )
     }

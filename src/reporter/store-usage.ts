@@ -12,6 +12,7 @@ export function storeUsage(modules: Iterable<TestModule>): StoreUsage[] {
     const usedKeys = new Set<string>()
     const usedRows = new Set<string>()
     let complete = module.state() !== 'skipped' && module.state() !== 'pending'
+    for (const key of module.meta().rubricStoreKeys ?? []) usedKeys.add(key)
     for (const testCase of module.children.allTests()) {
       const state = testCase.result().state
       if (state === 'skipped' || state === 'pending') complete = false

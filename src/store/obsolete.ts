@@ -14,7 +14,10 @@ export interface StoreUsage {
 export interface ObsoleteEntries {
   /** Absolute path of the store file. */
   storeFile: string
+  /** Judgments and embeddings no test used. */
   keys: string[]
+  /** Simulated user turns no conversation played. */
+  turns?: string[]
   /** Row scores no test ran, by suite, removed with the judgments: the rows are gone from their suites. */
   rows?: Record<string, string[]>
 }
@@ -37,20 +40,31 @@ export async function findObsolete(usages: readonly StoreUsage[]): Promise<Obsol
     }
     const stored = [...Object.keys(document.judgments), ...Object.keys(document.embeddings ?? {})]
     const keys = stored.filter((key) => !usage.usedKeys.has(key)).sort()
-    if (keys.length === 0) continue
+    const turns = Object.keys(document.simulatedTurns ?? {})
+      .filter((key) => !usage.usedKeys.has(key))
+      .sort()
+    if (keys.length === 0 && turns.length === 0) continue
     const rows: Record<string, string[]> = {}
     for (const [suite, byRow] of Object.entries(usage.usedRows ? (document.rows ?? {}) : {})) {
       const unused = Object.keys(byRow).filter((rowId) => !usage.usedRows?.has(rowId))
       if (unused.length > 0) rows[suite] = unused.sort()
     }
-    found.push({ storeFile, keys, ...(Object.keys(rows).length > 0 ? { rows } : {}) })
+    found.push({
+      storeFile,
+      keys,
+      ...(turns.length > 0 ? { turns } : {}),
+      ...(Object.keys(rows).length > 0 ? { rows } : {}),
+    })
   }
   return found
 }
 
 /** Removes obsolete entries and the scores of rows no test ran, each store file replaced atomically. */
 export async function removeObsolete(obsolete: readonly ObsoleteEntries[]): Promise<void> {
-  for (const { storeFile, keys, rows } of obsolete) {
-    await writeStoreChanges(storeFile, { remove: keys, ...(rows ? { removeRows: rows } : {}) })
+  for (const { storeFile, keys, turns, rows } of obsolete) {
+    await writeStoreChanges(storeFile, {
+      remove: [...keys, ...(turns ?? [])],
+      ...(rows ? { removeRows: rows } : {}),
+    })
   }
 }

@@ -234,7 +234,7 @@ export interface StoreChanges {
   simulatedTurns?: Readonly<Record<string, StoredSimulatedTurn>>
   /** Row scores by suite, then row id: each row's scores replace the stored ones. */
   rows?: Readonly<StoredRowScores>
-  /** Keys of judgments or embeddings to remove. */
+  /** Keys of judgments, embeddings or simulated turns to remove. */
   remove?: readonly string[]
   /** Rows to remove, by suite. */
   removeRows?: Readonly<Record<string, readonly string[]>>
@@ -256,7 +256,10 @@ export function applyStoreChanges(document: StoreDocument, changes: StoreChanges
   for (const key of changes.remove ?? []) {
     delete document.judgments[key]
     delete document.embeddings?.[key]
+    delete document.simulatedTurns?.[key]
   }
+  if (document.simulatedTurns && Object.keys(document.simulatedTurns).length === 0)
+    delete document.simulatedTurns
   for (const [suite, rowIds] of Object.entries(changes.removeRows ?? {})) {
     const byRow = document.rows?.[suite]
     if (!byRow) continue
