@@ -257,7 +257,7 @@ describe('reading reports and baselines', () => {
     expect(judgment).toEqual({
       ...version2Judgment,
       kind: 'judgment',
-      callId: 'toScoreAtLeast:j1:12',
+      callId: 'evals\u0000qa.eval.ts\u0000refunds\u0000toScoreAtLeast\u0000j1\u000012',
       assertionPassed: true,
       datasetHash: undefined,
       tokens: undefined,

@@ -9,8 +9,10 @@ import {
   parseStore,
   readStoreFile,
   type StoredJudgment,
+  type StoredSimulatedTurn,
   serializeStore,
   storePathFor,
+  writeStoreChanges,
   writeStoreEmbeddings,
   writeStoreEntries,
   writeStoreRows,
@@ -90,6 +92,39 @@ describe('vectors in the store', () => {
     const document = await readStoreFile(file)
     expect(Object.keys(document.judgments)).toEqual(['used'])
     expect(Object.keys(document.embeddings ?? {})).toEqual(['usedVector'])
+  })
+
+  test('simulated turns no conversation played are obsolete too; a store whose entries were all used is left alone', async () => {
+    const dir = scratch()
+    const moduleFile = join(dir, 'agent.eval.ts')
+    const file = storePathFor(moduleFile)
+    const turn: StoredSimulatedTurn = {
+      model: 'm',
+      action: 'continue',
+      message: 'Hi',
+      turn: 1,
+      persona: 'p',
+      goal: 'g',
+      latencyMs: 1,
+      simulatedAt: '2026-01-01T00:00:00.000Z',
+    }
+    await writeStoreChanges(file, {
+      judgments: { used: judgment },
+      simulatedTurns: { playedTurn: turn, staleTurn: turn },
+    })
+    expect(
+      await findObsolete([
+        { moduleFile, complete: true, usedKeys: new Set(['used', 'playedTurn', 'staleTurn']) },
+      ]),
+    ).toEqual([])
+    const obsolete = await findObsolete([
+      { moduleFile, complete: true, usedKeys: new Set(['used', 'playedTurn']) },
+    ])
+    expect(obsolete).toEqual([{ storeFile: file, keys: [], turns: ['staleTurn'] }])
+    await removeObsolete(obsolete)
+    const document = await readStoreFile(file)
+    expect(Object.keys(document.judgments)).toEqual(['used'])
+    expect(Object.keys(document.simulatedTurns ?? {})).toEqual(['playedTurn'])
   })
 
   test('a hand-edited vector without one is named with its line', () => {

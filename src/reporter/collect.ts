@@ -30,10 +30,14 @@ export function collectRecords(modules: Iterable<CollectableModule>, root: strin
   for (const module of modules) {
     const file = toRootRelative(module.moduleId, root)
     for (const testCase of module.children.allTests()) {
-      const records = readRecords(testCase.meta())
-      if (records.length === 0) continue
-      for (const record of lastAttempt(records))
+      // Read in place, without a list per test: a run of many thousands of tests ends here.
+      const records = (testCase.meta() as { rubric?: unknown }).rubric
+      if (!Array.isArray(records) || records.length === 0) continue
+      const last = lastRetry(records)
+      for (const record of records) {
+        if (!isRecord(record) || (record.retry ?? 0) !== last) continue
         located.push(isHeld(record) ? record : locateRecord(testCase, file, record))
+      }
     }
   }
   return located
@@ -87,9 +91,14 @@ function locateRecord(testCase: CollectableTest, file: string, record: RubricRec
  * there; only the last one says how the test ended.
  */
 export function lastAttempt<T extends Pick<RubricRecord, 'retry'>>(records: readonly T[]): T[] {
-  let last = 0
-  for (const record of records) last = Math.max(last, record.retry ?? 0)
+  const last = lastRetry(records)
   return records.filter((record) => (record.retry ?? 0) === last)
+}
+
+function lastRetry(records: readonly unknown[]): number {
+  let last = 0
+  for (const record of records) last = Math.max(last, (record as Partial<RubricRecord>).retry ?? 0)
+  return last
 }
 
 /** `path` relative to `root` with `/` separators; ids that are not file paths are kept as they are. */
@@ -98,19 +107,18 @@ export function toRootRelative(path: string, root: string): string {
   return relative(root, path).replaceAll('\\', '/')
 }
 
-/** Identifies the call a record came from within the run: the records of one judge call share it. */
-export function callKey(record: Pick<HeldRecord, 'project' | 'file' | 'test' | 'callId'>): string {
-  return `${record.project}\u0000${record.file}\u0000${record.test}\u0000${record.callId}`
+/**
+ * Identifies the call a record came from within the run: the records of one judge call share it. A call id is
+ * unique in a run, a hash of the test's id (which Vitest makes unique per project and file), its attempt and the
+ * call's place in the test; an upgraded version 2 report's ids name the test (read-report.ts). The id itself, and
+ * no key built from it: at tens of thousands of records, one new string per record was megabytes when a run ends.
+ */
+export function callKey(record: Pick<HeldRecord, 'callId'>): string {
+  return record.callId
 }
 
-// Read as unknown: meta arrives as JSON from workers or merged blobs, and whether `TaskMeta` carries the
-// `rubric` augmentation depends on how the consumer's types resolve.
-function readRecords(meta: object): RubricRecord[] {
-  const records = (meta as { rubric?: unknown }).rubric
-  if (!Array.isArray(records)) return []
-  return records.filter(isRecord)
-}
-
+// Records are read as unknown: meta arrives as JSON from workers or merged blobs, and whether `TaskMeta` carries
+// the `rubric` augmentation depends on how the consumer's types resolve.
 function isRecord(value: unknown): value is RubricRecord {
   if (value === null || typeof value !== 'object') return false
   const record = value as Partial<RubricRecord>

@@ -115,7 +115,17 @@ function upgradeFromVersion2(report: Record<string, unknown>): Record<string, un
       const floor = typeof judgment.floor === 'number' ? judgment.floor : 0
       const common = {
         ...rest,
-        callId: `${String(judgment.assertion)}:${String(judgment.judgeId)}:${String(judgment.latencyMs)}`,
+        // Unique in the run, as call ids are since version 3: the test's place, then what tells its calls apart.
+        callId: [
+          judgment.project,
+          judgment.file,
+          judgment.test,
+          judgment.assertion,
+          judgment.judgeId,
+          judgment.latencyMs,
+        ]
+          .map(String)
+          .join('\u0000'),
         pass: score === null ? null : score >= floor,
         assertionPassed: judgment.pass ?? null,
       }

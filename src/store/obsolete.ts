@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { readStoreFile, type StoreDocument, storePathFor, writeStoreChanges } from './store-file.ts'
+import { type StoreEntryKeys, scanStoreKeys } from './store-keys.ts'
 
 /** A module of the run and the store keys its tests used. */
 export interface StoreUsage {
@@ -32,22 +34,31 @@ export async function findObsolete(usages: readonly StoreUsage[]): Promise<Obsol
   for (const usage of usages) {
     if (!usage.complete) continue
     const storeFile = storePathFor(usage.moduleFile)
+    // Most store files have no unused entry: their keys are enough to know, without building the document.
+    let entries: StoreEntryKeys
+    try {
+      entries = scanStoreKeys(readFileSync(storeFile))
+    } catch {
+      continue // no store, or a corrupt one, which the tests that read it report
+    }
+    const unused = (key: string) => !usage.usedKeys.has(key)
+    if (!Object.values(entries).some((keys) => keys.some(unused))) continue
     let document: StoreDocument
     try {
       document = await readStoreFile(storeFile)
     } catch {
-      continue // a corrupt store is reported by the tests that read it
+      continue
     }
     const stored = [...Object.keys(document.judgments), ...Object.keys(document.embeddings ?? {})]
-    const keys = stored.filter((key) => !usage.usedKeys.has(key)).sort()
+    const keys = stored.filter(unused).sort()
     const turns = Object.keys(document.simulatedTurns ?? {})
-      .filter((key) => !usage.usedKeys.has(key))
+      .filter(unused)
       .sort()
     if (keys.length === 0 && turns.length === 0) continue
     const rows: Record<string, string[]> = {}
     for (const [suite, byRow] of Object.entries(usage.usedRows ? (document.rows ?? {}) : {})) {
-      const unused = Object.keys(byRow).filter((rowId) => !usage.usedRows?.has(rowId))
-      if (unused.length > 0) rows[suite] = unused.sort()
+      const gone = Object.keys(byRow).filter((rowId) => !usage.usedRows?.has(rowId))
+      if (gone.length > 0) rows[suite] = gone.sort()
     }
     found.push({
       storeFile,

@@ -3,14 +3,19 @@ import { buildReport } from '../../src/reporter/report-json.ts'
 import type { RubricReport } from '../../src/reporter/schema.ts'
 import { type LocatedJudgment, locatedJudgment } from './records.ts'
 
-/** A located record with plausible values; tests override what they look at. */
+/**
+ * A located record with plausible values; tests override what they look at. Its call id is unique to its test, as
+ * a run's call ids are: records of one test share a call unless given ids of their own.
+ */
 export function located(overrides: Partial<LocatedJudgment> = {}): LocatedJudgment {
+  const { file = 'qa.eval.ts', test = 'answers > refunds', project = 'evals' } = overrides
+  const elsewhere = file !== 'qa.eval.ts' || test !== 'answers > refunds' || project !== 'evals'
   return locatedJudgment({
-    file: 'qa.eval.ts',
-    test: 'answers > refunds',
-    project: 'evals',
+    file,
+    test,
+    project,
     state: 'passed',
-    callId: 'c1',
+    callId: elsewhere ? `c1 ${project} ${file} > ${test}` : 'c1',
     assertion: 'toScoreAtLeast',
     dimension: 'faithfulness',
     score: 0.75,
