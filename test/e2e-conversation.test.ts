@@ -84,7 +84,7 @@ describe('conversations end to end', () => {
       'support agent > judges the conversation on every conversation dimension in one call roleAdherence 1 true',
       'support agent > judges the conversation on every conversation dimension in one call toolUse 1 true',
       'support agent > looks the order up before refunding it not tool-called 0 true',
-      'support agent > looks the order up before refunding it tool-sequence 0.8 true',
+      'support agent > looks the order up before refunding it tool-sequence 1 true',
       'support agent > scores each assistant turn and fails on the lowest tone 0.25 false',
       // The second turn reached the floor, but its assertion (over both turns) failed.
       'support agent > scores each assistant turn and fails on the lowest tone 1 false',
