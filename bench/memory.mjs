@@ -65,6 +65,11 @@ const [plainHeld, offHeld, onHeld] = [plain, reporterOff, reporterOn].map(held)
 const perJudgment = (mbOver) => `${((mbOver * 1024) / N).toFixed(2)} KB`
 const row = (label, runs, peakMb, heldMb, note = '') =>
   `  ${label.padEnd(36)} peak ${mb(peakMb).padStart(7)}   held ${mb(heldMb).padStart(6)}   ${fmt(time(runs)).padStart(8)}${note}`
+// Each round's plugin peak against the plain peak of the same round: how steady the ratio is.
+const perRound = (runs) =>
+  runs
+    .map((run, round) => perJudgment((run.peakRssMb ?? Number.NaN) - (plain[round].peakRssMb ?? Number.NaN)))
+    .join(', ')
 console.log(
   `memory: ${N.toLocaleString('en-US')} replayed judgments in ${FILES} files, median of ${ROUNDS} runs ` +
     `(held: the main process's heap after a full GC when the run ends)`,
@@ -85,6 +90,7 @@ console.log(
     reporterOn,
     onMb,
     onHeld,
-    `   ${perJudgment(onMb - plainMb)} per judgment over plain (held ${perJudgment(onHeld - plainHeld)}) (target: under ${TARGET_KB} KB)`,
+    `   ${perJudgment(onMb - plainMb)} per judgment over plain (held ${perJudgment(onHeld - plainHeld)}) (target: under ${TARGET_KB} KB)` +
+      (ROUNDS > 1 ? `\n${' '.repeat(40)}each round against its plain run: ${perRound(reporterOn)}` : ''),
   ),
 )

@@ -7,7 +7,6 @@ import {
   type CollectableTest,
   collectRecords,
   holdRecords,
-  holdTestRecords,
 } from '../src/reporter/collect.ts'
 import { renderHtml } from '../src/reporter/html.ts'
 import { renderMarkdown } from '../src/reporter/markdown.ts'
@@ -113,30 +112,6 @@ describe('holdRecords', () => {
     holdRecords(module(rubrics), vitest(reporters as unknown as Vitest['config']['reporters']))
     expect(rubrics.flat()).toEqual(whole)
     expect(rubrics.flat().some(isHeld)).toBe(false)
-  })
-
-  test('a test is held on its own once it has a result; the module holds what came after, and the same report', () => {
-    const whole = collectRecords([module(records())], root)
-    const held = module(records())
-    const [first, second] = [...held.children.allTests()]
-    holdTestRecords({ ...first!, module: held }, vitest())
-    expect(first!.meta().rubric!.every(isHeld)).toBe(true)
-    expect(second!.meta().rubric!.some(isHeld)).toBe(false)
-    // A record the test gains after its result (an afterAll hook of its file) is held when the module ends.
-    second!.meta().rubric!.push(judgmentRecord({ callId: 'e', retry: 1, score: 0.6, output: 'later' }))
-    holdRecords(held, vitest())
-    expect(meta(held).every(isHeld)).toBe(true)
-    const collected = collectRecords([held], root)
-    expect(collected.map(spooledText)).toEqual([
-      ...whole,
-      collectRecords(
-        [module([[], [judgmentRecord({ callId: 'e', retry: 1, score: 0.6, output: 'later' })]])],
-        root,
-      )[0],
-    ])
-    expect(stringifyReport(buildReport(collected, { vitestVersion: '4.1.12', createdAt }))).toBe(
-      stringifyReport(buildReport(collected.map(spooledText), { vitestVersion: '4.1.12', createdAt })),
-    )
   })
 
   test('holding again leaves held records as they are', () => {

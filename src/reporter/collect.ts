@@ -48,32 +48,15 @@ export function collectRecords(modules: Iterable<CollectableModule>, root: strin
  * (see record-spool.ts): what Vitest keeps of them until the process ends is then small. Records already held are
  * left as they are, and so is everything when a reporter of the run writes the meta itself.
  */
-export function holdRecords(module: CollectableModule, vitest: HoldingRun): void {
-  if (!mayHold(vitest.config.reporters)) return
-  holdTests(module.children.allTests(), toRootRelative(module.moduleId, vitest.config.root))
-}
-
-/**
- * `holdRecords` for one test, as soon as it has a result: its whole records then never outlive the young
- * generation of the heap, where collecting them costs next to nothing. The module's end holds what came later.
- */
-export function holdTestRecords(
-  testCase: CollectableTest & { readonly module: Pick<CollectableModule, 'moduleId'> },
-  vitest: HoldingRun,
+export function holdRecords(
+  module: CollectableModule,
+  vitest: { readonly config: Pick<Vitest['config'], 'root' | 'reporters'> },
 ): void {
   if (!mayHold(vitest.config.reporters)) return
-  holdTests([testCase], toRootRelative(testCase.module.moduleId, vitest.config.root))
-}
-
-/** What holding reads of the run. */
-interface HoldingRun {
-  readonly config: Pick<Vitest['config'], 'root' | 'reporters'>
-}
-
-function holdTests(tests: Iterable<CollectableTest>, file: string): void {
+  const file = toRootRelative(module.moduleId, vitest.config.root)
   const slots: { records: unknown[]; index: number }[] = []
   const located: LocatedRecord[] = []
-  for (const testCase of tests) {
+  for (const testCase of module.children.allTests()) {
     const records = (testCase.meta() as { rubric?: unknown }).rubric
     if (!Array.isArray(records)) continue
     records.forEach((record, index) => {

@@ -3,8 +3,8 @@
  * loaded once the first eval file has run, when the main process mostly waits on the judge, instead of when the
  * config loads, which delays the start of every run. The options are checked when the config loads.
  */
-import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
-import { holdRecords, holdTestRecords } from './collect.ts'
+import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import { holdRecords } from './collect.ts'
 import type { EvalsReporter } from './rubric-reporter.ts'
 
 export class DeferredRubricReporter implements Reporter {
@@ -15,10 +15,6 @@ export class DeferredRubricReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
-  }
-
-  onTestCaseResult(testCase: TestCase): void {
-    if (this.vitest) holdTestRecords(testCase, this.vitest)
   }
 
   onTestModuleEnd(testModule: TestModule): void {

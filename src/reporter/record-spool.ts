@@ -1,8 +1,8 @@
 /**
  * Internal to the reporter: what the main process keeps of the records in memory during a run. Every test's records
  * arrive in its `task.meta.rubric`, which Vitest holds until the process ends; at 32,000 judgments that copy was most
- * of the plugin's memory. Once a test has its result (and for what came later, once its file has ended), each of its
- * records is written whole to a spool file and replaced in the meta by a held record: the record located (file, test, project, state) without the text fields
+ * of the plugin's memory. Once a test file has ended, each of its records is written whole to a spool file and
+ * replaced in the meta by a held record: the record located (file, test, project, state) without the text fields
  * that only the rendering of single judgments reads (`SPOOLED_FIELDS`), its strings shared, in a compact object.
  * report.json streams the whole records back from the spool one at a time; the Markdown and HTML reports read the
  * few they show. A new kind or field of record needs nothing here: it stays in memory unless listed below, and the
@@ -112,23 +112,6 @@ class Spool {
 const processGlobal = globalThis as { [SPOOL]?: Spool }
 
 /**
- * The strings of held records, one copy each: the judge's name, the file, the dimension, ... repeat in every record.
- * Records are held a test at a time, so the copies are kept across calls; ids that never repeat would grow the map
- * without end, so it starts again past `MAX_SHARED_STRINGS`, and the repeating strings are back in it at once.
- */
-const shared = new Map<string, string>()
-const MAX_SHARED_STRINGS = 4096
-
-function share(_key: string, value: unknown): unknown {
-  if (typeof value !== 'string' || value.length > MAX_SHARED_STRING) return value
-  const known = shared.get(value)
-  if (known !== undefined) return known
-  if (shared.size >= MAX_SHARED_STRINGS) shared.clear()
-  shared.set(value, value)
-  return value
-}
-
-/**
  * Writes `records` whole to the spool and returns them held, in order; `undefined` when the spool cannot be written
  * (then the records stay as they are: holding is never needed for a correct report).
  */
@@ -139,6 +122,14 @@ export function spoolRecords(records: readonly LocatedRecord[]): HeldRecord[] | 
     entry = processGlobal[SPOOL].append(records.map((record) => `${JSON.stringify(record)}\n`))
   } catch {
     return undefined
+  }
+  const shared = new Map<string, string>()
+  const share = (_key: string, value: unknown) => {
+    if (typeof value !== 'string' || value.length > MAX_SHARED_STRING) return value
+    const known = shared.get(value)
+    if (known !== undefined) return known
+    shared.set(value, value)
+    return value
   }
   return records.map((record) => {
     // Parsed from JSON, a held record is a compact object whose shape the others of its kind share, which an

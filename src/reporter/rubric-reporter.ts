@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path'
 import picocolors from 'picocolors'
-import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import { runCalibration } from '../calibration/run-status.ts'
 import { RubricError } from '../errors.ts'
 import type { StorePolicy } from '../store/mode.ts'
@@ -9,7 +9,7 @@ import type { RubricReporterOptions } from '../types.ts'
 import { writeChunksAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
 import { verdictText } from './baseline.ts'
-import { collectRecords, holdRecords, holdTestRecords } from './collect.ts'
+import { collectRecords, holdRecords } from './collect.ts'
 import { formatCostChange } from './cost-change.ts'
 import { evaluateRun, failureReasons, type RunEvaluation, withEvaluation } from './evaluate-run.ts'
 import { readGitCommit } from './git-commit.ts'
@@ -76,12 +76,7 @@ export class RubricReporter implements Reporter {
     this.vitest = vitest
   }
 
-  /** Keeps what the run's end needs of the test's records in memory, and the rest on disk (record-spool.ts). */
-  onTestCaseResult(testCase: TestCase): void {
-    if (this.vitest) holdTestRecords(testCase, this.vitest)
-  }
-
-  /** The same for the records of the module's tests that came after their results. */
+  /** Keeps what the run's end needs of the module's records in memory, and the rest on disk (record-spool.ts). */
   onTestModuleEnd(testModule: TestModule): void {
     if (this.vitest) holdRecords(testModule, this.vitest)
   }
