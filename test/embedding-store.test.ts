@@ -127,6 +127,18 @@ describe('vectors in the store', () => {
     expect(Object.keys(document.simulatedTurns ?? {})).toEqual(['playedTurn'])
   })
 
+  test('an eval file run by two projects: an entry is obsolete only if neither used it', async () => {
+    const dir = scratch()
+    const moduleFile = join(dir, 'answers.eval.ts')
+    const file = storePathFor(moduleFile)
+    await writeStoreEntries(file, { byA: judgment, byB: judgment, byNeither: judgment })
+    const a = { moduleFile, complete: true, usedKeys: new Set(['byA']) }
+    const b = { moduleFile, complete: true, usedKeys: new Set(['byB']) }
+    expect(await findObsolete([a, b])).toEqual([{ storeFile: file, keys: ['byNeither'] }])
+    // One project ran the file partly: nothing of it is known to be obsolete.
+    expect(await findObsolete([a, { ...b, complete: false }])).toEqual([])
+  })
+
   test('a hand-edited vector without one is named with its line', () => {
     const text =
       '{\n  "embeddings": {\n    "bad": { "model": "m" }\n  },\n  "judgments": {},\n  "version": 1\n}\n'

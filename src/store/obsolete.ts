@@ -31,9 +31,8 @@ export interface ObsoleteEntries {
  */
 export async function findObsolete(usages: readonly StoreUsage[]): Promise<ObsoleteEntries[]> {
   const found: ObsoleteEntries[] = []
-  for (const usage of usages) {
+  for (const [storeFile, usage] of byStoreFile(usages)) {
     if (!usage.complete) continue
-    const storeFile = storePathFor(usage.moduleFile)
     // Most store files have no unused entry: their keys are enough to know, without building the document.
     let entries: StoreEntryKeys
     try {
@@ -68,6 +67,31 @@ export async function findObsolete(usages: readonly StoreUsage[]): Promise<Obsol
     })
   }
   return found
+}
+
+/**
+ * The usages of each store file: an eval file run by two projects is two modules of one store file, and an entry
+ * is obsolete only if neither used it; either one run partly makes the file's usage partial.
+ */
+function byStoreFile(usages: readonly StoreUsage[]): Map<string, StoreUsage> {
+  const merged = new Map<string, StoreUsage>()
+  for (const usage of usages) {
+    const storeFile = storePathFor(usage.moduleFile)
+    const known = merged.get(storeFile)
+    if (!known) {
+      merged.set(storeFile, usage)
+      continue
+    }
+    const usedRows =
+      known.usedRows && usage.usedRows ? new Set([...known.usedRows, ...usage.usedRows]) : undefined
+    merged.set(storeFile, {
+      moduleFile: known.moduleFile,
+      complete: known.complete && usage.complete,
+      usedKeys: new Set([...known.usedKeys, ...usage.usedKeys]),
+      ...(usedRows ? { usedRows } : {}),
+    })
+  }
+  return merged
 }
 
 /** Removes obsolete entries and the scores of rows no test ran, each store file replaced atomically. */
