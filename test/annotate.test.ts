@@ -17,7 +17,7 @@ describe('annotationText', () => {
 
   test('writes its own part in Latin-1, which V8 keeps at one byte per character', () => {
     // Vitest keeps every annotation of the run in the main process; one character beyond Latin-1 doubles its size.
-    const latin1 = /^[\u0000-\u00ff]*$/
+    const beyondLatin1 = (text: string) => [...text].filter((char) => char.codePointAt(0)! > 0xff)
     const records = [
       located(),
       located({ score: 0.25, pass: false }),
@@ -25,7 +25,7 @@ describe('annotationText', () => {
       located({ reason: 'x'.repeat(400) }),
       located({ turn: { index: 1, of: 2, message: 2 } }),
     ]
-    for (const record of records) expect(annotationText(record)).toMatch(latin1)
+    for (const record of records) expect(beyondLatin1(annotationText(record))).toEqual([])
   })
 
   test('removes escape sequences and control characters, and keeps long reasons short', () => {

@@ -215,7 +215,10 @@ function recordTurn(source: SimulatorSource, key: string, turn: number, spend: T
   if (!source.test) {
     // Whichever test is current, it is in this eval file: a worker runs one file at a time.
     const file = TestRunner.getCurrentTest<RunnerTestCase | undefined>()?.file
-    if (file && source.storeFile) (file.meta.rubricStoreKeys ??= []).push(key)
+    if (file && source.storeFile) {
+      file.meta.rubricStoreKeys ??= []
+      file.meta.rubricStoreKeys.push(key)
+    }
     return
   }
   const { model, message, action, written, error, ...rest } = spend
