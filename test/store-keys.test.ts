@@ -11,9 +11,10 @@ const keysOf = (document: StoreDocument) => ({
 })
 
 describe('scanStoreKeys', () => {
-  test('finds the entry keys JSON.parse finds, in every store file committed with the fixtures', () => {
+  test('finds the entry keys JSON.parse finds, in the store files of the fixtures', () => {
+    // The demo's simulated customer is committed with its store; a run of the demo writes the others.
     const files = fg.sync('fixtures/**/__judgments__/*.json', { absolute: true })
-    expect(files.length).toBeGreaterThan(3)
+    expect(files.length).toBeGreaterThan(0)
     for (const file of files) {
       const bytes = readFileSync(file)
       expect(scanStoreKeys(bytes), file).toEqual(keysOf(parseStore(bytes.toString('utf8'), file)))
