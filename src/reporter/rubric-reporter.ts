@@ -4,7 +4,7 @@ import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } 
 import { runCalibration } from '../calibration/run-status.ts'
 import { RubricError } from '../errors.ts'
 import type { StorePolicy } from '../store/mode.ts'
-import { findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obsolete.ts'
+import { countObsolete, findObsolete, type ObsoleteEntries, removeObsolete } from '../store/obsolete.ts'
 import type { RubricReporterOptions } from '../types.ts'
 import { writeChunksAtomic } from '../util/atomic-write.ts'
 import { summarize } from './aggregate.ts'
@@ -114,10 +114,8 @@ export class RubricReporter implements Reporter {
       summary.retries = rerun.retries
     }
     const obsolete = await this.obsoleteEntries(testModules)
-    summary.obsolete = obsolete.reduce(
-      (sum, entries) => sum + entries.keys.length + (entries.turns?.length ?? 0),
-      0,
-    )
+    const { judgments, turns } = countObsolete(obsolete)
+    summary.obsolete = judgments + turns
     const colors = useColors(vitest.logger.outputStream)
     const width = terminalWidth(vitest.logger.outputStream)
     const perFile = this.options.perFile ?? true
@@ -260,8 +258,7 @@ export class RubricReporter implements Reporter {
   /** Removes obsolete entries on `-u` (as Vitest does with snapshots), else says how to. */
   private async settleObsolete(vitest: Vitest, obsolete: ObsoleteEntries[]): Promise<void> {
     const root = vitest.config.root
-    const judgments = obsolete.reduce((sum, entries) => sum + entries.keys.length, 0)
-    const turns = obsolete.reduce((sum, entries) => sum + (entries.turns?.length ?? 0), 0)
+    const { judgments, turns } = countObsolete(obsolete)
     const what = [
       ...(judgments > 0 ? [`${judgments} obsolete ${judgments === 1 ? 'judgment' : 'judgments'}`] : []),
       ...(turns > 0 ? [`${turns} obsolete simulated user ${turns === 1 ? 'turn' : 'turns'}`] : []),

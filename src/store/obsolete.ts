@@ -69,6 +69,17 @@ export async function findObsolete(usages: readonly StoreUsage[]): Promise<Obsol
   return found
 }
 
+/** How many obsolete judgments (and embeddings) and simulated user turns `obsolete` holds. */
+export function countObsolete(obsolete: readonly ObsoleteEntries[]): { judgments: number; turns: number } {
+  let judgments = 0
+  let turns = 0
+  for (const entries of obsolete) {
+    judgments += entries.keys.length
+    turns += entries.turns?.length ?? 0
+  }
+  return { judgments, turns }
+}
+
 /**
  * The usages of each store file: an eval file run by two projects is two modules of one store file, and an entry
  * is obsolete only if neither used it; either one run partly makes the file's usage partial.
